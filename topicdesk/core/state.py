@@ -1,0 +1,142 @@
+"""Topics and per-document assignments: the state that fitting creates and curation edits.
+
+Documents are addressed by row position in the corpus. Topic ``-1`` (``UNASSIGNED``) is
+"no topic": outliers the model left out, documents of a deleted topic, and empty texts.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from topicdesk.core.palette import colour_for
+
+UNASSIGNED = -1
+BY_MODEL = "model"
+BY_HUMAN = "human"
+
+
+@dataclass
+class Topic:
+    """One topic: its words, its best examples, and what people said about it."""
+
+    id: int
+    label: str
+    keywords: list[str] = field(default_factory=list)
+    weights: list[float] = field(default_factory=list)
+    representatives: list[int] = field(default_factory=list)
+    note: str = ""
+    colour: str = ""
+    label_is_human: bool = False
+    origin: str = BY_MODEL
+
+    def __post_init__(self) -> None:
+        if not self.colour:
+            self.colour = colour_for(self.id)
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "label": self.label,
+            "keywords": list(self.keywords),
+            "weights": [float(w) for w in self.weights],
+            "representatives": [int(r) for r in self.representatives],
+            "note": self.note,
+            "colour": self.colour,
+            "label_is_human": self.label_is_human,
+            "origin": self.origin,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Topic:
+        return cls(
+            id=int(data["id"]),
+            label=str(data["label"]),
+            keywords=[str(k) for k in data.get("keywords", [])],
+            weights=[float(w) for w in data.get("weights", [])],
+            representatives=[int(r) for r in data.get("representatives", [])],
+            note=str(data.get("note", "")),
+            colour=str(data.get("colour", "")),
+            label_is_human=bool(data.get("label_is_human", False)),
+            origin=str(data.get("origin", BY_MODEL)),
+        )
+
+
+def default_label(keywords: list[str], n: int = 3) -> str:
+    """The label a topic gets until a person names it: its top keywords."""
+    return ", ".join(keywords[:n]) if keywords else "untitled topic"
+
+
+@dataclass
+class TopicState:
+    """Assignments of documents to topics plus the topics themselves.
+
+    ``assigned_by`` records for each document whether the model or a person put it in
+    its current topic; ``doc_notes`` holds notes on single documents by row.
+    """
+
+    assignments: np.ndarray
+    confidence: np.ndarray
+    assigned_by: list[str]
+    topics: dict[int, Topic] = field(default_factory=dict)
+    doc_notes: dict[int, str] = field(default_factory=dict)
+
+    @classmethod
+    def empty(cls, n_docs: int) -> TopicState:
+        """A state with every document unassigned, as before the first fit."""
+        return cls(
+            assignments=np.full(n_docs, UNASSIGNED, dtype=np.int64),
+            confidence=np.full(n_docs, np.nan, dtype=np.float64),
+            assigned_by=[BY_MODEL] * n_docs,
+        )
+
+    def __len__(self) -> int:
+        return len(self.assignments)
+
+    def copy(self) -> TopicState:
+        return TopicState(
+            assignments=self.assignments.copy(),
+            confidence=self.confidence.copy(),
+            assigned_by=list(self.assigned_by),
+            topics={k: copy.deepcopy(v) for k, v in self.topics.items()},
+            doc_notes=dict(self.doc_notes),
+        )
+
+    def sorted_topics(self) -> list[Topic]:
+        """Topics in id order, the order used for display and export."""
+        return [self.topics[k] for k in sorted(self.topics)]
+
+    def sizes(self) -> dict[int, int]:
+        """Number of documents per topic id (including ``UNASSIGNED``)."""
+        ids, counts = np.unique(self.assignments, return_counts=True)
+        out = {int(i): int(c) for i, c in zip(ids, counts)}
+        for tid in self.topics:
+            out.setdefault(tid, 0)
+        return out
+
+    def members(self, topic_id: int) -> np.ndarray:
+        """Row positions of the documents in a topic."""
+        return np.flatnonzero(self.assignments == topic_id)
+
+    def next_topic_id(self) -> int:
+        """The id a new topic gets: one past the largest id ever seen in this state."""
+        return max(self.topics, default=-1) + 1
+
+    def label_of(self, topic_id: int) -> str:
+        if topic_id == UNASSIGNED:
+            return ""
+        topic = self.topics.get(topic_id)
+        return topic.label if topic else ""
+
+    def equals(self, other: TopicState) -> bool:
+        """Exact comparison, used by tests and by replay checks."""
+        return (
+            np.array_equal(self.assignments, other.assignments)
+            and np.array_equal(self.confidence, other.confidence, equal_nan=True)
+            and self.assigned_by == other.assigned_by
+            and {k: v.to_dict() for k, v in self.topics.items()}
+            == {k: v.to_dict() for k, v in other.topics.items()}
+            and self.doc_notes == other.doc_notes
+        )

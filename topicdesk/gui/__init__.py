@@ -1,0 +1,1 @@
+"""Qt desktop application: composes the Qt-free core into windows and views."""

@@ -1,0 +1,1 @@
+"""project layer of TopicDesk (no Qt)."""
