@@ -1,0 +1,104 @@
+"""Class-based TF-IDF keywords and representative documents for topics.
+
+Words are counted per document (so the minimum document frequency means documents, not
+topics), summed per topic, and weighted as in BERTopic: ``tf * log(1 + A / f)``, with
+``tf`` the L1-normalised count in the topic, ``A`` the average number of words per topic
+and ``f`` the word's count in the whole corpus.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import scipy.sparse as sp
+
+from topicdesk.core.settings import FitSettings
+from topicdesk.core.state import UNASSIGNED
+from topicdesk.pipeline.stopwords import stop_words
+
+ANNOTATION = re.compile(r"\[[^\]]{0,40}\]")  # transcript notes such as [Applause]
+TOKEN_PATTERN = r"(?u)\b(?!\d+\b)\w\w+\b"  # words of 2+ characters, not pure numbers
+MAX_DOC_SHARE = 0.4
+
+
+def _clean(text: str) -> str:
+    return ANNOTATION.sub(" ", text)
+
+
+def _doc_term_matrix(texts: list[str], settings: FitSettings):
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    cleaned = [_clean(t) for t in texts]
+    n_docs = len(cleaned)
+    # Words in most documents ("said", "people") describe the corpus, not a topic.
+    max_df = MAX_DOC_SHARE if n_docs >= 50 else 1.0
+    for min_df, top_df in ((settings.min_df, max_df), (1, 1.0)):
+        vectorizer = CountVectorizer(
+            stop_words=stop_words(settings.language),
+            ngram_range=(1, settings.ngram_max),
+            min_df=min(min_df, max(1, n_docs)),
+            max_df=top_df,
+            token_pattern=TOKEN_PATTERN,
+        )
+        try:
+            return vectorizer.fit_transform(cleaned), vectorizer.get_feature_names_out()
+        except ValueError:  # no word left at this min_df, e.g. on a tiny corpus
+            continue
+    return sp.csr_matrix((n_docs, 0), dtype=np.int64), np.array([], dtype=object)
+
+
+def topic_keywords(texts: list[str], assignments: np.ndarray, settings: FitSettings) -> dict[int, tuple[list[str], list[float]]]:
+    """Top ``settings.top_n_words`` words per topic with their c-TF-IDF weights."""
+    rows = np.flatnonzero(np.fromiter((bool(t) for t in texts), dtype=bool, count=len(texts)))
+    if not len(rows):
+        return {}
+    counts, vocab = _doc_term_matrix([texts[r] for r in rows], settings)
+    labels = assignments[rows]
+    classes = np.unique(labels)
+    membership = sp.csr_matrix(
+        (np.ones(len(rows)), (np.searchsorted(classes, labels), np.arange(len(rows)))),
+        shape=(len(classes), len(rows)),
+    )
+    per_class = (membership @ counts).toarray().astype(np.float64)
+    if per_class.shape[1] == 0:
+        return {int(c): ([], []) for c in classes if c != UNASSIGNED}
+    totals = per_class.sum(axis=1, keepdims=True)
+    tf = per_class / np.where(totals == 0, 1, totals)
+    word_freq = per_class.sum(axis=0)
+    avg_words = per_class.sum() / len(classes)
+    idf = np.log(1 + avg_words / np.where(word_freq == 0, 1, word_freq))
+    scores = tf * idf
+    out: dict[int, tuple[list[str], list[float]]] = {}
+    for i, topic in enumerate(classes):
+        if topic == UNASSIGNED:
+            continue
+        row = scores[i]
+        top = np.argsort(-row, kind="stable")[: settings.top_n_words]
+        top = [j for j in top if row[j] > 0]
+        out[int(topic)] = ([str(vocab[j]) for j in top], [float(row[j]) for j in top])
+    return out
+
+
+def representatives(embeddings: np.ndarray, assignments: np.ndarray, n: int, texts: list[str] | None = None) -> dict[int, list[int]]:
+    """For each topic, the rows nearest its centroid (distinct texts when texts are given)."""
+    out: dict[int, list[int]] = {}
+    for topic in np.unique(assignments[assignments >= 0]):
+        members = np.flatnonzero(assignments == topic)
+        vectors = embeddings[members]
+        centre = vectors.mean(axis=0)
+        norm = np.linalg.norm(centre)
+        sims = vectors @ (centre / norm if norm else centre)
+        chosen: list[int] = []
+        seen: set[str] = set()
+        for j in np.argsort(-sims, kind="stable"):
+            row = int(members[j])
+            key = texts[row] if texts is not None else str(row)
+            if key in seen:
+                continue
+            seen.add(key)
+            chosen.append(row)
+            if len(chosen) == n:
+                break
+        out[int(topic)] = chosen
+    return out
