@@ -184,7 +184,10 @@ COMMANDS = {"fit": _fit, "export": _export, "info": _info}
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the command line; returns the process exit code."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, or a usage error already reported in one line
+        return int(exc.code or 0)
     if args.version:
         from topicdesk import __version__
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from topicdesk.core.settings import FitSettings
@@ -33,7 +35,9 @@ def reduce(embeddings: np.ndarray, n_components: int, settings: FitSettings, pro
         init="spectral" if n > n_components + 1 else "random",
     )
     try:
-        reduced = model.fit_transform(embeddings)
+        with warnings.catch_warnings():  # seeding makes UMAP single-threaded, as intended
+            warnings.filterwarnings("ignore", message="n_jobs value", category=UserWarning)
+            reduced = model.fit_transform(embeddings)
     except (ValueError, TypeError) as exc:  # degenerate inputs such as near-identical texts
         raise TopicDeskError(
             "The documents are too similar to each other to find topics; check that the right text column is chosen."

@@ -1,0 +1,188 @@
+"""The annotated spreadsheet: the user's own columns, then what the topics say about each row.
+
+Cells are made safe for spreadsheet programs on the way out: text that Excel would run
+as a formula is neutralised, and cells over Excel's length limit are cut with a marker.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from topicdesk import __version__
+from topicdesk.core.project import Project
+from topicdesk.core.state import UNASSIGNED
+from topicdesk.errors import TopicDeskError
+
+EXCEL_CELL_LIMIT = 32_767
+EXCEL_ROW_LIMIT = 1_048_576
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER = re.compile(r"^[+-]?\d+([.,]\d+)?([eE][+-]?\d+)?$")  # "-5" is data, not a formula
+ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+ANNOTATION_COLUMNS = ["topic_id", "topic_label", "topic_keywords", "topic_confidence", "assigned_by", "note"]
+UNASSIGNED_LABEL = "Unassigned"
+
+
+def safe_text(value: str) -> str:
+    """Text a spreadsheet shows as text: no formula, no control characters, within limits."""
+    value = ILLEGAL_XML.sub("", value)
+    if value.startswith(FORMULA_START) and not PLAIN_NUMBER.match(value):
+        value = "'" + value
+    if len(value) > EXCEL_CELL_LIMIT:
+        room = EXCEL_CELL_LIMIT - 40
+        value = value[:room] + f" […cut: {len(value) - room:,} more characters]"
+    return value
+
+
+def _safe_cell(value: object) -> object:
+    if isinstance(value, str):
+        return safe_text(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if value is pd.NaT:
+        return None
+    return value
+
+
+def documents_frame(project: Project) -> pd.DataFrame:
+    """Original columns in their order, then topic id, label, keywords, confidence, who, note."""
+    corpus, state = project.corpus, project.state
+    assert state is not None
+    has_text = corpus.has_text
+    keywords = {t.id: ", ".join(t.keywords) for t in state.topics.values()}
+    ids, labels, words, conf, who = [], [], [], [], []
+    for row in range(len(corpus)):
+        tid = int(state.assignments[row])
+        if not has_text[row] and tid == UNASSIGNED:
+            ids.append(None); labels.append(""); words.append(""); conf.append(None); who.append("")
+            continue
+        ids.append(tid)
+        labels.append(UNASSIGNED_LABEL if tid == UNASSIGNED else state.label_of(tid))
+        words.append(keywords.get(tid, ""))
+        c = state.confidence[row]
+        conf.append(None if np.isnan(c) else round(float(c), 4))
+        who.append(state.assigned_by[row])
+    out = corpus.table.copy()
+    extra = pd.DataFrame(
+        {
+            "topic_id": pd.array(ids, dtype="Int64"),
+            "topic_label": labels,
+            "topic_keywords": words,
+            "topic_confidence": pd.array(conf, dtype="Float64"),
+            "assigned_by": who,
+            "note": [state.doc_notes.get(r, "") for r in range(len(corpus))],
+        }
+    )
+    clash = [c for c in ANNOTATION_COLUMNS if c in out.columns]
+    if clash:  # the user's own columns keep their names; ours get a prefix
+        extra = extra.rename(columns={c: f"topicdesk_{c}" for c in clash})
+    return pd.concat([out, extra], axis=1)
+
+
+def topics_frame(project: Project) -> pd.DataFrame:
+    """One row per topic: id, label, size, keywords, representative documents, note."""
+    state, texts = project.state, project.corpus.texts
+    assert state is not None
+    sizes = state.sizes()
+    rows = []
+    for topic in state.sorted_topics():
+        reps = [texts[r][:300] + ("…" if len(texts[r]) > 300 else "") for r in topic.representatives]
+        rows.append(
+            {
+                "id": topic.id,
+                "label": topic.label,
+                "size": sizes.get(topic.id, 0),
+                "keywords": ", ".join(topic.keywords),
+                "representative_documents": "\n\n".join(f"[{i + 1}] {t}" for i, t in enumerate(reps)),
+                "note": topic.note,
+            }
+        )
+    unassigned = int(((state.assignments == UNASSIGNED) & project.corpus.has_text).sum())
+    rows.append({"id": UNASSIGNED, "label": UNASSIGNED_LABEL, "size": unassigned, "keywords": "",
+                 "representative_documents": "", "note": ""})
+    return pd.DataFrame(rows)
+
+
+def settings_frame(project: Project) -> pd.DataFrame:
+    """Parameters, versions and the input's hash: what a methods section needs."""
+    corpus = project.corpus
+    rows = [("exported_at", datetime.now(timezone.utc).isoformat(timespec="seconds")),
+            ("topicdesk_version", __version__),
+            ("input_file", corpus.source_name),
+            ("input_sha256", corpus.source_hash),
+            ("input_sheet", corpus.sheet or ""),
+            ("text_column", corpus.text_column),
+            ("documents", len(corpus)),
+            ("empty_texts", int((~corpus.has_text).sum()))]
+    rows += [(f"setting.{k}", "" if v is None else v) for k, v in project.settings.to_dict().items()]
+    provenance = dict(project.provenance)
+    for name, value in (provenance.pop("versions", None) or {}).items():
+        rows.append((f"version.{name}", value))
+    for name, value in provenance.items():
+        rows.append((name, value if isinstance(value, (str, int, float, bool)) else str(value)))
+    rows.append(("human_edits", sum(1 for e in project.history.log if e.action == "do")))
+    return pd.DataFrame(rows, columns=["parameter", "value"])
+
+
+def _column_width(name: str, values: pd.Series) -> float:
+    sample = [len(str(v)) for v in values.head(200).tolist() if v is not None]
+    longest = max([len(str(name)), *sample]) if sample else len(str(name))
+    return float(min(60, max(8, longest + 2)))
+
+
+def _write_sheet(book, title: str, frame: pd.DataFrame) -> None:
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    sheet = book.create_sheet(title)
+    sheet.append([safe_text(str(c)) for c in frame.columns])
+    for row in frame.itertuples(index=False, name=None):
+        sheet.append([None if v is pd.NA else _safe_cell(v) for v in row])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    if len(frame.columns):
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(frame.columns))}{len(frame) + 1}"
+    for i, name in enumerate(frame.columns, start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = _column_width(name, frame[name])
+
+
+def export_xlsx(project: Project, path: Path) -> None:
+    from openpyxl import Workbook
+
+    documents = documents_frame(project)
+    if len(documents) >= EXCEL_ROW_LIMIT:
+        raise TopicDeskError(f"{len(documents):,} documents are more rows than Excel allows; export as .csv instead.")
+    book = Workbook()
+    book.remove(book.active)
+    _write_sheet(book, "documents", documents)
+    _write_sheet(book, "topics", topics_frame(project))
+    _write_sheet(book, "settings", settings_frame(project))
+    book.save(path)
+
+
+def export_csv(project: Project, path: Path) -> None:
+    frame = documents_frame(project)
+    safe = frame.apply(lambda col: col if pd.api.types.is_numeric_dtype(col) else col.map(_safe_cell))
+    safe.columns = [safe_text(str(c)) for c in safe.columns]
+    safe.to_csv(path, index=False, encoding="utf-8-sig")
+
+
+def export_project(project: Project, path: str | Path) -> None:
+    """Write the annotated spreadsheet; the format follows the file name (.xlsx or .csv)."""
+    path = Path(path)
+    writers = {".xlsx": export_xlsx, ".csv": export_csv}
+    writer = writers.get(path.suffix.lower())
+    if writer is None:
+        raise TopicDeskError(f"Cannot export to '{path.suffix or path.name}'; choose a file name ending in .xlsx or .csv.")
+    if project.state is None or not project.fitted:
+        raise TopicDeskError("There are no topics to export yet; fit topics first.")
+    try:
+        writer(project, path)
+    except OSError as exc:
+        raise TopicDeskError(f"Could not write {path.name}: {exc.strerror or exc}; choose another folder.") from exc
