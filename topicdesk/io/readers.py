@@ -218,15 +218,18 @@ def read_table(path: str | Path, sheet: str | None = None, nrows: int | None = N
 
 
 def _text_score(values: pd.Series) -> float:
-    """Mean length of the cells that look like prose; 0 for numbers, dates and codes."""
+    """How much a column looks like prose: long cells of several words score high.
+
+    Numbers, dates and codes score 0; single-word cells (categories, ids) count little.
+    """
     strings = [v.strip() for v in values if isinstance(v, str) and v.strip()]
     if not strings:
         return 0.0
     prose = [s for s in strings if not NUMBERISH.match(s) and any(c.isalpha() for c in s)]
     if len(prose) < 0.5 * len(strings):
         return 0.0
-    words = sum(s.count(" ") + 1 for s in prose) / len(prose)
-    return sum(len(s) for s in prose) / len(prose) + 5 * words
+    several_words = sum(1 for s in prose if len(s.split()) > 1) / len(prose)
+    return (sum(len(s) for s in prose) / len(prose)) * (0.1 + several_words)
 
 
 def suggest_text_column(df: pd.DataFrame) -> str:

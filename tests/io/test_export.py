@@ -1,0 +1,98 @@
+"""The annotated spreadsheet, read back cell by cell."""
+
+from __future__ import annotations
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from topicdesk.errors import TopicDeskError
+from topicdesk.io.export import EXCEL_CELL_LIMIT, documents_frame, export_project
+from tests.factories import curated_project
+
+ANNOTATIONS = ["topic_id", "topic_label", "topic_keywords", "topic_confidence", "assigned_by", "note"]
+
+
+@pytest.fixture
+def table(bbc_slice):
+    frame = bbc_slice.head(40)[["doc_id", "category", "title", "text"]].copy()
+    frame.loc[6, "text"] = ""  # an empty text cell stays a row
+    frame.loc[7, "title"] = "=HYPERLINK(\"http://example.invalid\",\"click\")"
+    frame.loc[8, "title"] = "@SUM(A1:A9)"
+    frame.loc[9, "title"] = "-5"
+    frame.loc[10, "text"] = "long " * 9000
+    return frame
+
+
+@pytest.fixture
+def project(table):
+    return curated_project(table)
+
+
+def test_xlsx_sheets_and_cells(project, table, tmp_path):
+    path = tmp_path / "out.xlsx"
+    export_project(project, path)
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["documents", "topics", "settings"]
+    sheet = book["documents"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert list(rows[0]) == ["doc_id", "category", "title", "text", *ANNOTATIONS]
+    assert len(rows) == len(table) + 1
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == f"A1:J{len(table) + 1}"
+    assert sheet["A1"].font.bold
+    assert 8 <= sheet.column_dimensions["D"].width <= 60
+
+    state = project.state
+    for i in range(len(table)):
+        row = rows[i + 1]
+        assert row[0] == table["doc_id"][i]
+        if i == 6:
+            assert row[4:8] == (None, None, None, None)
+            continue
+        tid = int(state.assignments[i])
+        assert row[4] == tid
+        assert row[5] == ("Unassigned" if tid == -1 else state.topics[tid].label)
+        assert row[8] == state.assigned_by[i]
+    assert rows[1][8] == "human" and rows[4][5] == "Hand-made"
+    assert rows[8][2].startswith("'=HYPERLINK") and rows[9][2] == "'@SUM(A1:A9)"
+    assert rows[10][2] == "-5"
+    long = rows[11][3]
+    assert len(long) <= EXCEL_CELL_LIMIT and "more characters]" in long
+
+    topics = list(book["topics"].iter_rows(values_only=True))
+    assert list(topics[0]) == ["id", "label", "size", "keywords", "representative_documents", "note"]
+    by_id = {r[0]: r for r in topics[1:]}
+    assert by_id[0][1] == "Economy '); DROP TABLE topics;--"
+    assert by_id[1][5].startswith("Ask Maria")
+    assert sum(r[2] for r in topics[1:]) == int(project.corpus.has_text.sum())
+    settings = {r[0]: r[1] for r in book["settings"].iter_rows(min_row=2, values_only=True)}
+    assert settings["input_sha256"] == "ab" * 32
+    assert settings["setting.min_topic_size"] == 10
+    assert settings["version.numpy"]
+
+
+def test_csv_documents_table(project, table, tmp_path):
+    path = tmp_path / "out.csv"
+    export_project(project, path)
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+    back = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert list(back.columns) == ["doc_id", "category", "title", "text", *ANNOTATIONS]
+    assert back["doc_id"].tolist() == table["doc_id"].tolist()
+    assert back["title"][7].startswith("'=") and back["title"][9] == "-5"
+    assert back["topic_id"][6] == ""
+    assert back["topic_label"][3] == "Hand-made"
+
+
+def test_documents_frame_keeps_user_columns_named_like_ours(project):
+    project.corpus.table["note"] = "their own note"
+    frame = documents_frame(project)
+    assert "note" in frame.columns and "topicdesk_note" in frame.columns
+    assert frame["note"].eq("their own note").all()
+
+
+def test_bad_target(project, tmp_path):
+    with pytest.raises(TopicDeskError, match=".pdf"):
+        export_project(project, tmp_path / "out.pdf")
+    with pytest.raises(TopicDeskError, match="Could not write"):
+        export_project(project, tmp_path / "missing" / "out.xlsx")
