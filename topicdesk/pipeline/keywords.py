@@ -86,6 +86,8 @@ def representatives(embeddings: np.ndarray, assignments: np.ndarray, n: int, tex
     for topic in np.unique(assignments[assignments >= 0]):
         members = np.flatnonzero(assignments == topic)
         vectors = embeddings[members]
+        lengths = np.linalg.norm(vectors, axis=1, keepdims=True)
+        vectors = vectors / np.where(lengths == 0, 1, lengths)
         centre = vectors.mean(axis=0)
         norm = np.linalg.norm(centre)
         sims = vectors @ (centre / norm if norm else centre)
