@@ -10,7 +10,7 @@ import hashlib
 import json
 import platform
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from importlib.metadata import PackageNotFoundError, version
 
@@ -19,7 +19,7 @@ import numpy as np
 from topicdesk.core.edits import UpdateKeywords
 from topicdesk.core.project import Project, StageCache
 from topicdesk.core.settings import FitSettings
-from topicdesk.core.state import UNASSIGNED, Topic, TopicState, default_label
+from topicdesk.core.state import Topic, TopicState, default_label
 from topicdesk.pipeline import cluster as cluster_stage
 from topicdesk.pipeline import embed, keywords, outliers, reduce
 from topicdesk.pipeline.progress import Progress
@@ -171,3 +171,32 @@ def apply_fit(project: Project, result: FitResult, settings: FitSettings | None 
     project.cache = result.cache
     project.provenance = result.provenance
     project.adopt_state(result.state)
+
+
+def compute_keywords_edit(project: Project) -> UpdateKeywords:
+    """Keywords and typical documents for the topics as they are now, after curation."""
+    state = project.state
+    assert state is not None
+    settings = project.settings
+    words = keywords.topic_keywords(project.corpus.texts, state.assignments, settings)
+    embeddings = project.row_embeddings()
+    reps = (
+        keywords.representatives(embeddings, state.assignments, settings.n_representatives, project.corpus.texts)
+        if embeddings is not None else {}
+    )
+    topic_ids = [t for t in state.topics]
+    return UpdateKeywords(
+        keywords={t: words.get(t, ([], []))[0] for t in topic_ids},
+        weights={t: words.get(t, ([], []))[1] for t in topic_ids},
+        representatives={t: reps.get(t, []) for t in topic_ids},
+    )
+
+
+def keywords_for_rows(project: Project, rows: list[int]) -> tuple[list[str], list[float]]:
+    """Keywords that set some documents apart from the rest, for a topic made by hand."""
+    state = project.state
+    assert state is not None
+    marker = max(state.topics, default=0) + 1
+    assignments = state.assignments.copy()
+    assignments[np.asarray(rows, dtype=np.int64)] = marker
+    return keywords.topic_keywords(project.corpus.texts, assignments, project.settings).get(marker, ([], []))

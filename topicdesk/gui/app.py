@@ -1,0 +1,133 @@
+"""Starting the desktop app: the QApplication, crash recovery, and the screenshot mode."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from pathlib import Path
+
+from topicdesk.errors import TopicDeskError
+from topicdesk.pipeline.embed import set_offline
+
+
+def _parse(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="topicdesk", description="TopicDesk desktop app")
+    parser.add_argument("file", nargs="?", help="a project (.topicdesk) or a spreadsheet to open")
+    parser.add_argument("--screenshot", metavar="OUT.png",
+                        help="open FILE (fitting a spreadsheet with default settings), save the window as PNG, exit")
+    return parser.parse_args(argv)
+
+
+def _install_excepthook(window_getter) -> None:
+    """Unexpected errors in slots become a dialog instead of ending the app."""
+    from PySide6.QtWidgets import QMessageBox
+
+    def hook(kind, value, tb) -> None:
+        details = "".join(traceback.format_exception(kind, value, tb))
+        sys.stderr.write(details)
+        window = window_getter()
+        box = QMessageBox(QMessageBox.Warning, "TopicDesk", f"Something went wrong: {value}", QMessageBox.Ok, window)
+        box.setDetailedText(details)
+        box.exec()
+
+    sys.excepthook = hook
+
+
+def make_application(argv: list[str]):
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([sys.argv[0], *argv])
+    app.setApplicationName("TopicDesk")
+    app.setOrganizationName("TopicDesk")
+    app.setApplicationDisplayName("TopicDesk")
+    return app
+
+
+def screenshot(path: str, out: str) -> int:
+    """Render the main window with FILE open at 1400x900 into a PNG, without showing it."""
+    from topicdesk.core.project import Project
+    from topicdesk.core.settings import suggest_min_topic_size
+    from topicdesk.gui.main_window import MainWindow
+    from topicdesk.io.readers import load_corpus
+    from topicdesk.pipeline.runner import apply_fit, fit_project
+    from topicdesk.project.store import open_project
+
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    source = Path(path)
+    if source.suffix.lower() == ".topicdesk":
+        project, saved_path = open_project(source), source
+    else:
+        corpus = load_corpus(source)
+        project = Project(corpus)
+        settings = project.settings.replace(min_topic_size=suggest_min_topic_size(int(corpus.has_text.sum())))
+        apply_fit(project, fit_project(project, settings), settings)
+        saved_path = None
+    window = MainWindow(settings=QSettings(QSettings.IniFormat, QSettings.UserScope, "TopicDesk", "screenshot"))
+    window.session.replace(project, saved_path, dirty=saved_path is None)
+    window.resize(1400, 900)
+    window._default_sizes()
+    if project.state.topics:
+        largest = max(project.state.sizes().items(), key=lambda kv: kv[1] if kv[0] >= 0 else -1)[0]
+        window.inspector.choose_topics([largest])
+        window.table.set_selection(project.state.members(largest)[:1])
+    window.ensurePolished()
+    window.layout().activate()
+    QApplication.processEvents()
+    image = window.grab()
+    if not image.save(out):
+        raise TopicDeskError(f"Could not write the screenshot to {out}; check the folder exists and is writable.")
+    window.session.replace(None, None)
+    window.close()
+    return 0
+
+
+def run_app(argv: list[str]) -> int:
+    """Start the app (or take a screenshot); returns the exit code."""
+    set_offline(True)
+    args = _parse(argv)
+    app = make_application(argv)
+    if args.screenshot:
+        if not args.file:
+            sys.stderr.write("error: --screenshot needs a FILE to open\n")
+            return 2
+        try:
+            return screenshot(args.file, args.screenshot)
+        except TopicDeskError as exc:
+            sys.stderr.write(f"error: {exc}\n")
+            return 1
+
+    from topicdesk.gui.main_window import MainWindow
+
+    window = MainWindow()
+    _install_excepthook(lambda: window)
+    window.show()
+    _offer_recovery(window)
+    if args.file:
+        window.open_path(args.file)
+    return app.exec()
+
+
+def _offer_recovery(window) -> None:
+    """After a crash, offer the unsaved work the autosave kept."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from topicdesk.project.store import open_project
+
+    pending = window.autosaver.pending()
+    if pending is None:
+        return
+    answer = QMessageBox.question(
+        window, "Recover unsaved work",
+        "TopicDesk closed unexpectedly last time. Recover the unsaved changes?",
+        QMessageBox.Yes | QMessageBox.No, QMessageBox.Yes,
+    )
+    if answer == QMessageBox.Yes:
+        try:
+            window.session.replace(open_project(pending), None, dirty=True)
+            return
+        except TopicDeskError as exc:
+            window.show_error(f"The unsaved work could not be recovered: {exc}")
+    window.autosaver.discard()

@@ -1,0 +1,1 @@
+"""Dialogs: import, fit settings, about."""

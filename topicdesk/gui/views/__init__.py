@@ -1,0 +1,1 @@
+"""Widgets that show the corpus, the map and the topics."""

@@ -1,0 +1,113 @@
+"""Fitting on a worker thread, so the window stays responsive and Cancel works.
+
+The worker runs the Qt-free pipeline; its progress callback is called on the worker
+thread and crosses to the GUI thread as a queued signal.
+"""
+
+from __future__ import annotations
+
+import traceback
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from topicdesk.core.project import Project
+from topicdesk.core.settings import FitSettings
+from topicdesk.errors import Cancelled, TopicDeskError
+from topicdesk.pipeline.progress import Progress, ProgressEvent
+
+
+class FitWorker(QObject):
+    """Runs one fit; lives on its own QThread."""
+
+    progress = Signal(object)
+    finished = Signal(object, object)
+    failed = Signal(str, str)
+    cancelled = Signal()
+
+    def __init__(self, project: Project, settings: FitSettings) -> None:
+        super().__init__()
+        self.project = project
+        self.settings = settings
+        self.handle = Progress(self._report)
+
+    def _report(self, event: ProgressEvent) -> None:
+        self.progress.emit(event)
+
+    @Slot()
+    def run(self) -> None:
+        from topicdesk.pipeline.runner import fit_project
+
+        try:
+            result = fit_project(self.project, self.settings, self.handle)
+        except Cancelled:
+            self.cancelled.emit()
+        except TopicDeskError as exc:
+            self.failed.emit(str(exc), "")
+        except MemoryError:
+            self.failed.emit("There is not enough memory for this corpus; close other programs or use fewer documents.", "")
+        except Exception as exc:  # noqa: BLE001 - any failure must reach the user as a dialog
+            self.failed.emit(f"The fit stopped because of an unexpected problem: {exc}", traceback.format_exc())
+        else:
+            self.finished.emit(result, self.settings)
+
+
+class FitController(QObject):
+    """Starts fits on a fresh thread, forwards their signals, and shuts them down cleanly."""
+
+    started = Signal()
+    progress = Signal(object)
+    finished = Signal(object, object)
+    failed = Signal(str, str)
+    cancelled = Signal()
+    stopped = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._thread: QThread | None = None
+        self._worker: FitWorker | None = None
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.isRunning()
+
+    def start(self, project: Project, settings: FitSettings) -> None:
+        if self.running:
+            raise TopicDeskError("A fit is already running; wait for it or cancel it first.")
+        thread = QThread(self)
+        worker = FitWorker(project, settings)
+        worker.moveToThread(thread)
+        thread.started.connect(worker.run)
+        worker.progress.connect(self.progress)
+        worker.finished.connect(self.finished)
+        worker.failed.connect(self.failed)
+        worker.cancelled.connect(self.cancelled)
+        for signal in (worker.finished, worker.failed, worker.cancelled):
+            signal.connect(thread.quit)
+        thread.finished.connect(self._cleanup)
+        self._thread, self._worker = thread, worker
+        thread.start()
+        self.started.emit()
+
+    def cancel(self) -> None:
+        if self._worker is not None:
+            self._worker.handle.cancel()
+
+    def shutdown(self, timeout_ms: int = 30000) -> bool:
+        """Cancel a running fit and wait for its thread; True if it ended in time."""
+        if self._thread is None:
+            return True
+        self.cancel()
+        self._thread.quit()
+        ended = self._thread.wait(timeout_ms)
+        if ended:
+            self._cleanup()
+        return ended
+
+    def _cleanup(self) -> None:
+        if self._thread is None:
+            return
+        self._thread.deleteLater()
+        if self._worker is not None:
+            self._worker.deleteLater()
+        self._thread, self._worker = None, None
+        self.stopped.emit()
