@@ -37,10 +37,9 @@ def modifier_mode(modifiers: Qt.KeyboardModifier) -> str:
 
 
 class _MapViewBox(pg.ViewBox):
-    """A ViewBox whose left drag draws a lasso (in lasso mode) and whose clicks pick points."""
+    """A ViewBox whose left drag draws a lasso while the lasso tool is on."""
 
     lassoFinished = Signal(object, str)
-    clicked = Signal(QPointF, object, bool)
 
     def __init__(self) -> None:
         super().__init__(enableMenu=False)
@@ -52,6 +51,7 @@ class _MapViewBox(pg.ViewBox):
         self._item.setPen(pen)
         self._item.setBrush(QColor(60, 120, 220, 30))
         self._item.setZValue(100)
+        self._item.setVisible(False)
         self.addItem(self._item, ignoreBounds=True)
 
     def mouseDragEvent(self, ev, axis=None):  # noqa: N802 - Qt naming
@@ -61,6 +61,7 @@ class _MapViewBox(pg.ViewBox):
         point = self.mapSceneToView(ev.scenePos())
         if ev.isStart():
             self._path = [self.mapSceneToView(ev.buttonDownScenePos()), point]
+            self._item.setVisible(True)
         else:
             self._path.append(point)
         path = QPainterPath(self._path[0])
@@ -70,16 +71,10 @@ class _MapViewBox(pg.ViewBox):
         self._item.setPath(path)
         if ev.isFinish():
             polygon = np.array([[p.x(), p.y()] for p in self._path])
-            self._item.setPath(QPainterPath())
+            self._item.setVisible(False)
             self._path = []
             self.lassoFinished.emit(polygon, modifier_mode(ev.modifiers()))
 
-    def mouseClickEvent(self, ev):  # noqa: N802 - Qt naming
-        if ev.button() == Qt.LeftButton:
-            ev.accept()
-            self.clicked.emit(self.mapSceneToView(ev.scenePos()), ev.modifiers(), ev.double())
-        else:
-            super().mouseClickEvent(ev)
 
 
 class DocumentMap(QWidget):
@@ -106,7 +101,7 @@ class DocumentMap(QWidget):
         self._plot.setAspectLocked(True)
         self._plot.setMouseTracking(True)
         self._view.lassoFinished.connect(self.lasso_select)
-        self._view.clicked.connect(self._on_click)
+        self._plot.scene().sigMouseClicked.connect(self._on_click)
         self._plot.scene().sigMouseMoved.connect(self._on_hover)
 
         self._selected = pg.ScatterPlotItem(size=TOPIC_SIZE + 4, pen=pg.mkPen("#111111", width=1.6), brush=None)
@@ -228,9 +223,10 @@ class DocumentMap(QWidget):
     def reset_view(self) -> None:
         valid = self._coords[~np.isnan(self._coords).any(axis=1)] if len(self._coords) else self._coords
         if len(valid):
-            lo, hi = valid.min(axis=0), valid.max(axis=0)
+            lo, hi = valid.min(axis=0).astype(float), valid.max(axis=0).astype(float)
             pad = (hi - lo) * 0.04 + 1e-6
-            self._view.setRange(xRange=(lo[0] - pad[0], hi[0] + pad[0]), yRange=(lo[1] - pad[1], hi[1] + pad[1]), padding=0)
+            self._view.setRange(xRange=(lo[0] - pad[0], hi[0] + pad[0]), yRange=(lo[1] - pad[1], hi[1] + pad[1]),
+                                padding=0)
 
     # ----- selection and emphasis ---------------------------------------------------------
     def set_selection(self, rows: np.ndarray) -> None:
@@ -285,12 +281,15 @@ class DocumentMap(QWidget):
     def _row_at(self, point: QPointF) -> int | None:
         return nearest_point(self._coords, point.x(), point.y(), HOVER_RADIUS_PX * self._pixel_size())
 
-    def _on_click(self, point: QPointF, modifiers, double: bool) -> None:
-        row = self._row_at(point)
-        if double and row is not None:
+    def _on_click(self, event) -> None:
+        """Every click in the plot, whoever else saw it: pick the nearest document."""
+        if event.button() != Qt.LeftButton or not len(self._coords):
+            return
+        row = self._row_at(self._view.mapSceneToView(event.scenePos()))
+        if event.double() and row is not None:
             self.pointActivated.emit(row)
             return
-        mode = modifier_mode(modifiers)
+        mode = modifier_mode(event.modifiers())
         if row is None:
             if mode == "replace":
                 self.selectionRequested.emit(np.empty(0, dtype=np.int64), "replace")
@@ -339,6 +338,20 @@ class DocumentMap(QWidget):
             exporter.parameters()["width"] = max(1600, self._plot.width() * 2)
             exporter.export(path)
         elif lower.endswith(".svg"):
-            exporters.SVGExporter(self._plot.plotItem).export(path)
+            # Qt's own SVG writer: pyqtgraph's exporter cannot parse the paths Qt 6 writes.
+            from PySide6.QtGui import QPainter
+            from PySide6.QtSvg import QSvgGenerator
+
+            source = self._plot.viewport().rect()
+            generator = QSvgGenerator()
+            generator.setFileName(path)
+            generator.setSize(source.size())
+            generator.setViewBox(source)
+            generator.setTitle("TopicDesk document map")
+            painter = QPainter(generator)
+            try:
+                self._plot.render(painter, source, source)
+            finally:
+                painter.end()
         else:
             raise ValueError("The map can be saved as .png or .svg")
