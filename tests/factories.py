@@ -13,23 +13,38 @@ from topicdesk.core.state import Topic, TopicState
 
 def curated_project(table: pd.DataFrame, text_column: str = "text", n_topics: int = 3) -> Project:
     """A project with topics, cached arrays, human edits and notes on a real table."""
-    corpus = Corpus(table.reset_index(drop=True), text_column, source_name="slice.csv", source_hash="ab" * 32)
+    corpus = Corpus(
+        table.reset_index(drop=True), text_column, source_name="slice.csv", source_hash="ab" * 32
+    )
     texts, inverse = corpus.unique_texts()
     rng = np.random.default_rng(0)
     labels = rng.integers(-1, n_topics, len(texts))
     cache = StageCache(
-        embeddings=rng.normal(size=(len(texts), 8)).astype(np.float32), embeddings_key="e1",
-        reduced=rng.normal(size=(len(texts), 5)).astype(np.float32), reduced_key="r1",
-        coords=rng.normal(size=(len(texts), 2)).astype(np.float32), coords_key="c1",
+        embeddings=rng.normal(size=(len(texts), 8)).astype(np.float32),
+        embeddings_key="e1",
+        reduced=rng.normal(size=(len(texts), 5)).astype(np.float32),
+        reduced_key="r1",
+        coords=rng.normal(size=(len(texts), 2)).astype(np.float32),
+        coords_key="c1",
     )
     state = TopicState.empty(len(corpus))
     has = inverse >= 0
     state.assignments[has] = labels[inverse[has]]
     state.confidence[has & (state.assignments >= 0)] = 0.75
     for tid in range(n_topics):
-        state.topics[tid] = Topic(id=tid, label=f"topic {tid}", keywords=[f"w{tid}", "shared"], weights=[0.3, 0.1],
-                                  representatives=[int(r) for r in np.flatnonzero(state.assignments == tid)[:3]])
-    project = Project(corpus, state=state, cache=cache, provenance={"model": "test", "versions": {"numpy": np.__version__}})
+        state.topics[tid] = Topic(
+            id=tid,
+            label=f"topic {tid}",
+            keywords=[f"w{tid}", "shared"],
+            weights=[0.3, 0.1],
+            representatives=[int(r) for r in np.flatnonzero(state.assignments == tid)[:3]],
+        )
+    project = Project(
+        corpus,
+        state=state,
+        cache=cache,
+        provenance={"model": "test", "versions": {"numpy": np.__version__}},
+    )
     project.fitted = True
     history = project.history
     history.do(RenameTopic(topic_id=0, label="Economy '); DROP TABLE topics;--"))

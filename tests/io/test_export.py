@@ -2,22 +2,32 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import openpyxl
 import pandas as pd
 import pytest
 
-from topicdesk.errors import TopicDeskError
-from topicdesk.io.export import EXCEL_CELL_LIMIT, documents_frame, export_project
 from tests.factories import curated_project
+from topicdesk.errors import TopicDeskError
+from topicdesk.io import export
+from topicdesk.io.export import EXCEL_CELL_LIMIT, documents_frame, export_project
 
-ANNOTATIONS = ["topic_id", "topic_label", "topic_keywords", "topic_confidence", "assigned_by", "note"]
+ANNOTATIONS = [
+    "topic_id",
+    "topic_label",
+    "topic_keywords",
+    "topic_confidence",
+    "assigned_by",
+    "note",
+]
 
 
 @pytest.fixture
 def table(bbc_slice):
     frame = bbc_slice.head(40)[["doc_id", "category", "title", "text"]].copy()
     frame.loc[6, "text"] = ""  # an empty text cell stays a row
-    frame.loc[7, "title"] = "=HYPERLINK(\"http://example.invalid\",\"click\")"
+    frame.loc[7, "title"] = '=HYPERLINK("http://example.invalid","click")'
     frame.loc[8, "title"] = "@SUM(A1:A9)"
     frame.loc[9, "title"] = "-5"
     frame.loc[10, "text"] = "long " * 9000
@@ -61,7 +71,14 @@ def test_xlsx_sheets_and_cells(project, table, tmp_path):
     assert len(long) <= EXCEL_CELL_LIMIT and "more characters]" in long
 
     topics = list(book["topics"].iter_rows(values_only=True))
-    assert list(topics[0]) == ["id", "label", "size", "keywords", "representative_documents", "note"]
+    assert list(topics[0]) == [
+        "id",
+        "label",
+        "size",
+        "keywords",
+        "representative_documents",
+        "note",
+    ]
     by_id = {r[0]: r for r in topics[1:]}
     assert by_id[0][1] == "Economy '); DROP TABLE topics;--"
     assert by_id[1][5].startswith("Ask Maria")
@@ -96,3 +113,27 @@ def test_bad_target(project, tmp_path):
         export_project(project, tmp_path / "out.pdf")
     with pytest.raises(TopicDeskError, match="Could not write"):
         export_project(project, tmp_path / "missing" / "out.xlsx")
+
+
+def test_awkward_cells_are_written_safely(bbc_slice, tmp_path):
+    table = bbc_slice.head(12)[["doc_id", "text"]].copy()
+    table["when"] = pd.Timestamp("2024-03-01 08:00", tz="Europe/Berlin")
+    table["raw"] = "bell\x07 and tab-led\tvalue"
+    table.loc[1, "raw"] = "\t=1+2"
+    table.loc[2, "raw"] = "+49 30 1234"
+    project = curated_project(table)
+    path = tmp_path / "out.xlsx"
+    export_project(project, path)
+    rows = list(openpyxl.load_workbook(path)["documents"].iter_rows(values_only=True))
+    assert rows[1][2] == dt.datetime(2024, 3, 1, 8, 0)
+    assert rows[1][3] == "bell and tab-led\tvalue"
+    assert rows[2][3] == "'\t=1+2" and rows[3][3] == "'+49 30 1234"
+    assert isinstance(rows[1][4], int)  # numbers stay numbers
+    assert any(isinstance(r[7], float) for r in rows[1:])
+
+
+def test_too_many_rows_for_excel_and_failed_write_leaves_nothing(project, tmp_path, monkeypatch):
+    monkeypatch.setattr(export, "EXCEL_ROW_LIMIT", 10)
+    with pytest.raises(TopicDeskError, match=r"\.csv"):
+        export_project(project, tmp_path / "out.xlsx")
+    assert list(tmp_path.iterdir()) == []

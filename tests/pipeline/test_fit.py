@@ -7,12 +7,18 @@ import pytest
 from sklearn.metrics import normalized_mutual_info_score
 
 from topicdesk.core.corpus import Corpus
-from topicdesk.core.project import Project
+from topicdesk.core.edits import MoveDocuments, RenameTopic
+from topicdesk.core.project import Project, StageCache
 from topicdesk.core.settings import FitSettings
 from topicdesk.errors import Cancelled, TopicDeskError
 from topicdesk.pipeline import embed
 from topicdesk.pipeline.progress import Progress
-from topicdesk.pipeline.runner import apply_fit, fit_project
+from topicdesk.pipeline.runner import (
+    apply_fit,
+    compute_keywords_edit,
+    fit_project,
+    keywords_for_rows,
+)
 
 SETTINGS = FitSettings(min_topic_size=8, max_seq_length=128)
 
@@ -35,36 +41,59 @@ def test_topics_match_bbc_categories(fitted, bbc_slice):
     assert 4 <= len(result.state.topics) <= 20
     for topic in result.state.topics.values():
         assert len(topic.keywords) == 10 and topic.label
-        assert topic.representatives and all(assignments[r] == topic.id for r in topic.representatives)
+        assert topic.representatives and all(
+            assignments[r] == topic.id for r in topic.representatives
+        )
     sport = bbc_slice["category"].eq("sport").to_numpy()
     top = np.bincount(assignments[sport & (assignments >= 0)]).argmax()
-    assert {"match", "game", "win", "cup", "team", "england", "olympic", "champion", "world"} & set(result.state.topics[top].keywords)
+    assert {"match", "game", "win", "cup", "team", "england", "olympic", "champion", "world"} & set(
+        result.state.topics[top].keywords
+    )
 
 
 def test_progress_reports_every_stage_and_batch(fitted):
     _, result, events = fitted
     stages = list(dict.fromkeys(e.stage for e in events))
-    assert stages == ["Loading the language model", "Embedding documents", "Reducing dimensions",
-                      "Finding topics", "Placing outliers", "Choosing keywords"]
+    assert stages == [
+        "Loading the language model",
+        "Embedding documents",
+        "Reducing dimensions",
+        "Finding topics",
+        "Placing outliers",
+        "Choosing keywords",
+    ]
     distinct = len(result.cache.embeddings)
     batches = [e for e in events if e.stage == "Embedding documents" and " of " in e.message]
     assert len(batches) == -(-distinct // SETTINGS.batch_size)
     assert batches[0].message == f"{SETTINGS.batch_size} of {distinct} documents"
-    assert batches[-1].fraction == 1.0 and batches[-1].message == f"{distinct} of {distinct} documents"
+    assert (
+        batches[-1].fraction == 1.0 and batches[-1].message == f"{distinct} of {distinct} documents"
+    )
     assert set(result.timings) == set(stages)
 
 
-def test_same_settings_same_topics_and_cache_reuse(fitted, monkeypatch):
+def test_refit_from_saved_embeddings_matches_cold_fit(fitted, monkeypatch):
     project, first, _ = fitted
+    assert project.cache.embeddings is None and not project.fitted  # fitting left it alone
     cached = Project(project.corpus)
-    apply_fit(cached, first, SETTINGS)
-    monkeypatch.setattr(embed, "embed_texts", lambda *a, **k: pytest.fail("embeddings should be reused"))
+    apply_fit(cached, first)
+    assert cached.settings == SETTINGS and cached.fitted
+    cached.cache = StageCache(
+        embeddings=first.cache.embeddings, embeddings_key=first.cache.embeddings_key
+    )
+    calls = []
+    monkeypatch.setattr(embed, "embed_texts", lambda *args: calls.append(args))
     again = fit_project(cached, SETTINGS)
+    np.testing.assert_array_equal(again.cache.coords, first.cache.coords)
     np.testing.assert_array_equal(again.state.assignments, first.state.assignments)
-    assert {t: v.keywords for t, v in again.state.topics.items()} == {t: v.keywords for t, v in first.state.topics.items()}
+    assert [t.to_dict() for t in again.state.sorted_topics()] == [
+        t.to_dict() for t in first.state.sorted_topics()
+    ]
+    apply_fit(cached, again)
     bigger = fit_project(cached, SETTINGS.replace(min_topic_size=20))
+    assert calls == []
+    assert bigger.cache.reduced is again.cache.reduced
     assert len(bigger.state.topics) <= len(first.state.topics)
-    assert bigger.cache.reduced is first.cache.reduced
 
 
 def test_fresh_fit_is_reproducible(bbc_slice):
@@ -74,6 +103,9 @@ def test_fresh_fit_is_reproducible(bbc_slice):
     b = fit_project(Project(Corpus(bbc_slice.head(120), "text")), settings)
     np.testing.assert_array_equal(a.state.assignments, b.state.assignments)
     np.testing.assert_array_equal(a.cache.coords, b.cache.coords)
+    assert [t.to_dict() for t in a.state.sorted_topics()] == [
+        t.to_dict() for t in b.state.sorted_topics()
+    ]
 
 
 def test_cancel_stops_within_one_batch(bbc_slice):
@@ -106,10 +138,13 @@ def test_empty_texts_and_duplicates(bbc_slice):
     assert np.isnan(coords[3]).all() and (coords[10] == coords[11]).all()
 
 
-@pytest.mark.parametrize("texts, words", [
-    (["one short answer", "another answer", "a third"], "too few different documents"),
-    (["exactly the same"] * 50, "too few different documents"),
-])
+@pytest.mark.parametrize(
+    "texts, words",
+    [
+        (["one short answer", "another answer", "a third"], "too few different documents"),
+        (["exactly the same"] * 50, "too few different documents"),
+    ],
+)
 def test_corpora_too_small(texts, words):
     import pandas as pd
 
@@ -123,3 +158,29 @@ def test_unknown_model_is_not_downloaded(tmp_path):
         embed.resolve_model(FitSettings(model="someone/some-model"))
     with pytest.raises(TopicDeskError, match="modules.json"):
         embed.resolve_model(FitSettings(model=str(tmp_path)))
+    (tmp_path / "config.json").write_text("{}")
+    with pytest.raises(TopicDeskError, match="could not be loaded .*; choose another model folder"):
+        embed.load_model(FitSettings(model=str(tmp_path)))
+
+
+def test_recomputed_keywords_follow_curation_and_keep_human_labels(fitted):
+    project, first, _ = fitted
+    curated = Project(project.corpus)
+    apply_fit(curated, first)
+    curated.history.do(RenameTopic(topic_id=0, label="My own name"))
+    moved = curated.state.members(1).tolist()
+    curated.history.do(MoveDocuments(rows=moved, topic_id=0))
+    curated.history.do(compute_keywords_edit(curated))
+    topics = curated.state.topics
+    assert topics[0].label == "My own name" and topics[0].keywords
+    assert topics[1].keywords == [] and topics[1].representatives == []
+    assert all(curated.state.assignments[r] == 0 for r in topics[0].representatives)
+    assert topics[2].keywords == first.state.topics[2].keywords
+
+
+def test_keywords_for_selected_rows(fitted, bbc_slice):
+    project, _, _ = fitted
+    rows = np.flatnonzero(bbc_slice["category"].eq("tech").to_numpy())[:25].tolist()
+    words, weights = keywords_for_rows(project, rows)
+    assert len(words) == SETTINGS.top_n_words and weights == sorted(weights, reverse=True)
+    assert {"mobile", "technology", "software", "digital", "computer", "users", "net"} & set(words)

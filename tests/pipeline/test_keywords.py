@@ -13,9 +13,14 @@ SETTINGS = FitSettings(min_df=1, ngram_max=1, top_n_words=3)
 
 def test_distinctive_words_rank_first_and_stop_words_go():
     texts = [
-        "The budget deficit and the tax rates", "Tax cuts and the budget", "The tax code",
-        "The army and the navy", "Our army is ready", "The navy ships and the army",
-        "", "[Applause] 1999 2000 the weather",
+        "The budget deficit and the tax rates",
+        "Tax cuts and the budget",
+        "The tax code",
+        "The army and the navy",
+        "Our army is ready",
+        "The navy ships and the army",
+        "",
+        "[Applause] 1999 2000 the weather",
     ]
     assignments = np.array([0, 0, 0, 1, 1, 1, -1, -1])
     words = topic_keywords(texts, assignments, SETTINGS)
@@ -28,9 +33,15 @@ def test_distinctive_words_rank_first_and_stop_words_go():
 
 
 def test_german_stop_words_and_annotations():
-    texts = ["Die Steuer und die Abgaben sind zu hoch", "Die Steuer muss sinken [Beifall]",
-             "Der Fußball und das Tor", "Das Tor im Fußball"]
-    words = topic_keywords(texts, np.array([0, 0, 1, 1]), FitSettings(min_df=1, ngram_max=1, language="german"))
+    texts = [
+        "Die Steuer und die Abgaben sind zu hoch",
+        "Die Steuer muss sinken [Beifall]",
+        "Der Fußball und das Tor",
+        "Das Tor im Fußball",
+    ]
+    words = topic_keywords(
+        texts, np.array([0, 0, 1, 1]), FitSettings(min_df=1, ngram_max=1, language="german")
+    )
     assert words[0][0][0] == "steuer"
     assert words[1][0][:2] in (["fußball", "tor"], ["tor", "fußball"])
     every = {w for kw, _ in words.values() for w in kw}
@@ -38,13 +49,23 @@ def test_german_stop_words_and_annotations():
 
 
 def test_bigrams():
-    texts = ["health care reform", "health care costs", "health care now", "space travel", "space station"]
-    words = topic_keywords(texts, np.array([0, 0, 0, 1, 1]), FitSettings(min_df=1, ngram_max=2, top_n_words=5))
+    texts = [
+        "health care reform",
+        "health care costs",
+        "health care now",
+        "space travel",
+        "space station",
+    ]
+    words = topic_keywords(
+        texts, np.array([0, 0, 0, 1, 1]), FitSettings(min_df=1, ngram_max=2, top_n_words=5)
+    )
     assert "health care" in words[0][0]
 
 
 def test_representatives_nearest_centre_and_distinct():
-    emb = np.array([[1, 0], [0.9, 0.1], [0.9, 0.1], [0.5, 0.5], [0, 1], [0.1, 0.9]], dtype=np.float32)
+    emb = np.array(
+        [[1, 0], [0.9, 0.1], [0.9, 0.1], [0.5, 0.5], [0, 1], [0.1, 0.9]], dtype=np.float32
+    )
     texts = ["a", "b", "b", "c", "d", "e"]
     reps = representatives(emb, np.array([0, 0, 0, 0, 1, 1]), 2, texts)
     assert reps[0] == [1, 0]

@@ -10,13 +10,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tests.factories import curated_project
 from topicdesk.core.corpus import Corpus
 from topicdesk.core.edits import RenameTopic
 from topicdesk.core.project import Project
 from topicdesk.errors import TopicDeskError
 from topicdesk.project import store
 from topicdesk.project.store import open_project, save_project
-from tests.factories import curated_project
 
 
 @pytest.fixture
@@ -44,13 +44,15 @@ def test_round_trip_keeps_everything(project, tmp_path):
 
 
 def test_mixed_cell_types_round_trip(tmp_path):
-    table = pd.DataFrame({
-        "n": pd.array([1, 2, 3], dtype="int64"),
-        "x": [0.5, float("nan"), float("inf")],
-        "flag": [True, False, True],
-        "when": [dt.datetime(2024, 5, 1, 12, 30), dt.date(1999, 1, 2), None],
-        "text": ["emoji 🎉 text", "مرحبا بالعالم — right to left", "中文文本 and more"],
-    })
+    table = pd.DataFrame(
+        {
+            "n": pd.array([1, 2, 3], dtype="int64"),
+            "x": [0.5, float("nan"), float("inf")],
+            "flag": [True, False, True],
+            "when": [dt.datetime(2024, 5, 1, 12, 30), dt.date(1999, 1, 2), None],
+            "text": ["emoji 🎉 text", "مرحبا بالعالم — right to left", "中文文本 and more"],
+        }
+    )
     table["when"] = table["when"].astype(object)
     path = tmp_path / "mixed.topicdesk"
     save_project(Project(Corpus(table, "text")), path)
@@ -142,3 +144,24 @@ def test_opening_does_not_modify_the_file(project, tmp_path):
     before = path.read_bytes()
     open_project(path)
     assert path.read_bytes() == before
+
+
+def test_older_files_are_migrated_in_memory(project, tmp_path, monkeypatch):
+    path = _saved(project, tmp_path)
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA user_version = 0")
+    db.commit()
+    db.close()
+    before = path.read_bytes()
+
+    def rename_topics(db: sqlite3.Connection) -> None:
+        db.execute("UPDATE topics SET label = 'migrated' WHERE id = 1")
+
+    monkeypatch.setattr(store, "MIGRATIONS", {0: rename_topics})
+    assert open_project(path).state.topics[1].label == "migrated"
+    assert path.read_bytes() == before
+
+
+def test_folder_is_not_a_project(tmp_path):
+    with pytest.raises(TopicDeskError, match="is a folder"):
+        open_project(tmp_path)

@@ -1,18 +1,27 @@
 """The annotated spreadsheet: the user's own columns, then what the topics say about each row.
 
-Cells are made safe for spreadsheet programs on the way out: text that Excel would run
-as a formula is neutralised, and cells over Excel's length limit are cut with a marker.
+Cells are made safe for spreadsheet programs on the way out. Text that Excel would run
+as a formula (starting with = + - @, tab or carriage return) gets a leading apostrophe,
+kept as a visible character in .xlsx and .csv alike so both files hold the same text;
+plain signed numbers such as "-5" are left alone. Control characters that XML forbids are
+dropped, and cells over Excel's length limit are cut with a marker saying how much is gone.
 """
 
 from __future__ import annotations
 
 import math
+import os
 import re
-from datetime import datetime, timezone
+import tempfile
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from topicdesk import __version__
 from topicdesk.core.project import Project
@@ -24,7 +33,14 @@ EXCEL_ROW_LIMIT = 1_048_576
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 PLAIN_NUMBER = re.compile(r"^[+-]?\d+([.,]\d+)?([eE][+-]?\d+)?$")  # "-5" is data, not a formula
 ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-ANNOTATION_COLUMNS = ["topic_id", "topic_label", "topic_keywords", "topic_confidence", "assigned_by", "note"]
+ANNOTATION_COLUMNS = [
+    "topic_id",
+    "topic_label",
+    "topic_keywords",
+    "topic_confidence",
+    "assigned_by",
+    "note",
+]
 UNASSIGNED_LABEL = "Unassigned"
 
 
@@ -40,13 +56,24 @@ def safe_text(value: str) -> str:
 
 
 def _safe_cell(value: object) -> object:
+    """A value openpyxl and spreadsheet programs take as it is meant."""
+    if value is None or value is pd.NaT or value is pd.NA:
+        return None
     if isinstance(value, str):
         return safe_text(value)
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if value is pd.NaT:
-        return None
-    return value
+    if isinstance(value, (bool, int, np.bool_, np.integer)):
+        return value
+    if isinstance(value, (float, np.floating)):
+        return float(value) if math.isfinite(value) else None
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None) if value.tzinfo else value  # Excel has no time zones
+    if isinstance(value, (date, time, timedelta)):
+        return value
+    return safe_text(str(value))
+
+
+def _safe_column(values: pd.Series) -> list:
+    return [_safe_cell(v) for v in values.tolist()]
 
 
 def documents_frame(project: Project) -> pd.DataFrame:
@@ -59,7 +86,11 @@ def documents_frame(project: Project) -> pd.DataFrame:
     for row in range(len(corpus)):
         tid = int(state.assignments[row])
         if not has_text[row] and tid == UNASSIGNED:
-            ids.append(None); labels.append(""); words.append(""); conf.append(None); who.append("")
+            ids.append(None)
+            labels.append("")
+            words.append("")
+            conf.append(None)
+            who.append("")
             continue
         ids.append(tid)
         labels.append(UNASSIGNED_LABEL if tid == UNASSIGNED else state.label_of(tid))
@@ -91,35 +122,51 @@ def topics_frame(project: Project) -> pd.DataFrame:
     sizes = state.sizes()
     rows = []
     for topic in state.sorted_topics():
-        reps = [texts[r][:300] + ("…" if len(texts[r]) > 300 else "") for r in topic.representatives]
+        reps = [
+            texts[r][:300] + ("…" if len(texts[r]) > 300 else "") for r in topic.representatives
+        ]
         rows.append(
             {
                 "id": topic.id,
                 "label": topic.label,
                 "size": sizes.get(topic.id, 0),
                 "keywords": ", ".join(topic.keywords),
-                "representative_documents": "\n\n".join(f"[{i + 1}] {t}" for i, t in enumerate(reps)),
+                "representative_documents": "\n\n".join(
+                    f"[{i + 1}] {t}" for i, t in enumerate(reps)
+                ),
                 "note": topic.note,
             }
         )
     unassigned = int(((state.assignments == UNASSIGNED) & project.corpus.has_text).sum())
-    rows.append({"id": UNASSIGNED, "label": UNASSIGNED_LABEL, "size": unassigned, "keywords": "",
-                 "representative_documents": "", "note": ""})
+    rows.append(
+        {
+            "id": UNASSIGNED,
+            "label": UNASSIGNED_LABEL,
+            "size": unassigned,
+            "keywords": "",
+            "representative_documents": "",
+            "note": "",
+        }
+    )
     return pd.DataFrame(rows)
 
 
 def settings_frame(project: Project) -> pd.DataFrame:
     """Parameters, versions and the input's hash: what a methods section needs."""
     corpus = project.corpus
-    rows = [("exported_at", datetime.now(timezone.utc).isoformat(timespec="seconds")),
-            ("topicdesk_version", __version__),
-            ("input_file", corpus.source_name),
-            ("input_sha256", corpus.source_hash),
-            ("input_sheet", corpus.sheet or ""),
-            ("text_column", corpus.text_column),
-            ("documents", len(corpus)),
-            ("empty_texts", int((~corpus.has_text).sum()))]
-    rows += [(f"setting.{k}", "" if v is None else v) for k, v in project.settings.to_dict().items()]
+    rows = [
+        ("exported_at", datetime.now(UTC).isoformat(timespec="seconds")),
+        ("topicdesk_version", __version__),
+        ("input_file", corpus.source_name),
+        ("input_sha256", corpus.source_hash),
+        ("input_sheet", corpus.sheet or ""),
+        ("text_column", corpus.text_column),
+        ("documents", len(corpus)),
+        ("empty_texts", int((~corpus.has_text).sum())),
+    ]
+    rows += [
+        (f"setting.{k}", "" if v is None else v) for k, v in project.settings.to_dict().items()
+    ]
     provenance = dict(project.provenance)
     for name, value in (provenance.pop("versions", None) or {}).items():
         rows.append((f"version.{name}", value))
@@ -135,31 +182,32 @@ def _column_width(name: str, values: pd.Series) -> float:
     return float(min(60, max(8, longest + 2)))
 
 
-def _write_sheet(book, title: str, frame: pd.DataFrame) -> None:
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
+def _write_sheet(book: Workbook, title: str, frame: pd.DataFrame) -> None:
+    """One streamed sheet: bold frozen header with a filter, columns sized to their content."""
     sheet = book.create_sheet(title)
-    sheet.append([safe_text(str(c)) for c in frame.columns])
-    for row in frame.itertuples(index=False, name=None):
-        sheet.append([None if v is pd.NA else _safe_cell(v) for v in row])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    for i, name in enumerate(frame.columns, start=1):  # write-only sheets take sizes before rows
+        sheet.column_dimensions[get_column_letter(i)].width = _column_width(name, frame[name])
     sheet.freeze_panes = "A2"
     if len(frame.columns):
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(frame.columns))}{len(frame) + 1}"
-    for i, name in enumerate(frame.columns, start=1):
-        sheet.column_dimensions[get_column_letter(i)].width = _column_width(name, frame[name])
+    header = []
+    for name in frame.columns:
+        cell = WriteOnlyCell(sheet, value=safe_text(str(name)))
+        cell.font = Font(bold=True)
+        header.append(cell)
+    sheet.append(header)
+    for row in zip(*(_safe_column(frame[name]) for name in frame.columns)):
+        sheet.append(row)
 
 
 def export_xlsx(project: Project, path: Path) -> None:
-    from openpyxl import Workbook
-
+    """Documents, topics and settings as three sheets of one workbook."""
     documents = documents_frame(project)
     if len(documents) >= EXCEL_ROW_LIMIT:
-        raise TopicDeskError(f"{len(documents):,} documents are more rows than Excel allows; export as .csv instead.")
-    book = Workbook()
-    book.remove(book.active)
+        raise TopicDeskError(
+            f"{len(documents):,} documents are more rows than Excel allows; export as .csv instead."
+        )
+    book = Workbook(write_only=True)
     _write_sheet(book, "documents", documents)
     _write_sheet(book, "topics", topics_frame(project))
     _write_sheet(book, "settings", settings_frame(project))
@@ -167,8 +215,11 @@ def export_xlsx(project: Project, path: Path) -> None:
 
 
 def export_csv(project: Project, path: Path) -> None:
+    """The documents table as UTF-8 with a byte-order mark, which Excel needs to read umlauts."""
     frame = documents_frame(project)
-    safe = frame.apply(lambda col: col if pd.api.types.is_numeric_dtype(col) else col.map(_safe_cell))
+    safe = frame.apply(
+        lambda col: col if pd.api.types.is_numeric_dtype(col) else col.map(_safe_cell)
+    )
     safe.columns = [safe_text(str(c)) for c in safe.columns]
     safe.to_csv(path, index=False, encoding="utf-8-sig")
 
@@ -179,10 +230,27 @@ def export_project(project: Project, path: str | Path) -> None:
     writers = {".xlsx": export_xlsx, ".csv": export_csv}
     writer = writers.get(path.suffix.lower())
     if writer is None:
-        raise TopicDeskError(f"Cannot export to '{path.suffix or path.name}'; choose a file name ending in .xlsx or .csv.")
+        raise TopicDeskError(
+            f"Cannot export to '{path.suffix or path.name}'; choose a file name ending in .xlsx or .csv."
+        )
     if project.state is None or not project.fitted:
         raise TopicDeskError("There are no topics to export yet; fit topics first.")
     try:
-        writer(project, path)
+        handle, tmp_name = tempfile.mkstemp(
+            prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent
+        )
     except OSError as exc:
-        raise TopicDeskError(f"Could not write {path.name}: {exc.strerror or exc}; choose another folder.") from exc
+        raise TopicDeskError(
+            f"Could not write {path.name}: {exc.strerror or exc}; choose another folder."
+        ) from exc
+    os.close(handle)
+    try:  # a half-written export never replaces a good one
+        writer(project, Path(tmp_name))
+        os.replace(tmp_name, path)
+    except OSError as exc:
+        raise TopicDeskError(
+            f"Could not write {path.name}: {exc.strerror or exc}; choose another folder."
+        ) from exc
+    finally:
+        if os.path.exists(tmp_name):
+            os.unlink(tmp_name)

@@ -1,111 +1,65 @@
-"""Reading the spreadsheets social scientists actually have.
+"""Opening the spreadsheets social scientists actually have, as tables and corpora.
 
-Delimited text is decoded and split here rather than by pandas' type-guessing reader,
-so every cell comes back exactly as written and ragged rows never stop an import.
-Workbooks keep their cell types. Every failure is a :class:`TopicDeskError` in one line.
+Every failure is a :class:`TopicDeskError` in one sentence, because the person importing
+a file cannot act on a parser's traceback. Rows whose fields do not match the header
+never stop an import: short rows are padded and extra fields become extra columns.
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
+import math
 import re
-import zipfile
 from pathlib import Path
 
 import pandas as pd
 
 from topicdesk.core.corpus import Corpus
 from topicdesk.errors import TopicDeskError
+from topicdesk.io import text_files
+from topicdesk.io.workbooks import Workbook
 
-DELIMITED = {".csv", ".tsv", ".txt"}
-WORKBOOKS = {".xlsx", ".xlsm", ".ods"}
+DELIMITED = frozenset({".csv", ".tsv", ".txt"})
+WORKBOOKS = frozenset({".xlsx", ".xlsm", ".ods"})
 SUPPORTED = ", ".join(sorted(DELIMITED | WORKBOOKS))
-OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-DELIMITERS = (",", ";", "\t", "|")
-NUMBERISH = re.compile(r"^[\s+\-]?[\d.,:/%\s-]*$")
-
-csv.field_size_limit(2**31 - 1)
+NUMBERISH = re.compile(r"^[\s\d.,:;/%+\-−()€$£]*$")
+SCORED_ROWS = 2000
 
 
 def _checked(path: str | Path) -> Path:
+    """The path, if it names a non-empty file of a supported kind."""
     path = Path(path)
     if not path.exists():
-        raise TopicDeskError(f"The file {path} does not exist; check the name and folder.")
+        raise TopicDeskError(f"The file {path} does not exist; check the name and the folder.")
     if path.is_dir():
         raise TopicDeskError(f"{path} is a folder; choose a spreadsheet file inside it.")
     suffix = path.suffix.lower()
     if suffix == ".xls":
-        raise TopicDeskError(f"{path.name} is an old-style .xls workbook; open it in Excel or LibreOffice and save it as .xlsx.")
+        raise TopicDeskError(
+            f"{path.name} is an old-style .xls workbook; open it in Excel or LibreOffice "
+            "and save it as .xlsx."
+        )
     if suffix not in DELIMITED | WORKBOOKS:
         raise TopicDeskError(f"{path.name} is not a supported spreadsheet; use one of {SUPPORTED}.")
     if path.stat().st_size == 0:
-        raise TopicDeskError(f"{path.name} is empty; choose a file with a header row and documents.")
+        raise TopicDeskError(f"{path.name} is empty; choose a file with a header and documents.")
     return path
 
 
-def _decode(raw: bytes) -> str:
-    """Text of a delimited file: BOMs first, then UTF-8, then Windows-1252."""
-    if raw.startswith(b"\xef\xbb\xbf"):
-        text = raw[3:].decode("utf-8", errors="replace")
-    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = raw.decode("utf-16", errors="replace")
-    elif len(raw) >= 4 and raw[1:4:2] == b"\x00\x00" and raw[0:4:2] != b"\x00\x00":
-        text = raw.decode("utf-16-le", errors="replace")
-    elif len(raw) >= 4 and raw[0:4:2] == b"\x00\x00" and raw[1:4:2] != b"\x00\x00":
-        text = raw.decode("utf-16-be", errors="replace")
-    else:
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            text = raw.decode("cp1252", errors="replace")
-    return text.replace("\x00", "")
-
-
-def _looks_binary(raw: bytes) -> bool:
-    sample = raw[:4096]
-    if sample.startswith((b"PK\x03\x04", OLE2_MAGIC)):
+def _blank(value: object) -> bool:
+    """True for empty cells: None, NaN and whitespace."""
+    if isinstance(value, float) and math.isnan(value):
         return True
-    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return False
-    control = sum(1 for b in sample if b < 9 or 13 < b < 32)
-    return control > len(sample) * 0.1
-
-
-def _sniff_delimiter(text: str, suffix: str) -> str:
-    """The delimiter that splits the first lines into the most consistent field counts."""
-    sample = text[:65536]
-    best, best_score = ("\t" if suffix == ".tsv" else ","), (0.0, 0)
-    for delim in DELIMITERS:
-        rows = []
-        try:
-            for i, row in enumerate(csv.reader(io.StringIO(sample), delimiter=delim)):
-                if i >= 60:
-                    break
-                rows.append(len(row))
-        except csv.Error:
-            continue
-        if len(rows) > 1 and len(text) > len(sample):
-            rows = rows[:-1]  # the last sampled row may be cut off
-        if not rows:
-            continue
-        mode = max(set(rows), key=rows.count)
-        if mode < 2:
-            continue
-        score = (rows.count(mode) / len(rows), mode)
-        if score > best_score:
-            best, best_score = delim, score
-    return best
+    return value is None or not str(value).strip()
 
 
 def _unique_names(header: list[object]) -> list[str]:
+    """Column names from a header row: blanks become 'column N', repeats 'name (2)'."""
     names: list[str] = []
     seen: set[str] = set()
     for i, value in enumerate(header):
         base = "" if value is None else str(value).strip()
-        if not base or base.lower() == "nan":
-            base = f"column {i + 1}"
+        base = base or f"column {i + 1}"
         name, n = base, 2
         while name in seen:
             name, n = f"{base} ({n})", n + 1
@@ -114,131 +68,102 @@ def _unique_names(header: list[object]) -> list[str]:
     return names
 
 
-def _frame(rows: list[list[object]], fill: object) -> pd.DataFrame:
-    """A table from a header row and data rows, padding short rows and naming extra fields."""
+def _frame(rows: list[list[object]], fill: object, name: str) -> pd.DataFrame:
+    """A table from a header row and data rows.
+
+    Short rows are padded with ``fill``; fields beyond the header become extra columns
+    named 'column N'. Trailing columns with neither a header nor any value are dropped,
+    since spreadsheet programs leave them behind from formatting.
+    """
     if not rows:
-        raise TopicDeskError("The file holds no rows; it needs a header row and one row per document.")
-    width = max(len(r) for r in rows)
-    header = list(rows[0]) + [None] * (width - len(rows[0]))
-    data = [list(r) + [fill] * (width - len(r)) for r in rows[1:]]
+        raise TopicDeskError(
+            f"{name} holds no rows; it needs a header row and one row per document."
+        )
+    width = max((i + 1 for row in rows for i, v in enumerate(row) if not _blank(v)), default=0)
+    header = (list(rows[0]) + [None] * width)[:width]
+    data = [(list(row) + [fill] * width)[:width] for row in rows[1:]]
     if not data:
-        raise TopicDeskError("The file has a header row but no documents; add one row per document below the header.")
+        raise TopicDeskError(
+            f"{name} has a header row but no documents; add one row per document below the header."
+        )
     return pd.DataFrame(data, columns=_unique_names(header), dtype=object)
 
 
-def _read_delimited(path: Path, nrows: int | None) -> pd.DataFrame:
-    raw = path.read_bytes()
-    if _looks_binary(raw):
-        raise TopicDeskError(f"{path.name} is not a text spreadsheet (it holds binary data); export it as CSV or .xlsx and try again.")
-    text = _decode(raw)
-    delim = _sniff_delimiter(text, path.suffix.lower())
-    rows: list[list[object]] = []
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
-    try:
-        for row in reader:
-            if not any(cell.strip() for cell in row):
-                continue
-            rows.append(row)
-            if nrows is not None and len(rows) > nrows:
-                break
-    except csv.Error as exc:
-        raise TopicDeskError(f"{path.name} could not be read as a table ({exc}); check that it is a CSV file.") from exc
-    return _frame(rows, "")
-
-
-def _open_workbook(path: Path):
-    head = path.read_bytes()[:8]
-    if head == OLE2_MAGIC:
-        raise TopicDeskError(
-            f"{path.name} is password-protected (or an old binary workbook); open it in Excel, "
-            "remove the password, save it as .xlsx and try again."
-        )
-    try:
-        if path.suffix.lower() == ".ods":
-            return pd.ExcelFile(path, engine="odf")
-        import openpyxl
-
-        return openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise TopicDeskError(f"{path.name} is not a readable workbook; open it in a spreadsheet program and save it again.") from exc
-    except Exception as exc:  # odf and openpyxl raise many kinds on damaged files
-        raise TopicDeskError(f"{path.name} is damaged or not a workbook ({type(exc).__name__}); save it again as .xlsx.") from exc
-
-
 def list_sheets(path: str | Path) -> list[str]:
-    """Sheet names of a workbook in order; an empty list for delimited text files."""
+    """Worksheet names of a workbook in order; an empty list for delimited text files."""
     path = _checked(path)
     if path.suffix.lower() in DELIMITED:
         return []
-    book = _open_workbook(path)
-    try:
-        return list(book.sheet_names) if isinstance(book, pd.ExcelFile) else list(book.sheetnames)
-    finally:
-        book.close()
+    with Workbook(path) as book:
+        return book.sheet_names
 
 
-def _read_workbook(path: Path, sheet: str | None, nrows: int | None) -> tuple[pd.DataFrame, str]:
-    book = _open_workbook(path)
-    try:
-        names = list(book.sheet_names) if isinstance(book, pd.ExcelFile) else list(book.sheetnames)
-        if not names:
-            raise TopicDeskError(f"{path.name} has no worksheets.")
-        name = sheet if sheet is not None else names[0]
-        if name not in names:
-            raise TopicDeskError(f"{path.name} has no sheet named '{name}'; its sheets are: {', '.join(names)}.")
-        rows: list[list[object]] = []
-        if isinstance(book, pd.ExcelFile):
-            frame = book.parse(name, header=None, dtype=object, nrows=None if nrows is None else nrows + 1)
-            values = frame.astype(object).where(frame.notna(), None).values.tolist()
-        else:
-            values = book[name].iter_rows(values_only=True)
-        for row in values:
-            if not any(v is not None and str(v).strip() for v in row):
-                continue
-            rows.append(list(row))
-            if nrows is not None and len(rows) > nrows:
-                break
-    finally:
-        book.close()
-    if rows:  # drop columns that are empty in every row (trailing formatting)
-        width = max((i + 1 for r in rows for i, v in enumerate(r) if v is not None and str(v).strip()), default=0)
-        rows = [r[:width] for r in rows]
-    table = _frame(rows, None)
-    return table, name
-
-
-def read_table(path: str | Path, sheet: str | None = None, nrows: int | None = None) -> pd.DataFrame:
-    """Every original column in order; text files as strings, workbooks with cell types."""
-    path = _checked(path)
+def _read(path: Path, sheet: str | None, nrows: int | None) -> tuple[pd.DataFrame, str | None]:
     if path.suffix.lower() in DELIMITED:
         if sheet is not None:
-            raise TopicDeskError(f"{path.name} is a text file without sheets; leave the sheet empty.")
-        return _read_delimited(path, nrows)
-    return _read_workbook(path, sheet, nrows)[0]
+            raise TopicDeskError(
+                f"{path.name} is a text file without sheets; leave the sheet empty."
+            )
+        return _frame(text_files.read_rows(path, nrows), "", path.name), None
+    with Workbook(path) as book:
+        rows, name = book.read_rows(sheet, nrows)
+    return _frame(rows, None, f"Sheet '{name}' of {path.name}"), name
+
+
+def read_table(
+    path: str | Path, sheet: str | None = None, nrows: int | None = None
+) -> pd.DataFrame:
+    """Every original column in order, under unique string names.
+
+    Text files give every cell as the string written (empty cells as ''); workbooks keep
+    cell types (empty cells None). ``sheet`` None means the first sheet; ``nrows`` limits
+    the data rows read, for quick previews. Rows with no value at all are skipped.
+    """
+    return _read(_checked(path), sheet, nrows)[0]
+
+
+def _wordy(text: str) -> bool:
+    """Several words, or one long run of letters (scripts written without spaces)."""
+    if len(text.split()) > 1:
+        return True
+    letters = sum(c.isalpha() for c in text)
+    return letters >= 10 and letters >= 0.8 * len(text)
 
 
 def _text_score(values: pd.Series) -> float:
     """How much a column looks like prose: long cells of several words score high.
 
-    Numbers, dates and codes score 0; single-word cells (categories, ids) count little.
+    Columns whose filled cells are mostly numbers, dates or non-text values score 0, and
+    so do columns of codes and ids; single-word cells (categories) count for little.
     """
-    strings = [v.strip() for v in values if isinstance(v, str) and v.strip()]
-    if not strings:
+    filled = [v for v in values if not _blank(v)]
+    prose = [
+        v.strip() for v in filled
+        if isinstance(v, str) and not NUMBERISH.match(v) and any(c.isalpha() for c in v)
+    ]
+    if not prose or len(prose) < 0.5 * len(filled):
         return 0.0
-    prose = [s for s in strings if not NUMBERISH.match(s) and any(c.isalpha() for c in s)]
-    if len(prose) < 0.5 * len(strings):
+    wordy = sum(map(_wordy, prose)) / len(prose)
+    if wordy == 0:
         return 0.0
-    several_words = sum(1 for s in prose if len(s.split()) > 1) / len(prose)
-    return (sum(len(s) for s in prose) / len(prose)) * (0.1 + several_words)
+    return sum(len(s) for s in prose) / len(prose) * (0.1 + wordy)
 
 
 def suggest_text_column(df: pd.DataFrame) -> str:
     """The column with the longest texts, which is nearly always the one to analyse."""
-    scores = {str(col): _text_score(df[col].head(2000)) for col in df.columns}
-    best = max(scores, key=scores.get, default=None)
+    scores = {str(col): _text_score(df[col].head(SCORED_ROWS)) for col in df.columns}
+    best = max(scores, key=scores.__getitem__, default=None)
     if best is None or scores[best] == 0:
-        raise TopicDeskError("No column holds text; check that the file has a column of written answers or documents.")
+        raise TopicDeskError(
+            "No column holds text; check that the file has a column of written answers "
+            "or documents."
+        )
     return best
+
+
+def _file_hash(path: Path) -> str:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def load_corpus(
@@ -248,24 +173,28 @@ def load_corpus(
     date_column: str | None = None,
     group_column: str | None = None,
 ) -> Corpus:
-    """Read a spreadsheet into a corpus, choosing the text column if none is named."""
+    """Read a spreadsheet into a corpus, suggesting the text column if none is named."""
     path = _checked(path)
-    if path.suffix.lower() in DELIMITED:
-        table, sheet_name = read_table(path, sheet), None
-    else:
-        table, sheet_name = _read_workbook(path, sheet, None)
-    for role, name in (("text", text_column), ("date", date_column), ("group", group_column)):
-        if name is not None and name not in table.columns:
+    table, sheet_name = _read(path, sheet, None)
+    for role, column in (("text", text_column), ("date", date_column), ("group", group_column)):
+        if column is not None and column not in table.columns:
             some = ", ".join(map(str, list(table.columns)[:8]))
-            raise TopicDeskError(f"There is no {role} column named '{name}' in {path.name}; its columns are: {some}.")
-    column = text_column or suggest_text_column(table)
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    return Corpus(
+            raise TopicDeskError(
+                f"There is no {role} column named '{column}' in {path.name}; "
+                f"its columns are: {some}."
+            )
+    corpus = Corpus(
         table=table,
-        text_column=column,
+        text_column=text_column or suggest_text_column(table),
         source_name=path.name,
-        source_hash=digest,
+        source_hash=_file_hash(path),
         sheet=sheet_name,
         date_column=date_column,
         group_column=group_column,
     )
+    if not corpus.has_text.any():
+        raise TopicDeskError(
+            f"The column '{corpus.text_column}' is empty in every row; choose the column that "
+            "holds the documents."
+        )
+    return corpus

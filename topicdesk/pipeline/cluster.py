@@ -19,7 +19,9 @@ def renumber_by_size(labels: np.ndarray) -> np.ndarray:
     return out
 
 
-def cluster(reduced: np.ndarray, settings: FitSettings, progress: Progress | None = None) -> tuple[np.ndarray, np.ndarray]:
+def cluster(
+    reduced: np.ndarray, settings: FitSettings, progress: Progress | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Topic label per point (-1 for outliers) and HDBSCAN's membership strength."""
     import hdbscan
 
@@ -35,6 +37,7 @@ def cluster(reduced: np.ndarray, settings: FitSettings, progress: Progress | Non
         min_samples=settings.min_samples,
         metric="euclidean",
         cluster_selection_method="eom",
+        prediction_data=False,
         core_dist_n_jobs=1,
     )
     labels = model.fit_predict(reduced.astype(np.float64))

@@ -60,6 +60,12 @@ def model_identity(settings: FitSettings) -> str:
     return str(path.resolve()) if path.is_dir() else settings.model
 
 
+def cpu_threads() -> int:
+    """Threads for the model: every core, but one left for the window on larger machines."""
+    cores = os.cpu_count() or 1
+    return cores - 1 if cores > 2 else cores
+
+
 def load_model(settings: FitSettings):
     """Load (once per process) the sentence-transformers model on the CPU."""
     source = resolve_model(settings)
@@ -68,12 +74,21 @@ def load_model(settings: FitSettings):
         model = _models.get(key)
         if model is None:
             set_offline(not settings.allow_download)
+            import torch
             from sentence_transformers import SentenceTransformer
+            from transformers.utils import logging as transformers_logging
+
+            torch.set_num_threads(cpu_threads())
+            transformers_logging.disable_progress_bar()  # progress is ours to report
 
             try:
                 model = SentenceTransformer(source, device="cpu")
-            except OSError as exc:
-                raise TopicDeskError(f"Could not load the embedding model from {source}: {exc}") from exc
+            except (OSError, ValueError) as exc:
+                reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+                raise TopicDeskError(
+                    f"The embedding model in {source} could not be loaded ({reason}); "
+                    "choose another model folder."
+                ) from exc
             finally:
                 set_offline(True)
             model.max_seq_length = settings.max_seq_length
@@ -81,7 +96,9 @@ def load_model(settings: FitSettings):
     return model
 
 
-def embed_texts(texts: list[str], settings: FitSettings, progress: Progress | None = None) -> np.ndarray:
+def embed_texts(
+    texts: list[str], settings: FitSettings, progress: Progress | None = None
+) -> np.ndarray:
     """L2-normalised float32 embeddings, computed in length-sorted batches.
 
     Sorting by length keeps padding (and time) low; cancelling takes effect after the

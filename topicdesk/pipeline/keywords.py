@@ -48,7 +48,9 @@ def _doc_term_matrix(texts: list[str], settings: FitSettings):
     return sp.csr_matrix((n_docs, 0), dtype=np.int64), np.array([], dtype=object)
 
 
-def topic_keywords(texts: list[str], assignments: np.ndarray, settings: FitSettings) -> dict[int, tuple[list[str], list[float]]]:
+def topic_keywords(
+    texts: list[str], assignments: np.ndarray, settings: FitSettings
+) -> dict[int, tuple[list[str], list[float]]]:
     """Top ``settings.top_n_words`` words per topic with their c-TF-IDF weights."""
     rows = np.flatnonzero(np.fromiter((bool(t) for t in texts), dtype=bool, count=len(texts)))
     if not len(rows):
@@ -80,7 +82,9 @@ def topic_keywords(texts: list[str], assignments: np.ndarray, settings: FitSetti
     return out
 
 
-def representatives(embeddings: np.ndarray, assignments: np.ndarray, n: int, texts: list[str] | None = None) -> dict[int, list[int]]:
+def representatives(
+    embeddings: np.ndarray, assignments: np.ndarray, n: int, texts: list[str] | None = None
+) -> dict[int, list[int]]:
     """For each topic, the rows nearest its centroid (distinct texts when texts are given)."""
     out: dict[int, list[int]] = {}
     for topic in np.unique(assignments[assignments >= 0]):

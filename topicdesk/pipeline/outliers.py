@@ -8,12 +8,18 @@ import numpy as np
 def centroids(embeddings: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Topic ids and their L2-normalised mean embeddings."""
     ids = np.unique(labels[labels >= 0])
-    cents = np.stack([embeddings[labels == t].mean(axis=0) for t in ids]) if len(ids) else np.empty((0, embeddings.shape[1]))
+    cents = (
+        np.stack([embeddings[labels == t].mean(axis=0) for t in ids])
+        if len(ids)
+        else np.empty((0, embeddings.shape[1]))
+    )
     norms = np.linalg.norm(cents, axis=1, keepdims=True)
     return ids, cents / np.where(norms == 0, 1, norms)
 
 
-def reassign_outliers(embeddings: np.ndarray, labels: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray]:
+def reassign_outliers(
+    embeddings: np.ndarray, labels: np.ndarray, threshold: float
+) -> tuple[np.ndarray, np.ndarray]:
     """Outliers join the topic whose centroid is most cosine-similar, if at least ``threshold``.
 
     Returns the new labels and, per point, the similarity used (NaN where unchanged).

@@ -53,4 +53,8 @@ class Progress:
 
     def update(self, fraction: float, message: str = "") -> None:
         if self._callback is not None:
-            self._callback(ProgressEvent(self._stage, self._index, self._total, min(max(fraction, 0.0), 1.0), message))
+            self._callback(
+                ProgressEvent(
+                    self._stage, self._index, self._total, min(max(fraction, 0.0), 1.0), message
+                )
+            )

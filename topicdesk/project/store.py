@@ -12,7 +12,8 @@ import json
 import os
 import sqlite3
 import tempfile
-from datetime import datetime, timezone
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -47,7 +48,7 @@ CREATE TABLE edits (seq INTEGER PRIMARY KEY, time TEXT NOT NULL, action TEXT NOT
 """
 
 # Upgrades from older schema versions, applied in order to an in-memory copy on open.
-MIGRATIONS: dict[int, object] = {}
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {}
 
 
 def _write(db: sqlite3.Connection, project: Project) -> None:
@@ -58,7 +59,7 @@ def _write(db: sqlite3.Connection, project: Project) -> None:
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     meta = {
         "app_version": __version__,
-        "saved_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "saved_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "text_column": corpus.text_column,
         "source_name": corpus.source_name,
         "source_hash": corpus.source_hash,
@@ -70,7 +71,10 @@ def _write(db: sqlite3.Connection, project: Project) -> None:
         "fitted": project.fitted,
         "rows": len(corpus),
     }
-    db.executemany("INSERT INTO meta VALUES (?, ?)", [(k, json.dumps(v, ensure_ascii=False)) for k, v in meta.items()])
+    db.executemany(
+        "INSERT INTO meta VALUES (?, ?)",
+        [(k, json.dumps(v, ensure_ascii=False)) for k, v in meta.items()],
+    )
     db.executemany(
         "INSERT INTO columns VALUES (?, ?, ?, ?)",
         [
@@ -87,21 +91,42 @@ def _write(db: sqlite3.Connection, project: Project) -> None:
     confidence = [None if np.isnan(c) else float(c) for c in state.confidence]
     db.executemany(
         "INSERT INTO documents VALUES (?, ?, ?, ?, ?)",
-        zip(range(len(state)), state.assignments.tolist(), confidence, state.assigned_by,
-            [state.doc_notes.get(i) for i in range(len(state))]),
+        zip(
+            range(len(state)),
+            state.assignments.tolist(),
+            confidence,
+            state.assigned_by,
+            [state.doc_notes.get(i) for i in range(len(state))],
+        ),
     )
     db.executemany(
         "INSERT INTO topics VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            (t.id, t.label, json.dumps(t.keywords, ensure_ascii=False), json.dumps(t.weights),
-             json.dumps(t.representatives), t.note, t.colour, int(t.label_is_human), t.origin)
+            (
+                t.id,
+                t.label,
+                json.dumps(t.keywords, ensure_ascii=False),
+                json.dumps(t.weights),
+                json.dumps(t.representatives),
+                t.note,
+                t.colour,
+                int(t.label_is_human),
+                t.origin,
+            )
             for t in state.sorted_topics()
         ],
     )
     db.executemany(
         "INSERT INTO edits VALUES (?, ?, ?, ?, ?, ?)",
         [
-            (i, e.time, e.action, e.kind, e.description, json.dumps(e.params, ensure_ascii=False, allow_nan=False))
+            (
+                i,
+                e.time,
+                e.action,
+                e.kind,
+                e.description,
+                json.dumps(e.params, ensure_ascii=False, allow_nan=False),
+            )
             for i, e in enumerate(project.history.log)
         ],
     )
@@ -111,7 +136,9 @@ def save_project(project: Project, path: str | Path) -> None:
     """Write the project to ``path`` atomically; the old file survives any failure."""
     path = Path(path)
     if path.is_dir():
-        raise TopicDeskError(f"Could not save: {path} is a folder; choose a file name ending in .topicdesk.")
+        raise TopicDeskError(
+            f"Could not save: {path} is a folder; choose a file name ending in .topicdesk."
+        )
     folder = path.parent if str(path.parent) else Path(".")
     tmp_name = None
     try:
@@ -137,7 +164,9 @@ def save_project(project: Project, path: str | Path) -> None:
                 os.close(dir_fd)
     except (OSError, sqlite3.Error) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise TopicDeskError(f"Could not save {path.name}: {reason}; choose another folder or free some disk space.") from exc
+        raise TopicDeskError(
+            f"Could not save {path.name}: {reason}; choose another folder or free some disk space."
+        ) from exc
     finally:
         if tmp_name is not None:
             try:
@@ -147,7 +176,9 @@ def save_project(project: Project, path: str | Path) -> None:
 
 
 def _damaged(path: Path, detail: str) -> TopicDeskError:
-    return TopicDeskError(f"{path.name} is damaged ({detail}); open a backup copy or fit the spreadsheet again.")
+    return TopicDeskError(
+        f"{path.name} is damaged ({detail}); open a backup copy or fit the spreadsheet again."
+    )
 
 
 def _read_array(path: Path, row: tuple, expected_rows: int) -> np.ndarray:
@@ -185,16 +216,26 @@ def _read(db: sqlite3.Connection, path: Path) -> Project:
             setattr(cache, f"{row[0]}_key", str(row[1]))
 
     topics = {}
-    for tid, label, kw, weights, reps, note, colour, human, origin in db.execute("SELECT * FROM topics ORDER BY id"):
+    for tid, label, kw, weights, reps, note, colour, human, origin in db.execute(
+        "SELECT * FROM topics ORDER BY id"
+    ):
         representatives = [int(r) for r in json.loads(reps) if 0 <= int(r) < n]
         topics[int(tid)] = Topic(
-            id=int(tid), label=str(label), keywords=[str(k) for k in json.loads(kw)],
-            weights=[float(w) for w in json.loads(weights)], representatives=representatives,
-            note=str(note), colour=str(colour), label_is_human=bool(human), origin=str(origin),
+            id=int(tid),
+            label=str(label),
+            keywords=[str(k) for k in json.loads(kw)],
+            weights=[float(w) for w in json.loads(weights)],
+            representatives=representatives,
+            note=str(note),
+            colour=str(colour),
+            label_is_human=bool(human),
+            origin=str(origin),
         )
     state = TopicState.empty(n)
     state.topics = topics
-    docs = db.execute("SELECT row, topic, confidence, assigned_by, note FROM documents ORDER BY row").fetchall()
+    docs = db.execute(
+        "SELECT row, topic, confidence, assigned_by, note FROM documents ORDER BY row"
+    ).fetchall()
     if len(docs) != n or (docs and (docs[0][0] != 0 or docs[-1][0] != n - 1)):
         raise _damaged(path, "the topic assignments do not match the documents")
     state.assignments[:] = [d[1] for d in docs]
@@ -208,7 +249,9 @@ def _read(db: sqlite3.Connection, path: Path) -> Project:
 
     log = [
         LogEntry(str(t), str(a), str(k), str(d), json.loads(p))
-        for t, a, k, d, p in db.execute("SELECT time, action, kind, description, params FROM edits ORDER BY seq")
+        for t, a, k, d, p in db.execute(
+            "SELECT time, action, kind, description, params FROM edits ORDER BY seq"
+        )
     ]
     return Project(
         corpus=corpus,
@@ -224,11 +267,15 @@ def _read(db: sqlite3.Connection, path: Path) -> Project:
 def open_project(path: str | Path) -> Project:
     """Read a project file, refusing damaged, foreign or too-new files with a clear message."""
     path = Path(path)
+    if path.is_dir():
+        raise TopicDeskError(f"{path} is a folder, not a project; choose a .topicdesk file.")
     if not path.is_file():
         raise TopicDeskError(f"The project {path} does not exist; check the name and folder.")
     with path.open("rb") as handle:
         if handle.read(16) != SQLITE_MAGIC:
-            raise TopicDeskError(f"{path.name} is not a TopicDesk project; open a .topicdesk file, or import a spreadsheet instead.")
+            raise TopicDeskError(
+                f"{path.name} is not a TopicDesk project; open a .topicdesk file, or import a spreadsheet instead."
+            )
     try:
         db = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
     except sqlite3.Error as exc:
@@ -237,7 +284,9 @@ def open_project(path: str | Path) -> Project:
         app_id = db.execute("PRAGMA application_id").fetchone()[0]
         version = db.execute("PRAGMA user_version").fetchone()[0]
         if app_id != APPLICATION_ID:
-            raise TopicDeskError(f"{path.name} is an SQLite database but not a TopicDesk project; open a .topicdesk file.")
+            raise TopicDeskError(
+                f"{path.name} is an SQLite database but not a TopicDesk project; open a .topicdesk file."
+            )
         if version > SCHEMA_VERSION:
             raise TopicDeskError(
                 f"{path.name} was made with a newer TopicDesk (file format {version}); update TopicDesk to open it."
@@ -248,7 +297,7 @@ def open_project(path: str | Path) -> Project:
             db.close()
             db = memory
             for step in range(version, SCHEMA_VERSION):
-                MIGRATIONS[step](db)  # type: ignore[operator]
+                MIGRATIONS[step](db)
         return _read(db, path)
     except TopicDeskError:
         raise

@@ -56,7 +56,9 @@ def decode_value(value: object) -> object:
 
 
 def encode_column(series: pd.Series) -> str:
-    return json.dumps([encode_value(v) for v in series.tolist()], ensure_ascii=False, allow_nan=False)
+    return json.dumps(
+        [encode_value(v) for v in series.tolist()], ensure_ascii=False, allow_nan=False
+    )
 
 
 def decode_column(text: str, dtype: str) -> pd.Series:

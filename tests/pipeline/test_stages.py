@@ -1,0 +1,84 @@
+"""The small pieces around the heavy stages: progress, cancelling, topic order, cache keys."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from topicdesk.core.corpus import Corpus
+from topicdesk.core.settings import FitSettings
+from topicdesk.errors import Cancelled, TopicDeskError
+from topicdesk.pipeline.cluster import cluster, renumber_by_size
+from topicdesk.pipeline.progress import Progress, ProgressEvent
+from topicdesk.pipeline.reduce import reduce
+from topicdesk.pipeline.runner import stage_keys
+
+
+def test_progress_reports_within_the_current_stage():
+    events: list[ProgressEvent] = []
+    progress = Progress(events.append)
+    progress.begin("Embedding documents", 1, 5)
+    progress.update(1.5, "64 of 64 documents")
+    assert events == [
+        ProgressEvent("Embedding documents", 1, 5, 0.0, ""),
+        ProgressEvent("Embedding documents", 1, 5, 1.0, "64 of 64 documents"),
+    ]
+
+
+def test_cancel_from_another_thread_stops_the_next_check():
+    progress = Progress()
+    progress.check()
+    worker = threading.Thread(target=progress.cancel)
+    worker.start()
+    worker.join()
+    assert progress.cancelled
+    with pytest.raises(Cancelled):
+        progress.check()
+    with pytest.raises(Cancelled):
+        progress.begin("Finding topics", 3, 5)
+
+
+def test_topics_are_numbered_by_size():
+    labels = np.array([5, 5, -1, 2, 2, 2, 7, 5, 2, 7])
+    assert renumber_by_size(labels).tolist() == [1, 1, -1, 0, 0, 0, 2, 1, 0, 2]
+
+
+def test_clusters_of_separated_groups():
+    rng = np.random.default_rng(0)
+    centres = np.array([[0, 0], [10, 0], [0, 10]], dtype=np.float32)
+    sizes = [30, 20, 12]
+    points = np.concatenate([c + rng.normal(0, 0.3, (n, 2)) for c, n in zip(centres, sizes)])
+    labels, probabilities = cluster(points, FitSettings(min_topic_size=5))
+    assert [int((labels == t).sum()) for t in range(3)] == sizes
+    assert labels.dtype == np.int64 and ((probabilities >= 0) & (probabilities <= 1)).all()
+
+
+def test_no_clusters_asks_for_a_smaller_minimum_topic_size():
+    points = np.random.default_rng(1).uniform(size=(12, 2))
+    with pytest.raises(TopicDeskError, match="smaller minimum topic size"):
+        cluster(points, FitSettings(min_topic_size=11))
+
+
+def test_reduce_refuses_tiny_inputs_and_clamps_neighbours():
+    embeddings = np.random.default_rng(2).normal(size=(12, 8)).astype(np.float32)
+    with pytest.raises(TopicDeskError, match=r"too few different documents to find topics \(9\)"):
+        reduce(embeddings[:9], 2, FitSettings())
+    out = reduce(embeddings, 2, FitSettings(n_neighbors=50))
+    assert out.shape == (12, 2) and out.dtype == np.float32 and np.isfinite(out).all()
+
+
+def test_cache_keys_follow_what_each_stage_depends_on():
+    corpus = Corpus(pd.DataFrame({"text": ["a b", "c d"]}), "text")
+    base = stage_keys(corpus, FitSettings())
+    assert stage_keys(corpus, FitSettings(min_topic_size=30, language="german")) == base
+    spread = stage_keys(corpus, FitSettings(min_dist=0.3))
+    assert spread[0] == base[0] and spread[1] != base[1] and spread[2] != base[2]
+    dims = stage_keys(corpus, FitSettings(cluster_dimensions=8))
+    assert dims[:1] == base[:1] and dims[1] != base[1] and dims[2] == base[2]
+    longer = stage_keys(corpus, FitSettings(max_seq_length=512))
+    assert all(a != b for a, b in zip(longer, base))
+    other = Corpus(pd.DataFrame({"text": ["a b", "c e"]}), "text")
+    assert stage_keys(other, FitSettings())[0] != base[0]
