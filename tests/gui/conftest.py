@@ -6,8 +6,8 @@ import pytest
 
 pytest.importorskip("PySide6")
 
-from PySide6.QtCore import QSettings, QStandardPaths  # noqa: E402
-from PySide6.QtWidgets import QMessageBox  # noqa: E402
+from PySide6.QtCore import QSettings, QStandardPaths
+from PySide6.QtWidgets import QMessageBox
 
 
 @pytest.fixture(autouse=True)
@@ -16,7 +16,9 @@ def isolated(tmp_path, monkeypatch, qapp):
     QStandardPaths.setTestModeEnabled(True)
     qapp.setApplicationName("TopicDesk-tests")
     messages: list[str] = []
-    monkeypatch.setattr(QMessageBox, "exec", lambda self: messages.append(self.text()) or QMessageBox.Ok)
+    monkeypatch.setattr(
+        QMessageBox, "exec", lambda self: messages.append(self.text()) or QMessageBox.Ok
+    )
     monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.Discard))
     return messages
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import time
 
 import numpy as np
+import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QToolTip
 
 from topicdesk.core.geometry import points_in_polygon
 from topicdesk.gui.views.document_map import DocumentMap
@@ -20,7 +21,9 @@ def drag(widget, points: list[QPoint], modifiers=Qt.NoModifier) -> None:
     """
 
     def send(kind, pos, buttons):
-        event = QMouseEvent(kind, QPointF(pos), QPointF(widget.mapToGlobal(pos)), Qt.LeftButton, buttons, modifiers)
+        event = QMouseEvent(
+            kind, QPointF(pos), QPointF(widget.mapToGlobal(pos)), Qt.LeftButton, buttons, modifiers
+        )
         QApplication.sendEvent(widget, event)
 
     send(QEvent.MouseButtonPress, points[0], Qt.LeftButton)
@@ -40,7 +43,9 @@ def lasso(view: DocumentMap, corners, modifiers=Qt.NoModifier) -> np.ndarray:
             pixels.append(view.data_to_widget(ax + (bx - ax) * t, ay + (by - ay) * t))
     drag(view.viewport, pixels, modifiers)
     scene = [view._plot.mapToScene(p) for p in pixels]
-    return np.array([[view._view.mapSceneToView(s).x(), view._view.mapSceneToView(s).y()] for s in scene])
+    return np.array(
+        [[view._view.mapSceneToView(s).x(), view._view.mapSceneToView(s).y()] for s in scene]
+    )
 
 
 def make_map(qtbot, n=2000, seed=1):
@@ -83,7 +88,10 @@ def test_pan_mode_does_not_lasso(qtbot):
     view.selectionRequested.connect(lambda rows, mode: received.append(rows))
     view.pan_button.click()
     before = view._view.viewRange()
-    drag(view.viewport, [view.data_to_widget(0, 0), view.data_to_widget(3, 0), view.data_to_widget(6, 0)])
+    drag(
+        view.viewport,
+        [view.data_to_widget(0, 0), view.data_to_widget(3, 0), view.data_to_widget(6, 0)],
+    )
     assert received == []
     assert view._view.viewRange()[0] != before[0]
 
@@ -116,18 +124,21 @@ def test_export_image(qtbot, tmp_path):
 
 
 def test_hundred_thousand_points(qtbot):
+    """Drawing 100,000 documents stays interactive; an edit redraws only the topics it touches."""
     view, _, _ = make_map(qtbot, n=1000)
     rng = np.random.default_rng(0)
     n = 100_000
-    coords = rng.normal(size=(n, 2)).astype(np.float32)
     topics = rng.integers(-1, 30, n)
-    colours = {t: "#336699" for t in range(30)}
+    centres = rng.uniform(-50, 50, size=(31, 2))
+    coords = (centres[topics + 1] + rng.normal(size=(n, 2))).astype(np.float32)
+    colours = {t: f"#{(t * 2654435761) % 0xFFFFFF:06x}" for t in range(30)}
     labels = {t: f"topic {t}" for t in range(30)}
-    texts = [""] * n
     start = time.perf_counter()
-    view.set_points(coords, topics, colours, labels, texts)
+    view.set_points(coords, topics, colours, labels, [""] * n)
     set_time = time.perf_counter() - start
-    topics[:5000] = 3
+    topics = topics.copy()
+    topics[topics == 5] = 3
+    del labels[5]
     start = time.perf_counter()
     view.update_topics(topics, colours, labels)
     recolour = time.perf_counter() - start
@@ -135,5 +146,86 @@ def test_hundred_thousand_points(qtbot):
     start = time.perf_counter()
     view.lasso_select(polygon)
     lasso_time = time.perf_counter() - start
-    print(f"100k points: set {set_time * 1000:.0f} ms, recolour {recolour * 1000:.0f} ms, lasso {lasso_time * 1000:.0f} ms")
-    assert set_time < 2.0 and recolour < 1.0 and lasso_time < 0.5
+    print(
+        f"100k points: set {set_time * 1000:.0f} ms, merge recolour {recolour * 1000:.0f} ms, "
+        f"lasso {lasso_time * 1000:.0f} ms"
+    )
+    assert set_time < 2.0 and recolour < 0.5 and lasso_time < 0.5
+    assert 5 not in view._items
+
+
+def test_hover_shows_the_document_under_the_cursor(qtbot):
+    view, coords, texts = make_map(qtbot)
+    view._last_hover = 0.0
+    target = view.data_to_widget(*coords[11])
+    event = QMouseEvent(
+        QEvent.MouseMove,
+        QPointF(target),
+        QPointF(view.viewport.mapToGlobal(target)),
+        Qt.NoButton,
+        Qt.NoButton,
+        Qt.NoModifier,
+    )
+    QApplication.sendEvent(view.viewport, event)
+    QApplication.processEvents()
+    assert QToolTip.text() == view.tooltip_for(11)
+    assert texts[11] in QToolTip.text()
+
+
+def test_click_modifiers_and_double_click(qtbot):
+    view, coords, _ = make_map(qtbot)
+    received, opened = [], []
+    view.selectionRequested.connect(lambda rows, mode: received.append((list(rows), mode)))
+    view.pointActivated.connect(opened.append)
+    qtbot.mouseClick(
+        view.viewport, Qt.LeftButton, Qt.ShiftModifier, view.data_to_widget(*coords[42])
+    )
+    assert received[-1] == ([42], "add")
+    qtbot.mouseClick(
+        view.viewport, Qt.LeftButton, Qt.ControlModifier, view.data_to_widget(*coords[42])
+    )
+    assert received[-1] == ([42], "subtract")
+    # What a widget receives from a double-click: press, release, double-click, release.
+    pos = QPointF(view.data_to_widget(*coords[42]))
+    for kind, buttons in (
+        (QEvent.MouseButtonPress, Qt.LeftButton),
+        (QEvent.MouseButtonRelease, Qt.NoButton),
+        (QEvent.MouseButtonDblClick, Qt.LeftButton),
+        (QEvent.MouseButtonRelease, Qt.NoButton),
+    ):
+        event = QMouseEvent(
+            kind, pos, view.viewport.mapToGlobal(pos), Qt.LeftButton, buttons, Qt.NoModifier
+        )
+        QApplication.sendEvent(view.viewport, event)
+    assert opened == [42]
+
+
+def test_selection_highlight_update_and_clear(qtbot):
+    view, coords, _ = make_map(qtbot)
+    received = []
+    view.selectionRequested.connect(lambda rows, mode: received.append(rows))
+    view.set_selection(np.array([1, 2, 5]))  # row 5 has no position
+    assert received == [] and len(view._selected.data) == 2
+    view.highlight_topics([1])
+    assert view._items[1].opacity() == 1.0 and view._items[0].opacity() < 0.5
+    view.highlight_topics([])
+    assert view._items[0].opacity() == 1.0
+
+    topics = (coords[:, 1] > 0).astype(np.int64)
+    view.update_topics(topics, {0: "#1f77b4", 1: "#ff7f0e"}, {0: "South", 1: "North"})
+    labels = {item.textItem.toPlainText(): item.pos() for item in view._label_items}
+    assert set(labels) == {"South", "North"}
+    assert labels["North"].y() > 2 and labels["South"].y() < -2
+    assert len(view._items[1].data) == int(np.nansum(coords[:, 1] > 0))
+
+    view.clear()
+    assert view._items == {} and view._hint.isVisible()
+    received.clear()
+    view.lasso_select(np.array([[-10, -10], [10, -10], [10, 10]]))
+    assert len(received[-1]) == 0
+
+
+def test_export_rejects_other_formats(qtbot, tmp_path):
+    view, _, _ = make_map(qtbot, n=50)
+    with pytest.raises(ValueError):
+        view.export_image(str(tmp_path / "map.jpg"))

@@ -22,40 +22,111 @@ class ActionSpec:
 
 MENUS: dict[str, list[ActionSpec | None]] = {
     "&File": [
-        ActionSpec("new", "&New from spreadsheet…", "import_spreadsheet", QKeySequence.New,
-                   "Open an Excel, CSV or OpenDocument file", QStyle.SP_FileIcon, True),
-        ActionSpec("open", "&Open project…", "open_project_dialog", QKeySequence.Open,
-                   "Open a .topicdesk project", QStyle.SP_DialogOpenButton, True),
+        ActionSpec(
+            "new",
+            "&New from spreadsheet…",
+            "import_spreadsheet",
+            QKeySequence.New,
+            "Open an Excel, CSV or OpenDocument file",
+            QStyle.SP_FileIcon,
+            True,
+        ),
+        ActionSpec(
+            "open",
+            "&Open project…",
+            "open_project_dialog",
+            QKeySequence.Open,
+            "Open a .topicdesk project",
+            QStyle.SP_DialogOpenButton,
+            True,
+        ),
         ActionSpec("recent", "Open &recent", ""),
         None,
-        ActionSpec("save", "&Save", "save", QKeySequence.Save, "Save the project", QStyle.SP_DialogSaveButton, True),
-        ActionSpec("save_as", "Save &as…", "save_as", QKeySequence.SaveAs, "Save the project under a new name"),
+        ActionSpec(
+            "save",
+            "&Save",
+            "save",
+            QKeySequence.Save,
+            "Save the project",
+            QStyle.SP_DialogSaveButton,
+            True,
+        ),
+        ActionSpec(
+            "save_as",
+            "Save &as…",
+            "save_as",
+            QKeySequence.SaveAs,
+            "Save the project under a new name",
+        ),
         None,
-        ActionSpec("export", "&Export annotated spreadsheet…", "export_spreadsheet", "Ctrl+E",
-                   "Your table with a topic for every row, as .xlsx or .csv", QStyle.SP_DriveFDIcon, True),
+        ActionSpec(
+            "export",
+            "&Export annotated spreadsheet…",
+            "export_spreadsheet",
+            "Ctrl+E",
+            "Your table with a topic for every row, as .xlsx or .csv",
+            QStyle.SP_DriveFDIcon,
+            True,
+        ),
         ActionSpec("export_map", "Export &map image…", "export_map", None, "The map as PNG or SVG"),
         None,
         ActionSpec("quit", "&Quit", "close", QKeySequence.Quit),
     ],
     "&Edit": [
-        ActionSpec("undo", "&Undo", "", QKeySequence.Undo),
-        ActionSpec("redo", "&Redo", "", "Ctrl+Shift+Z"),
+        ActionSpec("undo", "&Undo", "", QKeySequence.Undo, icon=QStyle.SP_ArrowBack),
+        ActionSpec("redo", "&Redo", "", "Ctrl+Shift+Z", icon=QStyle.SP_ArrowForward),
         None,
-        ActionSpec("find", "&Find on map", "focus_search", QKeySequence.Find, "Highlight documents containing a word"),
+        ActionSpec(
+            "find",
+            "&Find on map",
+            "focus_search",
+            QKeySequence.Find,
+            "Highlight documents containing a word",
+        ),
     ],
     "&Topics": [
-        ActionSpec("fit", "&Fit topics…", "fit_dialog", "Ctrl+R", "Find topics in the documents",
-                   QStyle.SP_MediaPlay, True),
+        ActionSpec(
+            "fit",
+            "&Fit topics…",
+            "fit_dialog",
+            "Ctrl+R",
+            "Find topics in the documents",
+            QStyle.SP_MediaPlay,
+            True,
+        ),
         None,
-        ActionSpec("rename", "&Rename topic…", "rename_dialog", "F2", "Give the chosen topic a name"),
-        ActionSpec("merge", "&Merge chosen topics", "merge_chosen", "Ctrl+M", "Merge the topics chosen in the list"),
-        ActionSpec("new_topic", "&New topic from selection", "new_topic_from_selection", "Ctrl+T",
-                   "Make a topic of the selected documents"),
-        ActionSpec("move", "Mo&ve selection to topic…", "move_dialog", "Ctrl+Shift+M",
-                   "Put the selected documents into a topic"),
+        ActionSpec(
+            "rename", "&Rename topic…", "rename_dialog", "F2", "Give the chosen topic a name"
+        ),
+        ActionSpec(
+            "merge",
+            "&Merge chosen topics",
+            "merge_chosen",
+            "Ctrl+M",
+            "Merge the topics chosen in the list",
+        ),
+        ActionSpec(
+            "new_topic",
+            "&New topic from selection",
+            "new_topic_from_selection",
+            "Ctrl+T",
+            "Make a topic of the selected documents",
+        ),
+        ActionSpec(
+            "move",
+            "Mo&ve selection to topic…",
+            "move_dialog",
+            "Ctrl+Shift+M",
+            "Put the selected documents into a topic",
+        ),
         ActionSpec("delete", "&Delete topic", "delete_chosen", None, "Remove the chosen topic"),
-        ActionSpec("recompute", "Re&compute keywords", "recompute_keywords", None,
-                   "Find keywords again for the current topics"),
+        ActionSpec(
+            "recompute",
+            "Re&compute keywords",
+            "recompute_keywords",
+            None,
+            "Find keywords again for the current topics",
+        ),
     ],
     "&View": [
         ActionSpec("reset_view", "Reset &map view", "reset_map", "Ctrl+0"),
@@ -68,7 +139,9 @@ MENUS: dict[str, list[ActionSpec | None]] = {
 }
 
 
-def build_actions(window: QMainWindow, undo: QAction, redo: QAction) -> tuple[dict[str, QAction], dict[str, QMenu], QToolBar]:
+def build_actions(
+    window: QMainWindow, undo: QAction, redo: QAction
+) -> tuple[dict[str, QAction], dict[str, QMenu], QToolBar]:
     """Create menus and toolbar on ``window``; slots are its methods named in the table."""
     actions: dict[str, QAction] = {"undo": undo, "redo": redo}
     menus: dict[str, QMenu] = {}

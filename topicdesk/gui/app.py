@@ -14,8 +14,11 @@ from topicdesk.pipeline.embed import set_offline
 def _parse(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="topicdesk", description="TopicDesk desktop app")
     parser.add_argument("file", nargs="?", help="a project (.topicdesk) or a spreadsheet to open")
-    parser.add_argument("--screenshot", metavar="OUT.png",
-                        help="open FILE (fitting a spreadsheet with default settings), save the window as PNG, exit")
+    parser.add_argument(
+        "--screenshot",
+        metavar="OUT.png",
+        help="open FILE (fitting a spreadsheet with default settings), save the window as PNG, exit",
+    )
     return parser.parse_args(argv)
 
 
@@ -27,7 +30,13 @@ def _install_excepthook(window_getter) -> None:
         details = "".join(traceback.format_exception(kind, value, tb))
         sys.stderr.write(details)
         window = window_getter()
-        box = QMessageBox(QMessageBox.Warning, "TopicDesk", f"Something went wrong: {value}", QMessageBox.Ok, window)
+        box = QMessageBox(
+            QMessageBox.Warning,
+            "TopicDesk",
+            f"Something went wrong: {value}",
+            QMessageBox.Ok,
+            window,
+        )
         box.setDetailedText(details)
         box.exec()
 
@@ -41,11 +50,27 @@ def make_application(argv: list[str]):
     app.setApplicationName("TopicDesk")
     app.setOrganizationName("TopicDesk")
     app.setApplicationDisplayName("TopicDesk")
+    app.setWindowIcon(app_icon())
     return app
+
+
+def app_icon():
+    """The TopicDesk icon in every size shipped (empty if the icons are not installed)."""
+    from PySide6.QtGui import QIcon
+
+    from topicdesk.resources import resources_root
+
+    icon = QIcon()
+    for png in sorted((resources_root() / "icons").glob("topicdesk-*.png")):
+        icon.addFile(str(png))
+    return icon
 
 
 def screenshot(path: str, out: str) -> int:
     """Render the main window with FILE open at 1400x900 into a PNG, without showing it."""
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
     from topicdesk.core.project import Project
     from topicdesk.core.settings import suggest_min_topic_size
     from topicdesk.gui.main_window import MainWindow
@@ -53,34 +78,39 @@ def screenshot(path: str, out: str) -> int:
     from topicdesk.pipeline.runner import apply_fit, fit_project
     from topicdesk.project.store import open_project
 
-    from PySide6.QtCore import QSettings
-    from PySide6.QtWidgets import QApplication
-
     source = Path(path)
     if source.suffix.lower() == ".topicdesk":
         project, saved_path = open_project(source), source
     else:
         corpus = load_corpus(source)
         project = Project(corpus)
-        settings = project.settings.replace(min_topic_size=suggest_min_topic_size(int(corpus.has_text.sum())))
+        settings = project.settings.replace(
+            min_topic_size=suggest_min_topic_size(int(corpus.has_text.sum()))
+        )
         apply_fit(project, fit_project(project, settings), settings)
         saved_path = None
-    window = MainWindow(settings=QSettings(QSettings.IniFormat, QSettings.UserScope, "TopicDesk", "screenshot"))
-    window.session.replace(project, saved_path, dirty=saved_path is None)
+    window = MainWindow(
+        settings=QSettings(QSettings.IniFormat, QSettings.UserScope, "TopicDesk", "screenshot")
+    )
     window.resize(1400, 900)
-    window._default_sizes()
+    window.reset_layout()
+    window.session.replace(project, saved_path, dirty=saved_path is None)
     if project.state.topics:
-        largest = max(project.state.sizes().items(), key=lambda kv: kv[1] if kv[0] >= 0 else -1)[0]
-        window.inspector.choose_topics([largest])
-        window.table.set_selection(project.state.members(largest)[:1])
+        sizes = project.state.sizes()
+        largest = max(project.state.topics, key=lambda tid: sizes.get(tid, 0))
+        window.show_topics([largest])
+        window.selection.select(project.state.members(largest)[:1])
     window.ensurePolished()
     window.layout().activate()
     QApplication.processEvents()
+    window.map.reset_view()
     image = window.grab()
     if not image.save(out):
-        raise TopicDeskError(f"Could not write the screenshot to {out}; check the folder exists and is writable.")
+        raise TopicDeskError(
+            f"Could not write the screenshot to {out}; check the folder exists and is writable."
+        )
     window.session.replace(None, None)
-    window.close()
+    window.deleteLater()
     return 0
 
 
@@ -120,9 +150,11 @@ def _offer_recovery(window) -> None:
     if pending is None:
         return
     answer = QMessageBox.question(
-        window, "Recover unsaved work",
+        window,
+        "Recover unsaved work",
         "TopicDesk closed unexpectedly last time. Recover the unsaved changes?",
-        QMessageBox.Yes | QMessageBox.No, QMessageBox.Yes,
+        QMessageBox.Yes | QMessageBox.No,
+        QMessageBox.Yes,
     )
     if answer == QMessageBox.Yes:
         try:

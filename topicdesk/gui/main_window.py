@@ -11,9 +11,15 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QSettings, Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QIcon
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
-    QFileDialog, QInputDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QStackedWidget,
+    QFileDialog,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
 )
 
 from topicdesk.core.project import Project
@@ -50,12 +56,11 @@ class MainWindow(QMainWindow):
         self.session = ProjectSession(self)
         self.selection = SelectionModel(self)
         self.fits = FitController(self)
-        self.autosaver = Autosaver(self.session, autosave_ms) if autosave_ms else Autosaver(self.session)
+        self.autosaver = (
+            Autosaver(self.session, autosave_ms) if autosave_ms else Autosaver(self.session)
+        )
         self.setWindowTitle("TopicDesk")
         self.setAcceptDrops(True)
-        icon = resources_root() / "icons" / "topicdesk.svg"
-        if icon.is_file():
-            self.setWindowIcon(QIcon(str(icon)))
 
         self.map = DocumentMap()
         self.table = CorpusTable()
@@ -113,7 +118,7 @@ class MainWindow(QMainWindow):
         self.table.selectionRequested.connect(sel.select)
         self.table.noteEdited.connect(lambda row, note: self._guard(s.document_note, [row], note))
         ins = self.inspector
-        ins.topicsChosen.connect(self._topics_chosen)
+        ins.topicsChosen.connect(self.show_topics)
         ins.renameRequested.connect(lambda tid, label: self._guard(s.rename, tid, label))
         ins.noteRequested.connect(lambda tid, note: self._guard(s.topic_note, tid, note))
         ins.mergeRequested.connect(lambda ids: self._guard(s.merge, ids))
@@ -137,7 +142,10 @@ class MainWindow(QMainWindow):
     # ----- showing state ------------------------------------------------------------------
     def _colours_labels(self) -> tuple[dict[int, str], dict[int, str]]:
         state = self.session.project.state
-        return ({t.id: t.colour for t in state.topics.values()}, {t.id: t.label for t in state.topics.values()})
+        return (
+            {t.id: t.colour for t in state.topics.values()},
+            {t.id: t.label for t in state.topics.values()},
+        )
 
     def _show_project(self) -> None:
         project = self.session.project
@@ -152,7 +160,9 @@ class MainWindow(QMainWindow):
         self.table.set_corpus(corpus.table, corpus.text_column, corpus.texts)
         if project.fitted:
             colours, labels = self._colours_labels()
-            self.map.set_points(project.row_coords(), project.state.assignments, colours, labels, corpus.texts)
+            self.map.set_points(
+                project.row_coords(), project.state.assignments, colours, labels, corpus.texts
+            )
         else:
             self.map.clear()
         self._show_state()
@@ -167,7 +177,10 @@ class MainWindow(QMainWindow):
         self.map.update_topics(state.assignments, colours, labels)
         self.table.set_topics(state.assignments, labels, colours)
         self.table.set_notes(state.doc_notes)
-        self.inspector.set_topics(state.sorted_topics(), state.sizes(), project.corpus.texts)
+        if project.fitted:
+            self.inspector.set_topics(state.sorted_topics(), state.sizes(), project.corpus.texts)
+        else:
+            self.inspector.set_topics([], {}, project.corpus.texts)
         self.map.highlight_topics(self.inspector.chosen_topics())
         self._show_selection(self.selection.rows)
         self._update_enabled()
@@ -179,7 +192,10 @@ class MainWindow(QMainWindow):
         self._update_status()
         self._update_enabled()
 
-    def _topics_chosen(self, ids: list[int]) -> None:
+    def show_topics(self, ids: list[int]) -> None:
+        """Choose topics in the inspector and bring them forward on the map and in the table."""
+        if self.inspector.chosen_topics() != ids:
+            self.inspector.choose_topics(ids)
         self.map.highlight_topics(ids)
         self.table.show_topics(ids)
 
@@ -197,21 +213,41 @@ class MainWindow(QMainWindow):
         self.status_counts.setText(" · ".join(parts))
 
     def _update_title(self, *_args) -> None:
-        name = self.session.path.name if self.session.path else (
-            f"{self.session.project.corpus.source_name} (not saved)" if self.session.project else "")
+        name = (
+            self.session.path.name
+            if self.session.path
+            else (
+                f"{self.session.project.corpus.source_name} (not saved)"
+                if self.session.project
+                else ""
+            )
+        )
         self.setWindowTitle(f"{name}[*] — TopicDesk" if name else "TopicDesk")
         self.setWindowModified(self.session.dirty)
 
     def _update_enabled(self) -> None:
         project = self.session.project
-        has, fitted, running = project is not None, bool(project and project.fitted), self.fits.running
+        has, fitted, running = (
+            project is not None,
+            bool(project and project.fitted),
+            self.fits.running,
+        )
         chosen = [t for t in self.inspector.chosen_topics() if t != UNASSIGNED]
         selected = len(self.selection.rows) > 0
         enable = {
-            "save": has, "save_as": has, "export": fitted, "export_map": fitted, "fit": has and not running,
-            "rename": fitted and len(chosen) == 1, "merge": fitted and len(chosen) >= 2,
-            "new_topic": fitted and selected, "move": fitted and selected, "delete": fitted and len(chosen) == 1,
-            "recompute": fitted, "reset_view": fitted, "find": fitted,
+            "save": has,
+            "save_as": has,
+            "export": fitted,
+            "export_map": fitted,
+            "fit": has and not running,
+            "rename": fitted and len(chosen) == 1,
+            "merge": fitted and len(chosen) >= 2,
+            "new_topic": fitted and selected,
+            "move": fitted and selected,
+            "delete": fitted and len(chosen) == 1,
+            "recompute": fitted,
+            "reset_view": fitted,
+            "find": fitted,
         }
         for name, on in enable.items():
             self.actions[name].setEnabled(on)
@@ -240,8 +276,11 @@ class MainWindow(QMainWindow):
         if not self.session.dirty:
             return True
         answer = QMessageBox.question(
-            self, "Unsaved changes", "The project has unsaved changes. Save them first?",
-            QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel, QMessageBox.Save,
+            self,
+            "Unsaved changes",
+            "The project has unsaved changes. Save them first?",
+            QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel,
+            QMessageBox.Save,
         )
         if answer == QMessageBox.Save:
             return self.save()
@@ -252,7 +291,9 @@ class MainWindow(QMainWindow):
 
     def import_spreadsheet(self, path: str | None = None) -> None:
         if not path:
-            path, _ = QFileDialog.getOpenFileName(self, "Open a spreadsheet", self._last_folder(), SPREADSHEET_FILTER)
+            path, _ = QFileDialog.getOpenFileName(
+                self, "Open a spreadsheet", self._last_folder(), SPREADSHEET_FILTER
+            )
             if not path:
                 return
         if not self._ask_to_keep_changes():
@@ -278,7 +319,9 @@ class MainWindow(QMainWindow):
             self.start_project(Project(corpus))
 
     def open_project_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open a project", self._last_folder(), PROJECT_FILTER)
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open a project", self._last_folder(), PROJECT_FILTER
+        )
         if path:
             self.open_path(path)
 
@@ -335,8 +378,9 @@ class MainWindow(QMainWindow):
         project = self.session.project
         stem = Path(project.corpus.source_name or "topics").stem
         suggested = str(Path(self._last_folder()) / f"{stem}-topics.xlsx")
-        path, _ = QFileDialog.getSaveFileName(self, "Export annotated spreadsheet", suggested,
-                                              "Excel workbook (*.xlsx);;CSV (*.csv)")
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export annotated spreadsheet", suggested, "Excel workbook (*.xlsx);;CSV (*.csv)"
+        )
         if path:
             if Path(path).suffix.lower() not in (".xlsx", ".csv"):
                 path += ".xlsx"
@@ -344,8 +388,12 @@ class MainWindow(QMainWindow):
                 self.statusBar().showMessage(f"Exported {Path(path).name}", 4000)
 
     def export_map(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export map image", str(Path(self._last_folder()) / "map.png"),
-                                              "PNG image (*.png);;SVG drawing (*.svg)")
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            "Export map image",
+            str(Path(self._last_folder()) / "map.png"),
+            "PNG image (*.png);;SVG drawing (*.svg)",
+        )
         if path:
             if Path(path).suffix.lower() not in (".png", ".svg"):
                 path += ".png"
@@ -374,10 +422,19 @@ class MainWindow(QMainWindow):
         dialog = FitDialog(project.settings, len(project.corpus), self)
         if not dialog.exec():
             return
-        if project.history.log and project.fitted and any(e.action == "do" for e in project.history.log):
+        if (
+            project.history.log
+            and project.fitted
+            and any(e.action == "do" for e in project.history.log)
+        ):
             answer = QMessageBox.question(
-                self, "Refit topics", "Refitting replaces the topics and your edits to them "
-                "(the edit log is kept). Continue?", QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
+                self,
+                "Refit topics",
+                "Refitting replaces the topics and your edits to them "
+                "(the edit log is kept). Continue?",
+                QMessageBox.Yes | QMessageBox.No,
+                QMessageBox.No,
+            )
             if answer != QMessageBox.Yes:
                 return
         self.start_fit(dialog.settings())
@@ -395,12 +452,16 @@ class MainWindow(QMainWindow):
         apply_fit(project, result, settings)
         colours, labels = self._colours_labels()
         self.selection.clear()
-        self.map.set_points(project.row_coords(), project.state.assignments, colours, labels, project.corpus.texts)
+        self.map.set_points(
+            project.row_coords(), project.state.assignments, colours, labels, project.corpus.texts
+        )
         self.session.fitted()
         unassigned = int(((project.state.assignments < 0) & project.corpus.has_text).sum())
         self.statusBar().showMessage(
             f"Found {len(project.state.topics)} topics in {sum(result.timings.values()):.0f} s; "
-            f"{unassigned:,} documents unassigned", 8000)
+            f"{unassigned:,} documents unassigned",
+            8000,
+        )
 
     def _fit_failed(self, message: str, details: str) -> None:
         self.progress.stop()
@@ -422,7 +483,9 @@ class MainWindow(QMainWindow):
         if tid is None:
             return
         current = self.session.project.state.topics[tid].label
-        label, ok = QInputDialog.getText(self, "Rename topic", f"New name for topic {tid}:", text=current)
+        label, ok = QInputDialog.getText(
+            self, "Rename topic", f"New name for topic {tid}:", text=current
+        )
         if ok and label.strip():
             self._guard(self.session.rename, tid, label)
 
@@ -433,12 +496,16 @@ class MainWindow(QMainWindow):
         rows = self.selection.rows
         if not len(rows):
             return
-        label, ok = QInputDialog.getText(self, "New topic", f"Name for a new topic of {len(rows):,} documents "
-                                         "(leave empty to name it by its keywords):")
+        label, ok = QInputDialog.getText(
+            self,
+            "New topic",
+            f"Name for a new topic of {len(rows):,} documents "
+            "(leave empty to name it by its keywords):",
+        )
         if ok:
             tid = self._guard(self.session.new_topic, rows, label)
             if tid is not None:
-                self.inspector.choose_topics([tid])
+                self.show_topics([tid])
 
     def move_dialog(self) -> None:
         state = self.session.project.state
@@ -446,15 +513,21 @@ class MainWindow(QMainWindow):
         if not len(rows):
             return
         names = [f"{t.id}: {t.label}" for t in state.sorted_topics()] + ["Unassigned"]
-        choice, ok = QInputDialog.getItem(self, "Move documents", f"Move {len(rows):,} documents to:", names, 0, False)
+        choice, ok = QInputDialog.getItem(
+            self, "Move documents", f"Move {len(rows):,} documents to:", names, 0, False
+        )
         if ok:
             tid = UNASSIGNED if choice == "Unassigned" else int(choice.split(":", 1)[0])
             self._guard(self.session.move, rows, tid)
 
     def _confirm_delete(self, tid: int) -> None:
         size = int((self.session.project.state.assignments == tid).sum())
-        answer = QMessageBox.question(self, "Delete topic", f"Delete topic {tid}? Its {size:,} documents become "
-                                      "unassigned. You can undo this.", QMessageBox.Yes | QMessageBox.No)
+        answer = QMessageBox.question(
+            self,
+            "Delete topic",
+            f"Delete topic {tid}? Its {size:,} documents become unassigned. You can undo this.",
+            QMessageBox.Yes | QMessageBox.No,
+        )
         if answer == QMessageBox.Yes:
             self._guard(self.session.delete, tid)
 
@@ -508,7 +581,7 @@ class MainWindow(QMainWindow):
     def _splitters(self) -> tuple[QSplitter, ...]:
         return (self.upper, self.outer, self.table.splitter, self.inspector.splitter)
 
-    def closeEvent(self, event) -> None:  # noqa: N802 - Qt naming
+    def closeEvent(self, event) -> None:
         if not self._ask_to_keep_changes():
             event.ignore()
             return
@@ -517,11 +590,11 @@ class MainWindow(QMainWindow):
         self.autosaver.discard()
         event.accept()
 
-    def dragEnterEvent(self, event) -> None:  # noqa: N802
+    def dragEnterEvent(self, event) -> None:
         if event.mimeData().hasUrls():
             event.acceptProposedAction()
 
-    def dropEvent(self, event) -> None:  # noqa: N802
+    def dropEvent(self, event) -> None:
         urls = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
         if urls:
             self.open_path(urls[0])

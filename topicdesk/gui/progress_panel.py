@@ -21,7 +21,7 @@ STAGE_WEIGHTS = {
 
 
 def _clock(seconds: float) -> str:
-    seconds = int(round(seconds))
+    seconds = round(seconds)
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
@@ -77,10 +77,14 @@ class ProgressPanel(QWidget):
 
     def show_event(self, event: ProgressEvent) -> None:
         names = list(STAGE_WEIGHTS)
-        done = sum(STAGE_WEIGHTS[n] for n in names[: names.index(event.stage)]) if event.stage in STAGE_WEIGHTS else 0
+        done = (
+            sum(STAGE_WEIGHTS[n] for n in names[: names.index(event.stage)])
+            if event.stage in STAGE_WEIGHTS
+            else 0
+        )
         self._fraction = min(1.0, done + STAGE_WEIGHTS.get(event.stage, 0) * event.fraction)
         self.bar.setValue(int(self._fraction * 1000))
-        text = f"{event.stage} ({event.index + 1} of {event.total})"
+        text = f"Step {event.index + 1} of {event.total}: {event.stage}"
         if event.message:
             text += f" — {event.message}"
         if self.cancel_button.isEnabled():

@@ -45,10 +45,8 @@ class Autosaver(QObject):
     def discard(self) -> None:
         """Forget the recovery file (after a save or a clean close)."""
         try:
-            self.path.unlink()
-        except FileNotFoundError:
-            pass
-        except OSError:
+            self.path.unlink(missing_ok=True)
+        except OSError:  # a locked or read-only file: it is offered again at the next start
             pass
 
     def pending(self) -> Path | None:

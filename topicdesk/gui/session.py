@@ -51,7 +51,10 @@ class ProjectSession(QObject):
         self.path: Path | None = None
         self.undo_stack = QUndoStack(self)
         self._unsaved_fit = False
-        self.undo_stack.cleanChanged.connect(lambda _clean: self.dirtyChanged.emit(self.dirty))
+        self.undo_stack.cleanChanged.connect(self._clean_changed)
+
+    def _clean_changed(self, _clean: bool) -> None:
+        self.dirtyChanged.emit(self.dirty)
 
     @property
     def dirty(self) -> bool:

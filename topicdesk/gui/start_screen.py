@@ -6,7 +6,15 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QFrame, QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from topicdesk.resources import resources_root
 
@@ -35,12 +43,16 @@ class StartScreen(QWidget):
         super().__init__(parent)
         card = QFrame()
         card.setObjectName("card")
-        card.setMaximumWidth(620)
-        card.setStyleSheet("#card { background: white; border: 1px solid #ddd; border-radius: 10px; }")
+        card.setFixedWidth(600)
+        card.setStyleSheet(
+            "#card { background: white; border: 1px solid #ddd; border-radius: 10px; }"
+        )
         icon = QLabel()
         logo = resources_root() / "icons" / "topicdesk-128.png"
         if logo.is_file():
-            icon.setPixmap(QPixmap(str(logo)).scaled(72, 72, Qt.KeepAspectRatio, Qt.SmoothTransformation))
+            icon.setPixmap(
+                QPixmap(str(logo)).scaled(72, 72, Qt.KeepAspectRatio, Qt.SmoothTransformation)
+            )
         icon.setAlignment(Qt.AlignCenter)
         title = QLabel("TopicDesk")
         title.setAlignment(Qt.AlignCenter)
@@ -49,12 +61,21 @@ class StartScreen(QWidget):
         intro.setWordWrap(True)
         intro.setAlignment(Qt.AlignCenter)
         intro.setStyleSheet("font-size: 13px; color: #333;")
+        intro.setMinimumHeight(intro.heightForWidth(600 - 72) + 8)
 
         buttons = []
         for text, tip, signal in (
-            ("Open a spreadsheet…", "Excel, CSV or OpenDocument file with one document per row", self.openSpreadsheet),
+            (
+                "Open a spreadsheet…",
+                "Excel, CSV or OpenDocument file with one document per row",
+                self.openSpreadsheet,
+            ),
             ("Open a project…", "A .topicdesk file saved earlier", self.openProject),
-            ("Try the sample corpus", "3,000 paragraphs of U.S. State of the Union addresses (public domain)", self.trySample),
+            (
+                "Try the sample corpus",
+                "3,000 paragraphs of U.S. State of the Union addresses (public domain)",
+                self.trySample,
+            ),
         ):
             button = QPushButton(text)
             button.setToolTip(tip)
@@ -65,7 +86,9 @@ class StartScreen(QWidget):
         self.sample_button = buttons[2]
         if sample_corpus() is None:
             self.sample_button.setEnabled(False)
-            self.sample_button.setToolTip("The sample corpus is not installed with this copy of TopicDesk")
+            self.sample_button.setToolTip(
+                "The sample corpus is not installed with this copy of TopicDesk"
+            )
 
         guide = QLabel("New here? Read the <a href='guide'>short user guide</a>.")
         guide.setAlignment(Qt.AlignCenter)
@@ -74,8 +97,11 @@ class StartScreen(QWidget):
         self.recent_title = QLabel("Recent projects")
         self.recent_title.setStyleSheet("color: #666; margin-top: 8px;")
         self.recent = QListWidget()
-        self.recent.setMaximumHeight(120)
-        self.recent.itemActivated.connect(lambda item: self.openRecent.emit(item.data(Qt.UserRole)))
+        self.recent.setStyleSheet(
+            "QListWidget { border: none; background: transparent; }"
+            "QListWidget::item { padding: 3px; color: #1a5fb4; }"
+        )
+        self.recent.itemClicked.connect(lambda item: self.openRecent.emit(item.data(Qt.UserRole)))
 
         inner = QVBoxLayout(card)
         inner.setContentsMargins(36, 28, 36, 28)
@@ -104,5 +130,6 @@ class StartScreen(QWidget):
             item.setToolTip(path)
             item.setData(Qt.UserRole, path)
             self.recent.addItem(item)
+        self.recent.setFixedHeight(min(len(paths), 6) * 24 + 4)
         self.recent.setVisible(bool(paths))
         self.recent_title.setVisible(bool(paths))

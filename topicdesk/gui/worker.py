@@ -44,9 +44,14 @@ class FitWorker(QObject):
         except TopicDeskError as exc:
             self.failed.emit(str(exc), "")
         except MemoryError:
-            self.failed.emit("There is not enough memory for this corpus; close other programs or use fewer documents.", "")
+            self.failed.emit(
+                "There is not enough memory for this corpus; close other programs or use fewer documents.",
+                "",
+            )
         except Exception as exc:  # noqa: BLE001 - any failure must reach the user as a dialog
-            self.failed.emit(f"The fit stopped because of an unexpected problem: {exc}", traceback.format_exc())
+            self.failed.emit(
+                f"The fit stopped because of an unexpected problem: {exc}", traceback.format_exc()
+            )
         else:
             self.finished.emit(result, self.settings)
 
@@ -65,26 +70,38 @@ class FitController(QObject):
         super().__init__(parent)
         self._thread: QThread | None = None
         self._worker: FitWorker | None = None
+        self._busy = False
 
     @property
     def running(self) -> bool:
-        return self._thread is not None and self._thread.isRunning()
+        """True from start until the worker reports a result, an error or a cancel."""
+        return self._busy
+
+    def _done(self, *_args) -> None:
+        self._busy = False
 
     def start(self, project: Project, settings: FitSettings) -> None:
         if self.running:
             raise TopicDeskError("A fit is already running; wait for it or cancel it first.")
+        if self._thread is not None:  # the last fit reported but its thread is still ending
+            previous, previous_worker = self._thread, self._worker
+            previous.wait(10_000)
+            self._cleanup(previous, previous_worker)
         thread = QThread(self)
         worker = FitWorker(project, settings)
         worker.moveToThread(thread)
         thread.started.connect(worker.run)
+        for signal in (worker.finished, worker.failed, worker.cancelled):
+            signal.connect(self._done)  # before the forwarding below, so it is seen first
         worker.progress.connect(self.progress)
         worker.finished.connect(self.finished)
         worker.failed.connect(self.failed)
         worker.cancelled.connect(self.cancelled)
         for signal in (worker.finished, worker.failed, worker.cancelled):
             signal.connect(thread.quit)
-        thread.finished.connect(self._cleanup)
+        thread.finished.connect(lambda: self._cleanup(thread, worker))
         self._thread, self._worker = thread, worker
+        self._busy = True
         thread.start()
         self.started.emit()
 
@@ -97,17 +114,20 @@ class FitController(QObject):
         if self._thread is None:
             return True
         self.cancel()
-        self._thread.quit()
-        ended = self._thread.wait(timeout_ms)
+        thread, worker = self._thread, self._worker
+        thread.quit()
+        ended = thread.wait(timeout_ms)
         if ended:
-            self._cleanup()
+            self._cleanup(thread, worker)
         return ended
 
-    def _cleanup(self) -> None:
-        if self._thread is None:
+    def _cleanup(self, thread: QThread, worker: FitWorker | None) -> None:
+        """Forget a finished fit's thread; a newer fit may already be running."""
+        if self._thread is not thread:
             return
-        self._thread.deleteLater()
-        if self._worker is not None:
-            self._worker.deleteLater()
+        self._busy = False
+        thread.deleteLater()
+        if worker is not None:
+            worker.deleteLater()
         self._thread, self._worker = None, None
         self.stopped.emit()

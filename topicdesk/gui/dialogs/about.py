@@ -12,8 +12,10 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from topicdesk import __version__
 from topicdesk.core.settings import DEFAULT_MODEL
 
-PRIVACY = ("Your data never leaves this computer: TopicDesk makes no network connections "
-           "unless you explicitly allow a model download in the fit settings.")
+PRIVACY = (
+    "Your data never leaves this computer: TopicDesk makes no network connections "
+    "unless you explicitly allow a model download."
+)
 
 
 def _version(name: str) -> str:
@@ -25,15 +27,25 @@ def _version(name: str) -> str:
 
 def about_text(model: str = DEFAULT_MODEL) -> str:
     rows = [
-        ("TopicDesk", __version__), ("Embedding model", model), ("Python", platform.python_version()),
-        ("Qt", qVersion()), ("PySide6", pyside_version), ("PyTorch", _version("torch")),
-        ("sentence-transformers", _version("sentence-transformers")), ("UMAP", _version("umap-learn")),
-        ("HDBSCAN", _version("hdbscan")), ("scikit-learn", _version("scikit-learn")),
+        ("TopicDesk", __version__),
+        ("Embedding model", model),
+        ("Python", platform.python_version()),
+        ("Qt", qVersion()),
+        ("PySide6", pyside_version),
+        ("PyTorch", _version("torch")),
+        ("sentence-transformers", _version("sentence-transformers")),
+        ("UMAP", _version("umap-learn")),
+        ("HDBSCAN", _version("hdbscan")),
+        ("scikit-learn", _version("scikit-learn")),
     ]
-    table = "".join(f"<tr><td style='color:#666;padding-right:12px'>{k}</td><td>{v}</td></tr>" for k, v in rows)
-    return (f"<h3>TopicDesk {__version__}</h3><p>Find, read and curate the topics in your own texts.</p>"
-            f"<p><b>{PRIVACY}</b></p><table>{table}</table>"
-            "<p style='color:#666'>MIT licence. The sample corpus comes from the American Presidency Project.</p>")
+    table = "".join(
+        f"<tr><td style='color:#666;padding-right:12px'>{k}</td><td>{v}</td></tr>" for k, v in rows
+    )
+    return (
+        f"<h3>TopicDesk {__version__}</h3><p>Find, read and curate the topics in your own texts.</p>"
+        f"<p><b>{PRIVACY}</b></p><table>{table}</table>"
+        "<p style='color:#666'>MIT licence. The sample corpus comes from the American Presidency Project.</p>"
+    )
 
 
 def show_about(parent: QWidget, model: str = DEFAULT_MODEL) -> None:

@@ -3,8 +3,21 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFileDialog, QFormLayout,
-    QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QToolButton, QVBoxLayout,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QToolButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -25,7 +38,9 @@ def _spin(low: int, high: int, value: int, tip: str) -> QSpinBox:
 class FitDialog(QDialog):
     """Edits a :class:`FitSettings`; ``settings()`` returns the result."""
 
-    def __init__(self, settings: FitSettings, n_documents: int, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, settings: FitSettings, n_documents: int, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Fit topics")
         self.setMinimumWidth(480)
@@ -36,22 +51,38 @@ class FitDialog(QDialog):
         )
         intro.setWordWrap(True)
 
-        self.min_size = _spin(2, 100000, settings.min_topic_size,
-                              "The smallest group of documents that counts as a topic. Larger values give fewer, broader topics.")
-        self.neighbours = _spin(2, 200, settings.n_neighbors,
-                                "How many similar documents each document looks at. Small values find local detail, "
-                                "large values the broad structure of the corpus.")
-        self.seed = _spin(0, 2**31 - 1, settings.seed,
-                          "Fits with the same seed and settings give the same topics. Change it to see how stable the topics are.")
+        self.min_size = _spin(
+            2,
+            100000,
+            settings.min_topic_size,
+            "The smallest group of documents that counts as a topic. Larger values give fewer, broader topics.",
+        )
+        self.neighbours = _spin(
+            2,
+            200,
+            settings.n_neighbors,
+            "How many similar documents each document looks at. Small values find local detail, "
+            "large values the broad structure of the corpus.",
+        )
+        self.seed = _spin(
+            0,
+            2**31 - 1,
+            settings.seed,
+            "Fits with the same seed and settings give the same topics. Change it to see how stable the topics are.",
+        )
         self.language = QComboBox()
         for key, name in LANGUAGE_NAMES.items():
             self.language.addItem(name, key)
         self.language.setCurrentIndex(list(LANGUAGE_NAMES).index(settings.language))
-        self.language.setToolTip("Common words of this language (the, and, der, und…) are left out of the keywords")
+        self.language.setToolTip(
+            "Common words of this language (the, and, der, und…) are left out of the keywords"
+        )
         self.reduce_outliers = QCheckBox("Put outliers into the nearest topic")
         self.reduce_outliers.setChecked(settings.reduce_outliers)
-        self.reduce_outliers.setToolTip("Documents that fit no topic well join the most similar topic, "
-                                        "if they are similar enough (threshold below)")
+        self.reduce_outliers.setToolTip(
+            "Documents that fit no topic well join the most similar topic, "
+            "if they are similar enough (threshold below)"
+        )
         self.threshold = QDoubleSpinBox()
         self.threshold.setRange(0.0, 1.0)
         self.threshold.setSingleStep(0.05)
@@ -62,7 +93,7 @@ class FitDialog(QDialog):
 
         basic = QFormLayout()
         basic.addRow("Smallest topic (documents):", self.min_size)
-        basic.addRow("Neighbours (local vs global):", self.neighbours)
+        basic.addRow("Neighbours (local vs global structure):", self.neighbours)
         basic.addRow("Stop-word language:", self.language)
         basic.addRow("Random seed:", self.seed)
         basic.addRow(self.reduce_outliers)
@@ -70,15 +101,32 @@ class FitDialog(QDialog):
 
         self.advanced = QGroupBox()
         advanced = QFormLayout(self.advanced)
-        self.ngram = _spin(1, 3, settings.ngram_max, "Keywords can be phrases of up to this many words")
-        self.min_df = _spin(1, 1000, settings.min_df, "A keyword must appear in at least this many documents")
-        self.min_samples = _spin(0, 1000, settings.min_samples or 0,
-                                 "How conservative the clustering is (0 = same as the smallest topic). "
-                                 "Larger values leave more documents unassigned.")
-        self.batch = _spin(1, 1024, settings.batch_size, "Documents embedded at once; lower it if memory is short")
-        self.max_tokens = _spin(16, 512, settings.max_seq_length, "Longer texts are cut to this many word pieces when embedded")
+        self.ngram = _spin(
+            1, 3, settings.ngram_max, "Keywords can be phrases of up to this many words"
+        )
+        self.min_df = _spin(
+            1, 1000, settings.min_df, "A keyword must appear in at least this many documents"
+        )
+        self.min_samples = _spin(
+            0,
+            1000,
+            settings.min_samples or 0,
+            "How conservative the clustering is (0 = same as the smallest topic). "
+            "Larger values leave more documents unassigned.",
+        )
+        self.batch = _spin(
+            1, 1024, settings.batch_size, "Documents embedded at once; lower it if memory is short"
+        )
+        self.max_tokens = _spin(
+            16,
+            512,
+            settings.max_seq_length,
+            "Longer texts are cut to this many word pieces when embedded",
+        )
         self.model = QLineEdit(settings.model)
-        self.model.setToolTip(f"'{DEFAULT_MODEL}' is built in. Or choose a folder with a sentence-transformers model.")
+        self.model.setToolTip(
+            f"'{DEFAULT_MODEL}' is built in. Or choose a folder with a sentence-transformers model."
+        )
         browse = QPushButton("Choose folder…")
         browse.clicked.connect(self._choose_model)
         model_row = QHBoxLayout()
@@ -86,7 +134,9 @@ class FitDialog(QDialog):
         model_row.addWidget(browse)
         self.allow_download = QCheckBox("Allow downloading the model from the internet")
         self.allow_download.setChecked(settings.allow_download)
-        self.allow_download.setToolTip("Off by default: TopicDesk then never connects to the internet")
+        self.allow_download.setToolTip(
+            "Off by default: TopicDesk then never connects to the internet"
+        )
         advanced.addRow("Keyword phrase length:", self.ngram)
         advanced.addRow("Minimum documents per keyword:", self.min_df)
         advanced.addRow("Min samples:", self.min_samples)
@@ -97,9 +147,13 @@ class FitDialog(QDialog):
         self.advanced.setVisible(False)
         toggle = QToolButton(text="▸ Advanced settings", checkable=True)
         toggle.setAutoRaise(True)
-        toggle.toggled.connect(lambda on: (self.advanced.setVisible(on),
-                                           toggle.setText(("▾" if on else "▸") + " Advanced settings"),
-                                           self.adjustSize()))
+        toggle.toggled.connect(
+            lambda on: (
+                self.advanced.setVisible(on),
+                toggle.setText(("▾" if on else "▸") + " Advanced settings"),
+                self.adjustSize(),
+            )
+        )
 
         self.error = QLabel("")
         self.error.setStyleSheet("color: #b00020;")
@@ -119,7 +173,9 @@ class FitDialog(QDialog):
         self._result = settings
 
     def _choose_model(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Choose a sentence-transformers model folder")
+        folder = QFileDialog.getExistingDirectory(
+            self, "Choose a sentence-transformers model folder"
+        )
         if folder:
             self.model.setText(folder)
 
@@ -129,12 +185,19 @@ class FitDialog(QDialog):
     def accept(self) -> None:
         try:
             self._result = self._base.replace(
-                min_topic_size=self.min_size.value(), n_neighbors=self.neighbours.value(), seed=self.seed.value(),
-                language=self.language.currentData(), reduce_outliers=self.reduce_outliers.isChecked(),
-                outlier_threshold=round(self.threshold.value(), 3), ngram_max=self.ngram.value(),
-                min_df=self.min_df.value(), min_samples=self.min_samples.value() or None,
-                batch_size=self.batch.value(), max_seq_length=self.max_tokens.value(),
-                model=self.model.text().strip() or DEFAULT_MODEL, allow_download=self.allow_download.isChecked(),
+                min_topic_size=self.min_size.value(),
+                n_neighbors=self.neighbours.value(),
+                seed=self.seed.value(),
+                language=self.language.currentData(),
+                reduce_outliers=self.reduce_outliers.isChecked(),
+                outlier_threshold=round(self.threshold.value(), 3),
+                ngram_max=self.ngram.value(),
+                min_df=self.min_df.value(),
+                min_samples=self.min_samples.value() or None,
+                batch_size=self.batch.value(),
+                max_seq_length=self.max_tokens.value(),
+                model=self.model.text().strip() or DEFAULT_MODEL,
+                allow_download=self.allow_download.isChecked(),
             )
         except TopicDeskError as exc:
             self.error.setText(str(exc))

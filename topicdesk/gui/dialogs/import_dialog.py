@@ -6,8 +6,16 @@ from pathlib import Path
 
 import pandas as pd
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHeaderView, QLabel, QTableWidget,
-    QTableWidgetItem, QVBoxLayout, QWidget,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
 from topicdesk.core.corpus import Corpus
@@ -26,6 +34,7 @@ class ImportDialog(QDialog):
         self.path = Path(path)
         self.corpus: Corpus | None = None
         self._table: pd.DataFrame | None = None
+        self._workbook = False
         self.setWindowTitle(f"Import {self.path.name}")
         self.resize(900, 600)
 
@@ -35,7 +44,9 @@ class ImportDialog(QDialog):
         self.date_combo = QComboBox()
         self.date_combo.setToolTip("Optional: a date column, kept with each document")
         self.group_combo = QComboBox()
-        self.group_combo.setToolTip("Optional: a grouping column such as party, country or survey wave")
+        self.group_combo.setToolTip(
+            "Optional: a grouping column such as party, country or survey wave"
+        )
         self.counts = QLabel("")
         self.counts.setStyleSheet("color: #444;")
         self.error = QLabel("")
@@ -84,15 +95,16 @@ class ImportDialog(QDialog):
             self.sheet_label.setVisible(False)
             self.sheet_combo.setVisible(False)
             return
-        self.sheet_label.setVisible(bool(sheets))
-        self.sheet_combo.setVisible(bool(sheets))
+        self._workbook = bool(sheets)
+        self.sheet_label.setVisible(self._workbook)
+        self.sheet_combo.setVisible(self._workbook)
         self.sheet_combo.blockSignals(True)
         self.sheet_combo.addItems(sheets)
         self.sheet_combo.blockSignals(False)
         self._load_sheet()
 
     def _sheet(self) -> str | None:
-        return self.sheet_combo.currentText() if self.sheet_combo.isVisible() and self.sheet_combo.count() else None
+        return self.sheet_combo.currentText() if self._workbook else None
 
     def _load_sheet(self) -> None:
         self.error.setVisible(False)
@@ -102,19 +114,29 @@ class ImportDialog(QDialog):
         except TopicDeskError as exc:
             self._table = None
             self.preview.clear()
+            self.preview.setRowCount(0)
+            self.preview.setColumnCount(0)
+            for combo in (self.text_combo, self.date_combo, self.group_combo):
+                combo.clear()
+            self.counts.setText("")
             self._fail(str(exc))
             return
         self._table = table
         columns = [str(c) for c in table.columns]
-        for combo, options in ((self.text_combo, columns), (self.date_combo, [NONE, *columns]),
-                               (self.group_combo, [NONE, *columns])):
+        for combo, options in (
+            (self.text_combo, columns),
+            (self.date_combo, [NONE, *columns]),
+            (self.group_combo, [NONE, *columns]),
+        ):
             combo.blockSignals(True)
             combo.clear()
             combo.addItems(options)
             combo.blockSignals(False)
         self.text_combo.setCurrentText(suggested)
-        for combo, hints in ((self.date_combo, ("date", "datum", "time", "year")),
-                             (self.group_combo, ("party", "group", "category", "partei"))):
+        for combo, hints in (
+            (self.date_combo, ("date", "datum", "time", "year")),
+            (self.group_combo, ("party", "group", "category", "partei")),
+        ):
             match = next((c for c in columns if any(h in c.lower() for h in hints)), NONE)
             combo.setCurrentText(match)
         self._fill_preview(table.head(PREVIEW_ROWS))
@@ -127,24 +149,39 @@ class ImportDialog(QDialog):
         self.preview.setHorizontalHeaderLabels([str(c) for c in head.columns])
         for r, row in enumerate(head.itertuples(index=False, name=None)):
             for c, value in enumerate(row):
-                text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+                text = (
+                    ""
+                    if value is None or (isinstance(value, float) and pd.isna(value))
+                    else str(value)
+                )
                 item = QTableWidgetItem(" ".join(text.split())[:200])
                 item.setToolTip(text[:1000])
                 self.preview.setItem(r, c, item)
         header = self.preview.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.Interactive)
+        header.setStretchLastSection(True)
         for c in range(len(head.columns)):
-            header.resizeSection(c, 320 if str(head.columns[c]) == self.text_combo.currentText() else 120)
+            header.resizeSection(
+                c, 420 if str(head.columns[c]) == self.text_combo.currentText() else 130
+            )
 
     def _update_counts(self) -> None:
         if self._table is None or not self.text_combo.currentText():
             return
         column = self._table[self.text_combo.currentText()]
-        empty = int(column.map(lambda v: v is None or (isinstance(v, float) and pd.isna(v)) or not str(v).strip()).sum())
-        self.counts.setText(f"{len(self._table):,} rows · {empty:,} empty texts (kept in the table, without a topic)")
+        empty = int(
+            column.map(
+                lambda v: v is None or (isinstance(v, float) and pd.isna(v)) or not str(v).strip()
+            ).sum()
+        )
+        self.counts.setText(
+            f"{len(self._table):,} rows · {empty:,} empty texts (kept in the table, without a topic)"
+        )
         self.buttons.button(QDialogButtonBox.Ok).setEnabled(empty < len(self._table))
         if empty == len(self._table):
-            self.error.setText("Every cell of this column is empty; choose the column that holds the texts.")
+            self.error.setText(
+                "Every cell of this column is empty; choose the column that holds the texts."
+            )
             self.error.setVisible(True)
         else:
             self.error.setVisible(False)
@@ -155,8 +192,11 @@ class ImportDialog(QDialog):
 
         try:
             self.corpus = load_corpus(
-                self.path, sheet=self._sheet(), text_column=self.text_combo.currentText(),
-                date_column=optional(self.date_combo), group_column=optional(self.group_combo),
+                self.path,
+                sheet=self._sheet(),
+                text_column=self.text_combo.currentText(),
+                date_column=optional(self.date_combo),
+                group_column=optional(self.group_combo),
             )
         except TopicDeskError as exc:
             self._fail(str(exc))

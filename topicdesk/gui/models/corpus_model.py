@@ -16,6 +16,7 @@ from PySide6.QtGui import QColor
 from topicdesk.core.palette import UNASSIGNED_COLOUR
 
 SNIPPET = 160
+ROOT = QModelIndex()  # the invisible parent of every row
 FIXED = ("Topic", "Text")
 
 
@@ -46,16 +47,24 @@ class CorpusTableModel(QAbstractTableModel):
     # ----- data in --------------------------------------------------------------------
     def set_corpus(self, table: pd.DataFrame, text_column: str, texts: list[str]) -> None:
         self.beginResetModel()
-        self._headers = [*FIXED, *map(str, table.columns)]
-        self._columns = [[_display(v) for v in table[c].tolist()] for c in table.columns]
+        shown = [c for c in table.columns if c != text_column]  # the Text column already holds it
+        self._headers = [*FIXED, *map(str, shown)]
+        self._columns = [[_display(v) for v in table[c].tolist()] for c in shown]
         self._texts = texts
         self._lower = [t.lower() for t in texts]
-        self._snippets = [" ".join(t[: SNIPPET * 2].split())[:SNIPPET] + ("…" if len(t) > SNIPPET else "") for t in texts]
+        self._snippets = [
+            " ".join(t[: SNIPPET * 2].split())[:SNIPPET] + ("…" if len(t) > SNIPPET else "")
+            for t in texts
+        ]
         self._topic_ids = np.full(len(texts), -1, dtype=np.int64)
+        if self._sort is not None and self._sort[0] >= len(self._headers):
+            self._sort = None
         self._refilter()
         self.endResetModel()
 
-    def set_topics(self, topic_ids: np.ndarray, labels: dict[int, str], colours: dict[int, str]) -> None:
+    def set_topics(
+        self, topic_ids: np.ndarray, labels: dict[int, str], colours: dict[int, str]
+    ) -> None:
         self._topic_ids = np.asarray(topic_ids, dtype=np.int64)
         self._labels = dict(labels)
         self._colours = {t: QColor(c) for t, c in colours.items()}
@@ -98,7 +107,9 @@ class CorpusTableModel(QAbstractTableModel):
             rows = rows[np.isin(self._topic_ids[rows], list(self._filter_topics))]
         if self._filter_text:
             needle = self._filter_text
-            rows = rows[np.fromiter((needle in self._lower[r] for r in rows), dtype=bool, count=len(rows))]
+            rows = rows[
+                np.fromiter((needle in self._lower[r] for r in rows), dtype=bool, count=len(rows))
+            ]
         if self._sort is not None and len(rows):
             column, order = self._sort
             keys = self._sort_key(column, rows)
@@ -111,20 +122,24 @@ class CorpusTableModel(QAbstractTableModel):
     def document(self, row: int) -> tuple[str, str, str, list[str]]:
         """Topic label, topic colour, full text and original cells of one document."""
         tid = int(self._topic_ids[row])
-        colour = UNASSIGNED_COLOUR if tid < 0 else self._colours.get(tid, QColor(UNASSIGNED_COLOUR)).name()
+        colour = (
+            UNASSIGNED_COLOUR
+            if tid < 0
+            else self._colours.get(tid, QColor(UNASSIGNED_COLOUR)).name()
+        )
         return self._label(row), colour, self._texts[row], [column[row] for column in self._columns]
 
     def document_count(self) -> int:
         return len(self._texts)
 
     # ----- Qt model interface ------------------------------------------------------------
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+    def rowCount(self, parent=ROOT) -> int:
         return 0 if parent.isValid() else len(self._order)
 
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+    def columnCount(self, parent=ROOT) -> int:
         return 0 if parent.isValid() else len(self._headers)
 
-    def headerData(self, section, orientation, role=Qt.DisplayRole):  # noqa: N802
+    def headerData(self, section, orientation, role=Qt.DisplayRole):
         if role == Qt.DisplayRole and orientation == Qt.Horizontal:
             return self._headers[section]
         if role == Qt.DisplayRole and orientation == Qt.Vertical:
@@ -152,7 +167,7 @@ class CorpusTableModel(QAbstractTableModel):
 
     def sort(self, column: int, order=Qt.AscendingOrder) -> None:
         self.layoutAboutToBeChanged.emit()
-        self._sort = (column, order)
+        self._sort = (column, order) if 0 <= column < len(self._headers) else None
         self._refilter()
         self.layoutChanged.emit()
 

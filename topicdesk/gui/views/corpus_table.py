@@ -8,8 +8,19 @@ import numpy as np
 import pandas as pd
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPlainTextEdit,
-    QPushButton, QSplitter, QTableView, QTextBrowser, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
 )
 
 from topicdesk.gui.models.corpus_model import CorpusTableModel
@@ -55,7 +66,9 @@ class CorpusTable(QWidget):
         self.view.verticalHeader().setSectionResizeMode(QHeaderView.Fixed)
         self.view.horizontalHeader().setHighlightSections(False)
         self.view.selectionModel().selectionChanged.connect(self._on_selection)
-        self.view.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._show(cur.row()))
+        self.view.selectionModel().currentRowChanged.connect(
+            lambda cur, _prev: self._show(cur.row())
+        )
 
         self.reader = QTextBrowser()
         self.reader.setOpenLinks(False)
@@ -63,7 +76,9 @@ class CorpusTable(QWidget):
         self.note_edit = QPlainTextEdit(placeholderText="Note on this document…")
         self.note_edit.setMaximumHeight(70)
         self.note_button = QPushButton("Save note")
-        self.note_button.setToolTip("Keep this note with the document (it is saved in the project and exported)")
+        self.note_button.setToolTip(
+            "Keep this note with the document (it is saved in the project and exported)"
+        )
         self.note_button.clicked.connect(self._save_note)
         self.note_button.setEnabled(False)
 
@@ -111,7 +126,9 @@ class CorpusTable(QWidget):
         self.reader.clear()
         self._update_count()
 
-    def set_topics(self, topic_ids: np.ndarray, labels: dict[int, str], colours: dict[int, str]) -> None:
+    def set_topics(
+        self, topic_ids: np.ndarray, labels: dict[int, str], colours: dict[int, str]
+    ) -> None:
         self.model.set_topics(topic_ids, labels, colours)
         chosen = self.topic_combo.currentData()
         self.topic_combo.blockSignals(True)
@@ -164,7 +181,9 @@ class CorpusTable(QWidget):
     def _on_selection(self, *_args) -> None:
         if self._updating:
             return
-        rows = sorted({self.model.row_of(i.row()) for i in self.view.selectionModel().selectedRows()})
+        rows = sorted(
+            {self.model.row_of(i.row()) for i in self.view.selectionModel().selectedRows()}
+        )
         self.selectionRequested.emit(np.array(rows, dtype=np.int64), "replace")
 
     # ----- reader pane ------------------------------------------------------------------------
@@ -178,10 +197,11 @@ class CorpusTable(QWidget):
         self._current = row
         label, colour, full_text, cells = self.model.document(row)
         text = html.escape(full_text).replace("\n", "<br>")
+        names = [c for c in self._table.columns if c != self._text_column]
         meta = "".join(
-            f"<tr><td style='color:#666;padding-right:10px'>{html.escape(str(c))}</td>"
-            f"<td>{html.escape(cells[i][:200])}</td></tr>"
-            for i, c in enumerate(self._table.columns) if c != self._text_column
+            f"<tr><td style='color:#666;padding-right:10px'>{html.escape(str(name))}</td>"
+            f"<td>{html.escape(cell[:200])}</td></tr>"
+            for name, cell in zip(names, cells)
         )
         self.reader.setHtml(
             f"<p><span style='color:{colour};font-size:16px'>■</span> <b>{html.escape(label)}</b>"
@@ -205,4 +225,6 @@ class CorpusTable(QWidget):
     def _update_count(self) -> None:
         total = self.model.document_count()
         shown = self.model.rowCount()
-        self.count_label.setText(f"{shown:,} of {total:,} documents" if shown != total else f"{total:,} documents")
+        self.count_label.setText(
+            f"{shown:,} of {total:,} documents" if shown != total else f"{total:,} documents"
+        )

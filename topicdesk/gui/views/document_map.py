@@ -12,10 +12,17 @@ from collections.abc import Sequence
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPoint, QPointF, Qt, Signal
-from PySide6.QtGui import QColor, QPainterPath, QPen
+from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen
 from PySide6.QtWidgets import (
-    QButtonGroup, QGraphicsPathItem, QHBoxLayout, QLabel, QLineEdit, QToolButton, QToolTip,
-    QVBoxLayout, QWidget,
+    QButtonGroup,
+    QGraphicsPathItem,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QToolButton,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
 )
 
 from topicdesk.core.geometry import nearest_point, points_in_polygon
@@ -54,7 +61,7 @@ class _MapViewBox(pg.ViewBox):
         self._item.setVisible(False)
         self.addItem(self._item, ignoreBounds=True)
 
-    def mouseDragEvent(self, ev, axis=None):  # noqa: N802 - Qt naming
+    def mouseDragEvent(self, ev, axis=None):
         if not (self.lasso_mode and ev.button() == Qt.LeftButton):
             return super().mouseDragEvent(ev, axis)
         ev.accept()
@@ -76,7 +83,6 @@ class _MapViewBox(pg.ViewBox):
             self.lassoFinished.emit(polygon, modifier_mode(ev.modifiers()))
 
 
-
 class DocumentMap(QWidget):
     """Scatter of documents with topic colours, labels, hover text, lasso and word search."""
 
@@ -91,6 +97,10 @@ class DocumentMap(QWidget):
         self._lower: list[str] | None = None
         self._labels: dict[int, str] = {}
         self._items: dict[int, pg.ScatterPlotItem] = {}
+        self._drawn: dict[int, tuple[str, np.ndarray]] = {}
+        self._brushes: dict[int, QBrush] = {}
+        self._selected_rows = np.empty(0, dtype=np.int64)
+        self._found_rows: np.ndarray | None = None
         self._label_items: list[pg.TextItem] = []
         self._last_hover = 0.0
 
@@ -104,9 +114,13 @@ class DocumentMap(QWidget):
         self._plot.scene().sigMouseClicked.connect(self._on_click)
         self._plot.scene().sigMouseMoved.connect(self._on_hover)
 
-        self._selected = pg.ScatterPlotItem(size=TOPIC_SIZE + 4, pen=pg.mkPen("#111111", width=1.6), brush=None)
+        self._selected = pg.ScatterPlotItem(
+            pxMode=True, size=TOPIC_SIZE + 3, pen=pg.mkPen("#111111", width=1.4)
+        )
         self._selected.setZValue(20)
-        self._highlight = pg.ScatterPlotItem(size=TOPIC_SIZE + 2, pen=pg.mkPen("#000000", width=1.0), brush=None)
+        self._highlight = pg.ScatterPlotItem(
+            pxMode=True, size=TOPIC_SIZE + 1, pen=pg.mkPen("#333333", width=0.8)
+        )
         self._highlight.setZValue(15)
         self._hint = pg.TextItem("Fit topics to see the map", color="#8a8a8a", anchor=(0.5, 0.5))
         for item in (self._selected, self._highlight, self._hint):
@@ -124,7 +138,9 @@ class DocumentMap(QWidget):
         self._toolbar = QHBoxLayout()
         self._toolbar.setContentsMargins(6, 4, 6, 0)
         self.lasso_button = QToolButton(text="Lasso", checkable=True, checked=True)
-        self.lasso_button.setToolTip("Drag to draw around documents. Shift adds to the selection, Alt or Ctrl removes.")
+        self.lasso_button.setToolTip(
+            "Drag to draw around documents. Shift adds to the selection, Alt or Ctrl removes."
+        )
         self.pan_button = QToolButton(text="Pan", checkable=True)
         self.pan_button.setToolTip("Drag to move the map. The mouse wheel zooms in either mode.")
         group = QButtonGroup(self)
@@ -152,23 +168,34 @@ class DocumentMap(QWidget):
         self._view.setMouseMode(pg.ViewBox.PanMode)
 
     # ----- data ---------------------------------------------------------------------
-    def set_points(self, coords: np.ndarray, topic_ids: np.ndarray, colours: dict[int, str],
-                   labels: dict[int, str], texts: Sequence[str]) -> None:
+    def set_points(
+        self,
+        coords: np.ndarray,
+        topic_ids: np.ndarray,
+        colours: dict[int, str],
+        labels: dict[int, str],
+        texts: Sequence[str],
+    ) -> None:
         """Show a new set of documents; rows without coordinates (NaN) are left out."""
         self._coords = np.asarray(coords, dtype=np.float32)
+        self._drawn = {}
         self._texts = texts
         self._lower = None
         self._hint.setVisible(False)
-        self._selected.setData([], [])
+        self._selected_rows = np.empty(0, dtype=np.int64)
         self.update_topics(topic_ids, colours, labels)
         self._on_search(self.search.text())
         self.reset_view()
 
-    def update_topics(self, topic_ids: np.ndarray, colours: dict[int, str], labels: dict[int, str]) -> None:
+    def update_topics(
+        self, topic_ids: np.ndarray, colours: dict[int, str], labels: dict[int, str]
+    ) -> None:
         """Recolour after an edit: one item per topic, each with a single shared brush."""
         self._topics = np.asarray(topic_ids, dtype=np.int64)
         self._labels = dict(labels)
-        valid = ~np.isnan(self._coords).any(axis=1) if len(self._coords) else np.zeros(0, dtype=bool)
+        valid = (
+            ~np.isnan(self._coords).any(axis=1) if len(self._coords) else np.zeros(0, dtype=bool)
+        )
         rows = np.flatnonzero(valid)
         order = np.argsort(self._topics[rows], kind="stable")
         rows = rows[order]
@@ -177,20 +204,32 @@ class DocumentMap(QWidget):
         for tid in list(self._items):
             if tid not in groups:
                 self._view.removeItem(self._items.pop(tid))
+                self._drawn.pop(tid, None)
         for tid, members in groups.items():
+            colour = UNASSIGNED_COLOUR if tid < 0 else colours.get(tid, "#444444")
+            if tid not in self._brushes or self._brushes[tid].color().name() != colour:
+                self._brushes[tid] = pg.mkBrush(colour)
+            drawn = self._drawn.get(tid)
+            if drawn is not None and drawn[0] == colour and np.array_equal(drawn[1], members):
+                continue  # an edit touches few topics: leave the others as they are
             item = self._items.get(tid)
             if item is None:
                 item = pg.ScatterPlotItem(pxMode=True, pen=None, hoverable=False)
                 item.setZValue(0 if tid < 0 else 1)
                 self._view.addItem(item)
                 self._items[tid] = item
-            colour = UNASSIGNED_COLOUR if tid < 0 else colours.get(tid, "#444444")
+            self._drawn[tid] = (colour, members)
             item.setData(
-                x=self._coords[members, 0], y=self._coords[members, 1],
+                x=self._coords[members, 0],
+                y=self._coords[members, 1],
                 size=UNASSIGNED_SIZE if tid < 0 else TOPIC_SIZE,
-                brush=pg.mkBrush(colour), pen=None,
+                brush=self._brushes[tid],
+                pen=None,
             )
         self._place_labels(groups)
+        self._overlay(self._selected, self._selected_rows)
+        if self._found_rows is not None:
+            self._overlay(self._highlight, self._found_rows)
 
     def _place_labels(self, groups: dict[int, np.ndarray]) -> None:
         for item in self._label_items:
@@ -201,7 +240,9 @@ class DocumentMap(QWidget):
             x, y = np.median(self._coords[groups[tid]], axis=0)
             text = self._labels.get(tid, str(tid))
             text = text if len(text) <= 32 else text[:31] + "…"
-            item = pg.TextItem(text, color="#1a1a1a", anchor=(0.5, 0.5), fill=pg.mkBrush(255, 255, 255, 190))
+            item = pg.TextItem(
+                text, color="#1a1a1a", anchor=(0.5, 0.5), fill=pg.mkBrush(255, 255, 255, 190)
+            )
             item.setZValue(30)
             item.setPos(float(x), float(y))
             self._view.addItem(item)
@@ -211,9 +252,10 @@ class DocumentMap(QWidget):
         """An empty map with a hint, as before the first fit."""
         for item in list(self._items.values()) + self._label_items:
             self._view.removeItem(item)
-        self._items, self._label_items = {}, []
+        self._items, self._label_items, self._drawn = {}, [], {}
         self._coords = np.empty((0, 2), dtype=np.float32)
         self._topics = np.empty(0, dtype=np.int64)
+        self._selected_rows, self._found_rows = np.empty(0, dtype=np.int64), None
         self._selected.setData([], [])
         self._highlight.setData([], [])
         self._hint.setVisible(True)
@@ -221,22 +263,31 @@ class DocumentMap(QWidget):
         self._view.setRange(xRange=(-1, 1), yRange=(-1, 1))
 
     def reset_view(self) -> None:
-        valid = self._coords[~np.isnan(self._coords).any(axis=1)] if len(self._coords) else self._coords
+        """Zoom out to show every document with a little margin."""
+        valid = (
+            self._coords[~np.isnan(self._coords).any(axis=1)] if len(self._coords) else self._coords
+        )
         if len(valid):
             lo, hi = valid.min(axis=0).astype(float), valid.max(axis=0).astype(float)
             pad = (hi - lo) * 0.04 + 1e-6
-            self._view.setRange(xRange=(lo[0] - pad[0], hi[0] + pad[0]), yRange=(lo[1] - pad[1], hi[1] + pad[1]),
-                                padding=0)
+            self._view.setRange(
+                xRange=(lo[0] - pad[0], hi[0] + pad[0]),
+                yRange=(lo[1] - pad[1], hi[1] + pad[1]),
+                padding=0,
+            )
 
     # ----- selection and emphasis ---------------------------------------------------------
     def set_selection(self, rows: np.ndarray) -> None:
+        """Outline the selected documents (the shared selection); emits nothing."""
         rows = np.asarray(rows, dtype=np.int64)
-        if not len(self._coords):
-            return
-        rows = rows[(rows >= 0) & (rows < len(self._coords))]
-        pts = self._coords[rows]
-        pts = pts[~np.isnan(pts).any(axis=1)]
-        self._selected.setData(x=pts[:, 0], y=pts[:, 1])
+        self._selected_rows = rows[(rows >= 0) & (rows < len(self._coords))]
+        self._overlay(self._selected, self._selected_rows)
+
+    def _overlay(self, item: pg.ScatterPlotItem, rows: np.ndarray) -> None:
+        """Draw some documents again on top, filled with their topic's shared brush."""
+        rows = rows[~np.isnan(self._coords[rows]).any(axis=1)]
+        brushes = [self._brushes.get(t) for t in self._topics[rows].tolist()]
+        item.setData(x=self._coords[rows, 0], y=self._coords[rows, 1], brush=brushes)
 
     def highlight_topics(self, topic_ids: list[int]) -> None:
         """Emphasise some topics by fading the others; an empty list shows all equally."""
@@ -245,14 +296,13 @@ class DocumentMap(QWidget):
             item.setOpacity(1.0 if not chosen or tid in chosen else 0.15)
 
     def _emphasise_rows(self, rows: np.ndarray | None) -> None:
+        self._found_rows = rows
         if rows is None:
             self._highlight.setData([], [])
             for item in self._items.values():
                 item.setOpacity(1.0)
             return
-        pts = self._coords[rows]
-        pts = pts[~np.isnan(pts).any(axis=1)]
-        self._highlight.setData(x=pts[:, 0], y=pts[:, 1])
+        self._overlay(self._highlight, rows)
         for item in self._items.values():
             item.setOpacity(0.25)
 
@@ -266,7 +316,9 @@ class DocumentMap(QWidget):
             self._lower = [t.lower() for t in self._texts]
         hits = np.fromiter((needle in t for t in self._lower), dtype=bool, count=len(self._lower))
         rows = np.flatnonzero(hits)
-        self.search_count.setText(f"{len(rows):,} document{'s' if len(rows) != 1 else ''} contain “{text.strip()}”")
+        self.search_count.setText(
+            f"{len(rows):,} document{'s' if len(rows) != 1 else ''} contain “{text.strip()}”"
+        )
         self._emphasise_rows(rows)
 
     def lasso_select(self, polygon: np.ndarray, mode: str = "replace") -> None:
@@ -279,7 +331,9 @@ class DocumentMap(QWidget):
         return max(sx, sy)
 
     def _row_at(self, point: QPointF) -> int | None:
-        return nearest_point(self._coords, point.x(), point.y(), HOVER_RADIUS_PX * self._pixel_size())
+        return nearest_point(
+            self._coords, point.x(), point.y(), HOVER_RADIUS_PX * self._pixel_size()
+        )
 
     def _on_click(self, event) -> None:
         """Every click in the plot, whoever else saw it: pick the nearest document."""

@@ -5,34 +5,27 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QPixmap
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QFrame, QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-    QPlainTextEdit, QPushButton, QScrollArea, QSplitter, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
 )
 
-from topicdesk.core.palette import UNASSIGNED_COLOUR
 from topicdesk.core.state import UNASSIGNED, Topic
-
-
-class _SizeItem(QTreeWidgetItem):
-    """Sorts the size column by number rather than by text."""
-
-    def __lt__(self, other: QTreeWidgetItem) -> bool:
-        column = self.treeWidget().sortColumn() if self.treeWidget() else 0
-        if column == 2:
-            return int(self.data(2, Qt.UserRole) or 0) < int(other.data(2, Qt.UserRole) or 0)
-        if column == 0:  # "Unassigned" (-1) sorts after the topics
-            mine, theirs = int(self.data(0, Qt.UserRole)), int(other.data(0, Qt.UserRole))
-            return (mine < 0, mine) < (theirs < 0, theirs)
-        return super().__lt__(other)
-
-
-def swatch(colour: str, size: int = 12) -> QIcon:
-    pixmap = QPixmap(size, size)
-    pixmap.fill(QColor(colour))
-    return QIcon(pixmap)
+from topicdesk.gui.models.topic_list_model import ID, LABEL, SIZE, TopicListModel
 
 
 class TopicInspector(QWidget):
@@ -55,29 +48,35 @@ class TopicInspector(QWidget):
         self._selection_count = 0
         self._updating = False
 
-        self.tree = QTreeWidget()
-        self.tree.setColumnCount(4)
-        self.tree.setHeaderLabels(["#", "Topic", "Size", "Keywords"])
+        self.model = TopicListModel(self)
+        self.tree = QTreeView()
+        self.tree.setModel(self.model)
         self.tree.setRootIsDecorated(False)
         self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(True)
+        self.tree.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.tree.setSelectionMode(QAbstractItemView.ExtendedSelection)
         self.tree.setSortingEnabled(True)
-        self.tree.sortByColumn(0, Qt.AscendingOrder)
+        self.tree.sortByColumn(ID, Qt.AscendingOrder)
+        self.tree.setMinimumHeight(120)
         header = self.tree.header()
         header.setStretchLastSection(True)
-        header.setSectionResizeMode(0, QHeaderView.ResizeToContents)
-        header.resizeSection(1, 190)
-        header.setSectionResizeMode(2, QHeaderView.ResizeToContents)
-        self.tree.itemSelectionChanged.connect(self._on_choice)
-        self.tree.setToolTip("Click a topic to show its documents; Ctrl-click to choose several (for merging)")
+        header.setSectionResizeMode(ID, QHeaderView.ResizeToContents)
+        header.resizeSection(LABEL, 190)
+        header.setSectionResizeMode(SIZE, QHeaderView.ResizeToContents)
+        self.tree.selectionModel().selectionChanged.connect(self._on_choice)
+        self.tree.setToolTip(
+            "Click a topic to show its documents; Ctrl-click to choose several (for merging)"
+        )
 
         self.title = QLabel("Choose a topic")
         self.title.setStyleSheet("font-weight: 600; font-size: 14px;")
         self.label_edit = QLineEdit(placeholderText="Name this topic…")
         self.label_edit.returnPressed.connect(self._rename)
         self.rename_button = QPushButton("Rename")
-        self.rename_button.setToolTip("Give the topic the name typed on the left (Enter does the same)")
+        self.rename_button.setToolTip(
+            "Give the topic the name typed on the left (Enter does the same)"
+        )
         self.rename_button.clicked.connect(self._rename)
         self.keywords = QLabel("")
         self.keywords.setWordWrap(True)
@@ -87,25 +86,37 @@ class TopicInspector(QWidget):
         self.examples.setTextFormat(Qt.RichText)
         self.examples.setAlignment(Qt.AlignTop | Qt.AlignLeft)
         self.examples.linkActivated.connect(lambda link: self.documentActivated.emit(int(link)))
-        self.note_edit = QPlainTextEdit(placeholderText="Notes on this topic: what it is about, doubts, quotes…")
+        self.note_edit = QPlainTextEdit(
+            placeholderText="Notes on this topic: what it is about, doubts, quotes…"
+        )
         self.note_edit.setMaximumHeight(80)
         self.note_button = QPushButton("Save note")
-        self.note_button.clicked.connect(lambda: self._emit_for_current(self.noteRequested, self.note_edit.toPlainText().strip()))
+        self.note_button.clicked.connect(
+            lambda: self._emit_for_current(self.noteRequested, self.note_edit.toPlainText().strip())
+        )
 
         self.merge_button = QPushButton("Merge chosen")
-        self.merge_button.setToolTip("Merge the chosen topics into the first one (choose two or more with Ctrl-click)")
+        self.merge_button.setToolTip(
+            "Merge the chosen topics into the first one (choose two or more with Ctrl-click)"
+        )
         self.merge_button.clicked.connect(lambda: self.mergeRequested.emit(self.chosen_topics()))
         self.move_button = QPushButton("Move selected documents here")
-        self.move_button.setToolTip("Put the documents selected on the map or in the table into this topic")
+        self.move_button.setToolTip(
+            "Put the documents selected on the map or in the table into this topic"
+        )
         self.move_button.clicked.connect(lambda: self._emit_for_current(self.moveHereRequested))
         self.new_button = QPushButton("New topic from selection")
-        self.new_button.setToolTip("Make a new topic from the documents selected on the map or in the table")
+        self.new_button.setToolTip(
+            "Make a new topic from the documents selected on the map or in the table"
+        )
         self.new_button.clicked.connect(self.newTopicRequested.emit)
         self.delete_button = QPushButton("Delete topic")
         self.delete_button.setToolTip("Remove this topic; its documents become unassigned")
         self.delete_button.clicked.connect(lambda: self._emit_for_current(self.deleteRequested))
         self.recompute_button = QPushButton("Recompute keywords")
-        self.recompute_button.setToolTip("Find keywords again for the documents each topic now holds; your names stay")
+        self.recompute_button.setToolTip(
+            "Find keywords again for the documents each topic now holds; your names stay"
+        )
         self.recompute_button.clicked.connect(self.recomputeRequested.emit)
 
         details = QGroupBox()
@@ -125,21 +136,29 @@ class TopicInspector(QWidget):
         note_row.addWidget(self.note_edit, 1)
         note_row.addWidget(self.note_button, 0, Qt.AlignBottom)
         grid.addLayout(note_row, 7, 0, 1, 2)
-        grid.addWidget(self.move_button, 8, 0, 1, 2)
-        grid.addWidget(self.new_button, 9, 0)
-        grid.addWidget(self.merge_button, 9, 1)
-        grid.addWidget(self.delete_button, 10, 0)
-        grid.addWidget(self.recompute_button, 10, 1)
-        grid.setRowStretch(5, 1)
+        grid.setRowStretch(8, 1)
 
+        actions = QGridLayout()
+        actions.setContentsMargins(8, 4, 8, 6)
+        actions.addWidget(self.move_button, 0, 0, 1, 2)
+        actions.addWidget(self.new_button, 1, 0)
+        actions.addWidget(self.merge_button, 1, 1)
+        actions.addWidget(self.delete_button, 2, 0)
+        actions.addWidget(self.recompute_button, 2, 1)
         scroll = QScrollArea()
         scroll.setWidget(details)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.NoFrame)
+        lower = QWidget()
+        lower_layout = QVBoxLayout(lower)
+        lower_layout.setContentsMargins(0, 0, 0, 0)
+        lower_layout.setSpacing(0)
+        lower_layout.addWidget(scroll, 1)
+        lower_layout.addLayout(actions)
         self.splitter = QSplitter(Qt.Vertical)
         self.splitter.setObjectName("inspector_splitter")
         self.splitter.addWidget(self.tree)
-        self.splitter.addWidget(scroll)
+        self.splitter.addWidget(lower)
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
@@ -160,35 +179,15 @@ class TopicInspector(QWidget):
         self._topics = {t.id: t for t in topics}
         self._texts = texts
         self._updating = True
-        self.tree.setSortingEnabled(False)
-        self.tree.clear()
-        for topic in topics:
-            item = _SizeItem([str(topic.id), topic.label, f"{sizes.get(topic.id, 0):,}", ", ".join(topic.keywords[:5])])
-            item.setIcon(1, swatch(topic.colour))
-            item.setData(0, Qt.UserRole, topic.id)
-            item.setData(2, Qt.UserRole, sizes.get(topic.id, 0))
-            item.setTextAlignment(2, Qt.AlignRight | Qt.AlignVCenter)
-            item.setToolTip(1, topic.label)
-            item.setToolTip(3, ", ".join(topic.keywords))
-            self.tree.addTopLevelItem(item)
-        unassigned = sizes.get(UNASSIGNED, 0)
-        if topics or unassigned:
-            item = _SizeItem(["–", "Unassigned", f"{unassigned:,}", "documents in no topic"])
-            item.setIcon(1, swatch(UNASSIGNED_COLOUR))
-            item.setData(0, Qt.UserRole, UNASSIGNED)
-            item.setData(2, Qt.UserRole, unassigned)
-            item.setTextAlignment(2, Qt.AlignRight | Qt.AlignVCenter)
-            for column in range(4):
-                item.setForeground(column, QColor("#777777"))
-            self.tree.addTopLevelItem(item)
-        self.tree.setSortingEnabled(True)
+        self.model.set_topics(topics, sizes)
         self._select_ids(chosen)
         self._updating = False
         self._show_details()
 
     def chosen_topics(self) -> list[int]:
-        items = sorted(self.tree.selectedItems(), key=lambda i: self.tree.indexOfTopLevelItem(i))
-        return [int(i.data(0, Qt.UserRole)) for i in items]
+        """The chosen topics in list order (-1 stands for the "Unassigned" row)."""
+        rows = sorted(i.row() for i in self.tree.selectionModel().selectedRows())
+        return [self.model.topic_id(r) for r in rows]
 
     def choose_topics(self, ids: list[int]) -> None:
         self._updating = True
@@ -202,25 +201,26 @@ class TopicInspector(QWidget):
 
     # ----- internals ---------------------------------------------------------------------
     def _select_ids(self, ids: list[int]) -> None:
-        wanted = set(ids)
-        self.tree.clearSelection()
-        first = None
-        for i in range(self.tree.topLevelItemCount()):
-            item = self.tree.topLevelItem(i)
-            if int(item.data(0, Qt.UserRole)) in wanted:
-                item.setSelected(True)
-                first = first or item
-        if first is not None:
-            self.tree.scrollToItem(first)
+        rows = sorted(r for r in map(self.model.row_of_topic, ids) if r is not None)
+        selection = QItemSelection()
+        last = self.model.columnCount() - 1
+        for row in rows:
+            selection.select(self.model.index(row, 0), self.model.index(row, last))
+        selection_model = self.tree.selectionModel()
+        selection_model.select(selection, QItemSelectionModel.ClearAndSelect)
+        if rows:
+            first = self.model.index(rows[0], 0)
+            selection_model.setCurrentIndex(first, QItemSelectionModel.NoUpdate)
+            self.tree.scrollTo(first)
 
-    def _on_choice(self) -> None:
+    def _on_choice(self, *_args) -> None:
         self._show_details()
         if not self._updating:
             self.topicsChosen.emit(self.chosen_topics())
 
     def _current(self) -> Topic | None:
-        chosen = [t for t in self.chosen_topics() if t in self._topics]
-        return self._topics[chosen[0]] if len(chosen) == 1 else None
+        chosen = self.chosen_topics()
+        return self._topics.get(chosen[0]) if len(chosen) == 1 else None
 
     def _emit_for_current(self, signal, *args) -> None:
         topic = self._current()
@@ -229,7 +229,11 @@ class TopicInspector(QWidget):
 
     def _rename(self) -> None:
         topic = self._current()
-        if topic is not None and self.label_edit.text().strip() and self.label_edit.text().strip() != topic.label:
+        if (
+            topic is not None
+            and self.label_edit.text().strip()
+            and self.label_edit.text().strip() != topic.label
+        ):
             self.renameRequested.emit(topic.id, self.label_edit.text().strip())
 
     def _show_details(self) -> None:
@@ -252,15 +256,19 @@ class TopicInspector(QWidget):
             words = [
                 f"<span style='color:#222'>{html.escape(w)}</span>"
                 f"<span style='color:#999;font-size:10px'> {wt:.3f}</span>"
-                for w, wt in zip(topic.keywords, topic.weights or [0.0] * len(topic.keywords))
+                for w, wt in zip(topic.keywords[:10], topic.weights or [0.0] * len(topic.keywords))
             ]
-            self.keywords.setText(" · ".join(words) or "<i>no keywords yet: use Recompute keywords</i>")
+            self.keywords.setText(
+                " · ".join(words) or "<i>no keywords yet: use Recompute keywords</i>"
+            )
             examples = []
             for row in topic.representatives[:3]:
                 text = " ".join(str(self._texts[row]).split()) if row < len(self._texts) else ""
                 short = html.escape(text[:220] + ("…" if len(text) > 220 else ""))
-                examples.append(f"<p style='margin:0 0 6px 0'><a href='{row}' style='color:#1f5fa8;text-decoration:none'>"
-                                f"#{row + 1}</a> {short}</p>")
+                examples.append(
+                    f"<p style='margin:0 0 6px 0'><a href='{row}' style='color:#1f5fa8;text-decoration:none'>"
+                    f"#{row + 1}</a> {short}</p>"
+                )
             self.examples.setText("".join(examples))
             self.note_edit.setPlainText(topic.note)
         self._update_buttons()
@@ -268,7 +276,13 @@ class TopicInspector(QWidget):
     def _update_buttons(self) -> None:
         single = self._current() is not None
         real = [t for t in self.chosen_topics() if t in self._topics]
-        for widget in (self.label_edit, self.rename_button, self.note_edit, self.note_button, self.delete_button):
+        for widget in (
+            self.label_edit,
+            self.rename_button,
+            self.note_edit,
+            self.note_button,
+            self.delete_button,
+        ):
             widget.setEnabled(single)
         self.move_button.setEnabled(single and self._selection_count > 0)
         self.new_button.setEnabled(self._selection_count > 0)
@@ -276,5 +290,6 @@ class TopicInspector(QWidget):
         self.recompute_button.setEnabled(bool(self._topics))
         self.move_button.setText(
             f"Move {self._selection_count:,} selected document{'s' if self._selection_count != 1 else ''} here"
-            if self._selection_count else "Move selected documents here"
+            if self._selection_count
+            else "Move selected documents here"
         )

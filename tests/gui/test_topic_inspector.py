@@ -1,0 +1,168 @@
+"""The topic inspector: list contents and order, choice, button enabling and every signal."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, Qt
+
+from topicdesk.core.state import UNASSIGNED, Topic
+from topicdesk.gui.models.topic_list_model import SIZE, TOPIC_ID_ROLE
+from topicdesk.gui.views.topic_inspector import TopicInspector
+
+
+def make_topics() -> tuple[list[Topic], dict[int, int]]:
+    topics = [
+        Topic(
+            0,
+            "Markets",
+            keywords=["shares", "profit", "bank", "market", "growth", "firm"],
+            weights=[0.3, 0.2, 0.1, 0.1, 0.05, 0.01],
+            representatives=[0, 2],
+        ),
+        Topic(
+            1,
+            "Football",
+            keywords=["club", "match"],
+            weights=[0.4, 0.2],
+            representatives=[1],
+            note="check",
+        ),
+        Topic(2, "Elections", keywords=["vote", "party"], weights=[0.3, 0.3]),
+    ]
+    return topics, {0: 40, 1: 1200, 2: 7, UNASSIGNED: 15}
+
+
+TEXTS = ["Shares rose sharply on Monday.", "The club won the match.", "Profit fell at the bank."]
+
+
+def make(qtbot) -> TopicInspector:
+    inspector = TopicInspector()
+    qtbot.addWidget(inspector)
+    inspector.resize(520, 700)
+    topics, sizes = make_topics()
+    inspector.set_topics(topics, sizes, TEXTS)
+    return inspector
+
+
+def ids_in_view(inspector: TopicInspector) -> list[int]:
+    model = inspector.model
+    return [model.data(model.index(r, 0), TOPIC_ID_ROLE) for r in range(model.rowCount())]
+
+
+def click_row(qtbot, inspector: TopicInspector, topic_id: int, modifier=Qt.NoModifier) -> None:
+    index = inspector.model.index(inspector.model.row_of_topic(topic_id), 1)
+    rect = inspector.tree.visualRect(index)
+    qtbot.mouseClick(inspector.tree.viewport(), Qt.LeftButton, modifier, rect.center())
+
+
+def test_list_rows_and_sorting_keeps_unassigned_last(qtbot):
+    inspector = make(qtbot)
+    model = inspector.model
+    assert ids_in_view(inspector) == [0, 1, 2, UNASSIGNED]
+    assert model.data(model.index(0, 3)) == "shares, profit, bank, market, growth"
+    assert model.data(model.index(1, SIZE)) == "1,200"
+    assert model.data(model.index(3, 1)) == "Unassigned"
+    inspector.choose_topics([2])
+    inspector.tree.sortByColumn(SIZE, Qt.DescendingOrder)
+    assert ids_in_view(inspector) == [1, 0, 2, UNASSIGNED]
+    assert inspector.chosen_topics() == [2]
+    inspector.tree.sortByColumn(SIZE, Qt.AscendingOrder)
+    assert ids_in_view(inspector) == [2, 0, 1, UNASSIGNED]
+
+
+def test_choice_by_mouse_emits_and_shows_details(qtbot):
+    inspector = make(qtbot)
+    inspector.show()
+    qtbot.waitExposed(inspector)
+    chosen = []
+    inspector.topicsChosen.connect(chosen.append)
+    click_row(qtbot, inspector, 0)
+    assert chosen[-1] == [0]
+    assert inspector.label_edit.text() == "Markets"
+    assert "profit" in inspector.keywords.text() and "0.200" in inspector.keywords.text()
+    assert "Shares rose sharply" in inspector.examples.text()
+    click_row(qtbot, inspector, 2, Qt.ControlModifier)
+    assert chosen[-1] == [0, 2]
+    assert inspector.merge_button.isEnabled()
+    assert not inspector.rename_button.isEnabled()
+
+
+def test_choose_topics_is_silent_and_survives_new_topics(qtbot):
+    inspector = make(qtbot)
+    chosen = []
+    inspector.topicsChosen.connect(chosen.append)
+    inspector.choose_topics([1])
+    assert chosen == [] and inspector.chosen_topics() == [1]
+    assert inspector.note_edit.toPlainText() == "check"
+    topics, sizes = make_topics()
+    inspector.set_topics(topics[1:], sizes, TEXTS)
+    assert inspector.chosen_topics() == [1]
+    inspector.set_topics(topics[2:], sizes, TEXTS)
+    assert inspector.chosen_topics() == []
+    assert chosen == []
+
+
+def test_buttons_enable_with_choice_and_document_selection(qtbot):
+    inspector = make(qtbot)
+    assert not inspector.merge_button.isEnabled()
+    assert not inspector.move_button.isEnabled()
+    assert not inspector.new_button.isEnabled()
+    assert not inspector.delete_button.isEnabled()
+    assert inspector.recompute_button.isEnabled()
+    inspector.choose_topics([0])
+    assert inspector.delete_button.isEnabled() and not inspector.move_button.isEnabled()
+    inspector.set_document_selection_count(12)
+    assert inspector.move_button.isEnabled() and inspector.new_button.isEnabled()
+    assert inspector.move_button.text() == "Move 12 selected documents here"
+    inspector.choose_topics([0, UNASSIGNED])
+    assert not inspector.merge_button.isEnabled()
+    assert not inspector.move_button.isEnabled()
+    inspector.choose_topics([UNASSIGNED])
+    assert not inspector.delete_button.isEnabled()
+
+
+def test_signals_carry_the_right_arguments(qtbot):
+    inspector = make(qtbot)
+    inspector.set_document_selection_count(3)
+    inspector.choose_topics([1])
+
+    with qtbot.waitSignal(inspector.renameRequested) as rename:
+        inspector.label_edit.setText("  Premier League ")
+        qtbot.keyClick(inspector.label_edit, Qt.Key_Return)
+    assert rename.args == [1, "Premier League"]
+    with qtbot.waitSignal(inspector.noteRequested) as note:
+        inspector.note_edit.setPlainText("mostly transfers")
+        qtbot.mouseClick(inspector.note_button, Qt.LeftButton)
+    assert note.args == [1, "mostly transfers"]
+    with qtbot.waitSignal(inspector.moveHereRequested) as move:
+        qtbot.mouseClick(inspector.move_button, Qt.LeftButton)
+    assert move.args == [1]
+    with qtbot.waitSignal(inspector.deleteRequested) as delete:
+        qtbot.mouseClick(inspector.delete_button, Qt.LeftButton)
+    assert delete.args == [1]
+    with qtbot.waitSignal(inspector.newTopicRequested):
+        qtbot.mouseClick(inspector.new_button, Qt.LeftButton)
+    with qtbot.waitSignal(inspector.recomputeRequested):
+        qtbot.mouseClick(inspector.recompute_button, Qt.LeftButton)
+    with qtbot.waitSignal(inspector.documentActivated) as activated:
+        inspector.examples.linkActivated.emit("1")
+    assert activated.args == [1]
+
+    selection = inspector.tree.selectionModel()
+    selection.select(
+        inspector.model.index(inspector.model.row_of_topic(2), 0),
+        QItemSelectionModel.Select | QItemSelectionModel.Rows,
+    )
+    with qtbot.waitSignal(inspector.mergeRequested) as merge:
+        qtbot.mouseClick(inspector.merge_button, Qt.LeftButton)
+    assert merge.args == [[1, 2]]
+
+
+def test_rename_to_the_same_name_does_nothing(qtbot):
+    inspector = make(qtbot)
+    inspector.choose_topics([0])
+    renamed = []
+    inspector.renameRequested.connect(lambda *args: renamed.append(args))
+    qtbot.mouseClick(inspector.rename_button, Qt.LeftButton)
+    inspector.label_edit.setText("   ")
+    qtbot.mouseClick(inspector.rename_button, Qt.LeftButton)
+    assert renamed == []
