@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import numpy as np  # noqa: E402
 from PySide6.QtCore import QSettings, QStandardPaths  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
@@ -40,10 +42,10 @@ def main() -> int:
     make_application([])
     QStandardPaths.setTestModeEnabled(True)
     sample = resources_root() / "sample_sotu.csv"
-    settings = QSettings(str(OUT / ".screenshots.ini"), QSettings.IniFormat)
+    settings = QSettings(str(Path(tempfile.mkdtemp()) / "screenshots.ini"), QSettings.IniFormat)
     window = MainWindow(settings=settings)
     window.resize(1400, 900)
-    window._default_sizes()
+    window.reset_layout()
     grab(window, "start.png")
 
     dialog = ImportDialog(sample, window)
@@ -58,26 +60,22 @@ def main() -> int:
 
     apply_fit(project, fit_project(project, chosen), chosen)
     window.session.replace(project, None, dirty=True)
-    window._default_sizes()
+    window.reset_layout()
     state = project.state
     largest = max((t for t in state.topics), key=lambda t: len(state.members(t)))
-    window.inspector.choose_topics([largest])
-    window._topics_chosen([largest])
+    window.show_topics([largest])
     grab(window, "map.png")
 
     # Lasso the densest part of the largest topic, make it a topic of its own and name it.
-    window.inspector.choose_topics([])
-    window._topics_chosen([])
+    window.show_topics([])
     coords = project.row_coords()
     members = state.members(largest)
-    import numpy as np
-
     centre = np.median(coords[members], axis=0)
     spread = np.std(coords[members], axis=0) * 0.6
     polygon = np.array([centre + spread * [np.cos(a), np.sin(a)] for a in np.linspace(0, 2 * np.pi, 40)])
     window.map.lasso_select(polygon)
     new_id = window.session.new_topic(window.selection.rows, "My hand-made topic")
-    window.inspector.choose_topics([new_id])
+    window.show_topics([new_id])
     grab(window, "curate.png")
     window.session.replace(None, None)
     window.close()
