@@ -134,6 +134,9 @@ def run_app(argv: list[str]) -> int:
     window = MainWindow()
     _install_excepthook(lambda: window)
     window.show()
+    from topicdesk.pipeline.warmup import warm_up_in_background
+
+    warm_up_in_background()  # compile UMAP while the user picks a file, not on the first fit
     _offer_recovery(window)
     if args.file:
         window.open_path(args.file)
