@@ -138,8 +138,10 @@ def run_app(argv: list[str]) -> int:
 
     warm_up_in_background()  # compile UMAP while the user picks a file, not on the first fit
     _offer_recovery(window)
-    if args.file:
-        window.open_path(args.file)
+    if args.file:  # once the event loop runs, so the window is drawn behind any dialog
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(0, lambda: window.open_path(args.file))
     return app.exec()
 
 
