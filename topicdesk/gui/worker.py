@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import traceback
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 from topicdesk.core.project import Project
 from topicdesk.core.settings import FitSettings
@@ -85,7 +85,9 @@ class FitController(QObject):
             raise TopicDeskError("A fit is already running; wait for it or cancel it first.")
         if self._thread is not None:  # the last fit reported but its thread is still ending
             previous, previous_worker = self._thread, self._worker
-            previous.wait(10_000)
+            previous.quit()
+            if not previous.wait(10_000):
+                raise TopicDeskError("The previous fit is still shutting down; try again in a moment.")
             self._cleanup(previous, previous_worker)
         thread = QThread(self)
         worker = FitWorker(project, settings)
@@ -98,7 +100,8 @@ class FitController(QObject):
         worker.failed.connect(self.failed)
         worker.cancelled.connect(self.cancelled)
         for signal in (worker.finished, worker.failed, worker.cancelled):
-            signal.connect(thread.quit)
+            # Direct: the worker's thread asks its own loop to stop, without waiting for the GUI.
+            signal.connect(thread.quit, Qt.DirectConnection)
         thread.finished.connect(lambda: self._cleanup(thread, worker))
         self._thread, self._worker = thread, worker
         self._busy = True
