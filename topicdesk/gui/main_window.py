@@ -31,7 +31,7 @@ from topicdesk.gui.dialogs.about import show_about
 from topicdesk.gui.dialogs.fit_dialog import FitDialog
 from topicdesk.gui.dialogs.import_dialog import ImportDialog
 from topicdesk.gui.progress_panel import ProgressPanel
-from topicdesk.gui.recovery import Autosaver
+from topicdesk.gui.recovery import AUTOSAVE_MS, Autosaver
 from topicdesk.gui.selection import SelectionModel
 from topicdesk.gui.session import ProjectSession
 from topicdesk.gui.start_screen import StartScreen, sample_corpus
@@ -56,9 +56,7 @@ class MainWindow(QMainWindow):
         self.session = ProjectSession(self)
         self.selection = SelectionModel(self)
         self.fits = FitController(self)
-        self.autosaver = (
-            Autosaver(self.session, autosave_ms) if autosave_ms else Autosaver(self.session)
-        )
+        self.autosaver = Autosaver(self.session, autosave_ms or AUTOSAVE_MS)
         self.setWindowTitle("TopicDesk")
         self.setAcceptDrops(True)
 
