@@ -101,7 +101,7 @@ def test_process_exit_code_and_no_traceback(tmp_path):
     empty.write_text("")
     proc = subprocess.run(
         [sys.executable, "-m", "topicdesk", "fit", str(empty), "-o", str(tmp_path / "e.topicdesk")],
-        capture_output=True, text=True, timeout=120,
+        check=False, capture_output=True, text=True, timeout=120,
     )
     assert proc.returncode == 1
     assert proc.stderr.startswith("error: ")

@@ -11,6 +11,7 @@ import pytest
 from topicdesk.core.corpus import Corpus
 from topicdesk.core.settings import FitSettings
 from topicdesk.errors import Cancelled, TopicDeskError
+from topicdesk.pipeline import reduce as reduce_stage
 from topicdesk.pipeline.cluster import cluster, renumber_by_size
 from topicdesk.pipeline.progress import Progress, ProgressEvent
 from topicdesk.pipeline.reduce import reduce
@@ -82,3 +83,18 @@ def test_cache_keys_follow_what_each_stage_depends_on():
     assert all(a != b for a, b in zip(longer, base))
     other = Corpus(pd.DataFrame({"text": ["a b", "c e"]}), "text")
     assert stage_keys(other, FitSettings())[0] != base[0]
+
+
+def test_shared_neighbour_graph_gives_the_same_map_as_umap_alone():
+    """Both reductions reuse one neighbour graph; it must not change a single coordinate."""
+    rng = np.random.default_rng(3)
+    centres = rng.normal(size=(6, 16))
+    n = reduce_stage.SHARED_KNN_FROM + 4
+    points = (centres[rng.integers(0, 6, n)] + 0.3 * rng.normal(size=(n, 16))).astype(np.float32)
+    settings = FitSettings(n_neighbors=8)  # fewer neighbours: the same check, faster
+    knn = reduce_stage.neighbours(points, settings)
+    assert knn is not None and knn.knn[0].shape == (n, settings.n_neighbors)
+    assert reduce_stage.neighbours(points[:500], settings) is None  # small: UMAP's exact search
+    np.testing.assert_array_equal(
+        reduce_stage.reduce(points, 2, settings, knn=knn), reduce_stage.reduce(points, 2, settings)
+    )

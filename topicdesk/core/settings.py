@@ -8,6 +8,7 @@ from topicdesk.errors import TopicDeskError
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 LANGUAGES = ("english", "german", "none")
+PRECISIONS = ("auto", "float32")
 
 
 @dataclass(frozen=True)
@@ -16,13 +17,16 @@ class FitSettings:
 
     ``model`` is ``DEFAULT_MODEL`` (the offline model shipped with TopicDesk) or the path
     of a local sentence-transformers folder; ``allow_download`` must be set explicitly
-    before any other name is fetched from the internet.
+    before any other name is fetched from the internet. ``precision`` "auto" lets the
+    embedding run in bfloat16 where the CPU computes it natively and the result stays
+    within cosine 0.99 of float32; "float32" always uses full precision.
     """
 
     model: str = DEFAULT_MODEL
     allow_download: bool = False
     batch_size: int = 32
     max_seq_length: int = 256
+    precision: str = "auto"
     n_neighbors: int = 15
     cluster_dimensions: int = 5
     min_dist: float = 0.0
@@ -45,6 +49,10 @@ class FitSettings:
         if self.language not in LANGUAGES:
             raise TopicDeskError(
                 f"Unknown stop-word language '{self.language}'; use one of {', '.join(LANGUAGES)}."
+            )
+        if self.precision not in PRECISIONS:
+            raise TopicDeskError(
+                f"Unknown embedding precision '{self.precision}'; use one of {', '.join(PRECISIONS)}."
             )
         if self.ngram_max not in (1, 2, 3):
             raise TopicDeskError("Keyword phrases can be 1 to 3 words long.")

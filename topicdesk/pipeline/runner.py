@@ -143,19 +143,32 @@ def fit_project(
 
     cache = StageCache(embeddings_key=emb_key, reduced_key=red_key, coords_key=crd_key)
     cache.embeddings = _embeddings(texts, emb_key, old, settings, run)
+    reused = cache.embeddings is old.embeddings
+    precision = (
+        project.provenance.get("embedding_precision", "float32")
+        if reused
+        else embed.precision_in_use(settings)
+    )
 
     run.begin(REDUCE)
-    if old.reduced is not None and old.reduced_key == red_key:
+    reuse_reduced = old.reduced is not None and old.reduced_key == red_key
+    reuse_coords = old.coords is not None and old.coords_key == crd_key
+    knn = None
+    if not (reuse_reduced or reuse_coords):
+        progress.update(0.05, "finding each document's nearest neighbours")
+        knn = reduce.neighbours(cache.embeddings, settings)
+    progress.update(0.25, "reducing dimensions for clustering")
+    if reuse_reduced:
         cache.reduced = old.reduced
     else:
         cache.reduced = reduce.reduce(
-            cache.embeddings, settings.cluster_dimensions, settings, progress
+            cache.embeddings, settings.cluster_dimensions, settings, progress, knn
         )
-    progress.update(0.5, "placing documents on the map")
-    if old.coords is not None and old.coords_key == crd_key:
+    progress.update(0.6, "placing documents on the map")
+    if reuse_coords:
         cache.coords = old.coords
     else:
-        cache.coords = reduce.reduce(cache.embeddings, 2, settings, progress)
+        cache.coords = reduce.reduce(cache.embeddings, 2, settings, progress, knn)
     run.end(REDUCE)
 
     run.begin(CLUSTER)
@@ -196,6 +209,7 @@ def fit_project(
     provenance = {
         "versions": package_versions(),
         "model": settings.model,
+        "embedding_precision": precision,
         "model_path": embed.resolve_model(settings),
         "source_name": corpus.source_name,
         "source_hash": corpus.source_hash,

@@ -123,6 +123,12 @@ class FitDialog(QDialog):
             settings.max_seq_length,
             "Longer texts are cut to this many word pieces when embedded",
         )
+        self.exact = QCheckBox("Full-precision embeddings (slower)")
+        self.exact.setChecked(settings.precision == "float32")
+        self.exact.setToolTip(
+            "Off: on processors with native bfloat16 arithmetic the text embeddings are "
+            "computed about twice as fast, checked to stay within 1% of full precision"
+        )
         self.model = QLineEdit(settings.model)
         self.model.setToolTip(
             f"'{DEFAULT_MODEL}' is built in. Or choose a folder with a sentence-transformers model."
@@ -142,6 +148,7 @@ class FitDialog(QDialog):
         advanced.addRow("Min samples:", self.min_samples)
         advanced.addRow("Batch size:", self.batch)
         advanced.addRow("Max tokens per text:", self.max_tokens)
+        advanced.addRow(self.exact)
         advanced.addRow("Embedding model:", model_row)
         advanced.addRow(self.allow_download)
         self.advanced.setVisible(False)
@@ -196,6 +203,7 @@ class FitDialog(QDialog):
                 min_samples=self.min_samples.value() or None,
                 batch_size=self.batch.value(),
                 max_seq_length=self.max_tokens.value(),
+                precision="float32" if self.exact.isChecked() else "auto",
                 model=self.model.text().strip() or DEFAULT_MODEL,
                 allow_download=self.allow_download.isChecked(),
             )

@@ -1,0 +1,41 @@
+"""Embedding precision: bfloat16 only where the CPU has it and it agrees with float32."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from topicdesk.core.settings import FitSettings
+from topicdesk.pipeline import embed, jit_cache
+
+TEXTS = [
+    "The budget committee met to discuss hospital funding.",
+    "Der Bundestag hat das Gesetz mit großer Mehrheit beschlossen.",
+    "The team won the championship after a dramatic penalty shoot-out.",
+    "Respondents said the new bus routes made their commute much longer.",
+    "学校の先生たちは新しいカリキュラムについて話し合った。",
+]
+
+
+def test_auto_precision_stays_within_cosine_099_of_float32():
+    exact = embed.embed_texts(TEXTS, FitSettings(precision="float32"))
+    assert embed.precision_in_use(FitSettings(precision="float32")) == "float32"
+    auto = embed.embed_texts(TEXTS, FitSettings())
+    expected = "bfloat16" if embed.cpu_has_native_bf16() else "float32"
+    assert embed.precision_in_use(FitSettings()) == expected
+    np.testing.assert_allclose(np.linalg.norm(auto, axis=1), 1.0, atol=1e-5)
+    assert (exact * auto).sum(axis=1).min() >= embed.MIN_BF16_COSINE
+
+
+def test_without_native_bf16_or_with_disagreement_float32_is_kept(monkeypatch):
+    model = embed.load_model(FitSettings(precision="float32"))
+    monkeypatch.setattr(embed, "cpu_has_native_bf16", lambda: False)
+    assert embed._faster_variant(model) == (model, "float32")
+    monkeypatch.setattr(embed, "cpu_has_native_bf16", lambda: True)
+    monkeypatch.setattr(embed, "MIN_BF16_COSINE", 1.01)  # no copy can agree this well
+    assert embed._faster_variant(model) == (model, "float32")
+
+
+def test_compiled_code_cache_goes_to_a_per_user_folder(monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr("sys.platform", "linux")
+    assert jit_cache.cache_dir() == tmp_path / "topicdesk" / "numba"
