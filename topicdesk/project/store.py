@@ -2,16 +2,19 @@
 
 A save writes a complete new file beside the old one in a single transaction, flushes it
 to disk and renames it over the old file, so a crash or a full disk leaves either the old
-or the new project, never a mix. Opening reads the file in read-only mode, checks what it
-finds and never runs code from it (arrays are raw bytes, values tagged JSON).
+or the new project, never a mix; the next save clears what a killed save left behind.
+Opening reads the file as immutable, checks what it finds and never runs code from it
+(arrays are raw bytes, values tagged JSON).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
+import secrets
 import sqlite3
-import tempfile
+import stat
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,6 +30,11 @@ from topicdesk.core.settings import FitSettings
 from topicdesk.core.state import UNASSIGNED, Topic, TopicState
 from topicdesk.errors import TopicDeskError
 from topicdesk.project.values import decode_column, encode_column
+
+try:
+    import fcntl
+except ImportError:  # Windows: an open file cannot be deleted, which protects it instead
+    fcntl = None
 
 SCHEMA_VERSION = 1
 APPLICATION_ID = 0x54445350  # "TDSP"
@@ -132,6 +140,34 @@ def _write(db: sqlite3.Connection, project: Project) -> None:
     )
 
 
+def _temp_files(path: Path) -> re.Pattern[str]:
+    """Names of the files a save of ``path`` writes before swapping them in."""
+    return re.compile(rf"\.{re.escape(path.name)}\.[0-9a-f]{{8}}\.saving")
+
+
+def _remove_stale_temp_files(path: Path, folder: Path) -> None:
+    """Delete half-written files of saves that were killed; a save still writing keeps its own.
+
+    A running save holds a lock on its file (on Windows, the file is open and so cannot
+    be deleted), so only leftovers of ended processes go.
+    """
+    pattern = _temp_files(path)
+    try:
+        stale = [e.path for e in os.scandir(folder) if pattern.fullmatch(e.name)]
+    except OSError:
+        return
+    for name in stale:
+        try:
+            if fcntl is None:
+                os.unlink(name)
+                continue
+            with open(name, "rb") as handle:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                os.unlink(name)
+        except OSError:  # being written by another save, or already gone
+            continue
+
+
 def save_project(project: Project, path: str | Path) -> None:
     """Write the project to ``path`` atomically; the old file survives any failure."""
     path = Path(path)
@@ -140,10 +176,18 @@ def save_project(project: Project, path: str | Path) -> None:
             f"Could not save: {path} is a folder; choose a file name ending in .topicdesk."
         )
     folder = path.parent if str(path.parent) else Path(".")
+    _remove_stale_temp_files(path, folder)
     tmp_name = None
+    lock = None
     try:
-        handle, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".saving", dir=folder)
-        os.close(handle)
+        candidate = str(folder / f".{path.name}.{secrets.token_hex(4)}.saving")
+        lock = os.open(candidate, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o666)
+        tmp_name = candidate
+        if fcntl is None:  # Windows: an open file cannot be renamed, so let go of it now
+            os.close(lock)
+            lock = None
+        else:
+            fcntl.flock(lock, fcntl.LOCK_EX)
         db = sqlite3.connect(tmp_name)
         try:
             db.execute("PRAGMA journal_mode = OFF")
@@ -154,6 +198,8 @@ def save_project(project: Project, path: str | Path) -> None:
             db.close()
         with open(tmp_name, "rb+") as flushed:
             os.fsync(flushed.fileno())
+        if path.is_file():  # a shared project stays as readable to others as it was
+            os.chmod(tmp_name, stat.S_IMODE(path.stat().st_mode))
         os.replace(tmp_name, path)
         tmp_name = None
         if hasattr(os, "O_DIRECTORY"):
@@ -173,6 +219,8 @@ def save_project(project: Project, path: str | Path) -> None:
                 os.unlink(tmp_name)
             except OSError:
                 pass
+        if lock is not None:
+            os.close(lock)
 
 
 def _damaged(path: Path, detail: str) -> TopicDeskError:
@@ -192,12 +240,32 @@ def _read_array(path: Path, row: tuple, expected_rows: int) -> np.ndarray:
     return array.reshape(shape).copy()
 
 
+def _read_table(db: sqlite3.Connection, path: Path, rows: int) -> pd.DataFrame:
+    """The user's columns; a short or repeated one would silently shift or lose cells."""
+    table: dict[str, pd.Series] = {}
+    for name, dtype, data in db.execute("SELECT name, dtype, data FROM columns ORDER BY position"):
+        column = decode_column(data, dtype)
+        if str(name) in table or len(column) != rows:
+            raise _damaged(path, f"the column {name!r} does not match the table")
+        table[str(name)] = column
+    return pd.DataFrame(table, index=pd.RangeIndex(rows))
+
+
+def _read_settings(path: Path, data: object) -> FitSettings:
+    """Fit settings, whose own checks are reported as damage to this file."""
+    if not isinstance(data, dict):
+        raise _damaged(path, "the fit settings are unreadable")
+    try:
+        return FitSettings.from_dict(data)
+    except TopicDeskError as exc:
+        raise _damaged(path, f"invalid fit settings: {str(exc).rstrip('.')}") from exc
+
+
 def _read(db: sqlite3.Connection, path: Path) -> Project:
     meta = {k: json.loads(v) for k, v in db.execute("SELECT key, value FROM meta")}
-    columns = db.execute("SELECT name, dtype, data FROM columns ORDER BY position").fetchall()
-    table = pd.DataFrame({name: decode_column(data, dtype) for name, dtype, data in columns})
-    if len(table) != int(meta.get("rows", len(table))):
-        raise _damaged(path, "the table is shorter than recorded")
+    table = _read_table(db, path, int(meta["rows"]))
+    if meta["text_column"] not in table.columns:
+        raise _damaged(path, f"its text column {meta['text_column']!r} is missing")
     corpus = Corpus(
         table=table,
         text_column=meta["text_column"],
@@ -219,6 +287,8 @@ def _read(db: sqlite3.Connection, path: Path) -> Project:
     for tid, label, kw, weights, reps, note, colour, human, origin in db.execute(
         "SELECT * FROM topics ORDER BY id"
     ):
+        if int(tid) < 0:  # negative numbers mean "unassigned" inside the app
+            raise _damaged(path, f"a topic has the invalid number {tid}")
         representatives = [int(r) for r in json.loads(reps) if 0 <= int(r) < n]
         topics[int(tid)] = Topic(
             id=int(tid),
@@ -248,14 +318,14 @@ def _read(db: sqlite3.Connection, path: Path) -> Project:
         state.confidence[orphans] = np.nan
 
     log = [
-        LogEntry(str(t), str(a), str(k), str(d), json.loads(p))
+        LogEntry(str(t), str(a), str(k), str(d), dict(json.loads(p)))
         for t, a, k, d, p in db.execute(
             "SELECT time, action, kind, description, params FROM edits ORDER BY seq"
         )
     ]
     return Project(
         corpus=corpus,
-        settings=FitSettings.from_dict(meta.get("settings", {})),
+        settings=_read_settings(path, meta.get("settings", {})),
         state=state,
         cache=cache,
         provenance=dict(meta.get("provenance") or {}),
@@ -264,20 +334,42 @@ def _read(db: sqlite3.Connection, path: Path) -> Project:
     )
 
 
+def _check_header(path: Path) -> None:
+    """Refuse empty, foreign and cut-off files before SQLite sees them."""
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(100)
+            size = os.fstat(handle.fileno()).st_size
+    except OSError as exc:
+        raise TopicDeskError(
+            f"Could not read {path.name}: {exc.strerror or exc}; check that you may open this file."
+        ) from exc
+    if size == 0:
+        raise TopicDeskError(
+            f"{path.name} is empty (0 bytes), so it holds no project; open a backup copy."
+        )
+    if header[:16] != SQLITE_MAGIC:
+        raise TopicDeskError(
+            f"{path.name} is not a TopicDesk project; open a .topicdesk file, or import a spreadsheet instead."
+        )
+    page_size = int.from_bytes(header[16:18], "big")
+    pages = int.from_bytes(header[28:32], "big") if header[24:28] == header[92:96] else 0
+    if len(header) < 100 or size < (65536 if page_size == 1 else page_size) * pages:
+        raise _damaged(path, "the file is cut short, perhaps by an interrupted copy")
+
+
 def open_project(path: str | Path) -> Project:
     """Read a project file, refusing damaged, foreign or too-new files with a clear message."""
     path = Path(path)
     if path.is_dir():
         raise TopicDeskError(f"{path} is a folder, not a project; choose a .topicdesk file.")
-    if not path.is_file():
+    if not path.exists():
         raise TopicDeskError(f"The project {path} does not exist; check the name and folder.")
-    with path.open("rb") as handle:
-        if handle.read(16) != SQLITE_MAGIC:
-            raise TopicDeskError(
-                f"{path.name} is not a TopicDesk project; open a .topicdesk file, or import a spreadsheet instead."
-            )
-    try:
-        db = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+    if not path.is_file():
+        raise TopicDeskError(f"{path} is not a regular file; choose a .topicdesk file.")
+    _check_header(path)
+    try:  # immutable: no locks, no journal or WAL files beside it, nothing written
+        db = sqlite3.connect(path.resolve().as_uri() + "?mode=ro&immutable=1", uri=True)
     except sqlite3.Error as exc:
         raise _damaged(path, str(exc)) from exc
     try:
@@ -301,7 +393,16 @@ def open_project(path: str | Path) -> Project:
         return _read(db, path)
     except TopicDeskError:
         raise
-    except (sqlite3.Error, ValueError, KeyError, TypeError, IndexError) as exc:
+    except (
+        sqlite3.Error,
+        ValueError,
+        KeyError,
+        TypeError,
+        IndexError,
+        AttributeError,
+        OverflowError,
+        RecursionError,
+    ) as exc:  # whatever a damaged or crafted file makes the reading code trip over
         raise _damaged(path, f"{type(exc).__name__}: {exc}") from exc
     finally:
         db.close()
