@@ -161,6 +161,29 @@ def suggest_text_column(df: pd.DataFrame) -> str:
     return best
 
 
+def explain_missing_text(
+    path: str | Path, sheet: str | None, error: TopicDeskError
+) -> TopicDeskError:
+    """``error``, or a clearer one when the sheet holds formulas whose results were never saved.
+
+    Such cells read as empty, so a column the user sees full of text in Excel would
+    otherwise be reported as having none.
+    """
+    path = Path(path)
+    if path.suffix.lower() not in WORKBOOKS:
+        return error
+    with Workbook(path) as book:
+        name = sheet if sheet is not None else book.sheet_names[0]
+        cell = book.uncalculated_formula(name)
+    if cell is None:
+        return error
+    return TopicDeskError(
+        f"Sheet '{name}' of {path.name} has formulas whose results were never saved (for "
+        f"example in cell {cell}), so they read as empty; open the file in Excel or "
+        "LibreOffice, save it and try again."
+    )
+
+
 def _file_hash(path: Path) -> str:
     with path.open("rb") as handle:
         return hashlib.file_digest(handle, "sha256").hexdigest()
@@ -183,9 +206,13 @@ def load_corpus(
                 f"There is no {role} column named '{column}' in {path.name}; "
                 f"its columns are: {some}."
             )
+    try:
+        suggested = text_column or suggest_text_column(table)
+    except TopicDeskError as exc:
+        raise explain_missing_text(path, sheet_name, exc) from None
     corpus = Corpus(
         table=table,
-        text_column=text_column or suggest_text_column(table),
+        text_column=suggested,
         source_name=path.name,
         source_hash=_file_hash(path),
         sheet=sheet_name,
@@ -193,8 +220,14 @@ def load_corpus(
         group_column=group_column,
     )
     if not corpus.has_text.any():
-        raise TopicDeskError(
+        empty = TopicDeskError(
             f"The column '{corpus.text_column}' is empty in every row; choose the column that "
             "holds the documents."
+        )
+        raise explain_missing_text(path, sheet_name, empty)
+    if all(NUMBERISH.match(text) for text in corpus.texts):
+        raise TopicDeskError(
+            f"The column '{corpus.text_column}' holds only numbers and dates, which have no "
+            "topics; choose the column that holds the written texts."
         )
     return corpus

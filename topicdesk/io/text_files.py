@@ -22,9 +22,9 @@ PREVIEW_BYTES = 1024 * 1024
 BINARY_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"%PDF")
 UTF8_OR_CP1252 = "topicdesk-utf8-or-cp1252"
 BOMS = (
-    (codecs.BOM_UTF8, "utf-8-sig", UTF8_OR_CP1252),
-    (codecs.BOM_UTF16_LE, "utf-16", "replace"),
-    (codecs.BOM_UTF16_BE, "utf-16", "replace"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 # Windows-1252 for every byte, with Latin-1 for the five bytes Windows-1252 leaves undefined.
 CP1252_CHARS = "".join(
@@ -47,23 +47,38 @@ codecs.register_error(UTF8_OR_CP1252, _cp1252_for_invalid_utf8)
 csv.field_size_limit(2**31 - 1)
 
 
-def detect_encoding(raw: bytes) -> tuple[str, str]:
-    """Codec and error mode for a file starting with ``raw``.
+def _utf16_layout(head: bytes) -> str | None:
+    """'utf-16-le' or 'utf-16-be' when zero bytes keep to every other position, else None.
 
-    A BOM decides; otherwise zero bytes at every other position mean BOM-less UTF-16, and
-    anything else is read as UTF-8 with Windows-1252 for the bytes that are not UTF-8.
+    In UTF-16 every ASCII character (at least the delimiters and line breaks) has a zero
+    byte on the same side, while other characters rarely do; so even Arabic or Chinese
+    text with few ASCII characters shows the pattern. Binary data has zeros on both sides.
     """
-    for bom, codec, errors in BOMS:
-        if raw.startswith(bom):
-            return codec, errors
-    head = raw[:4096]
     half = max(len(head) // 2, 1)
     odd_zeros, even_zeros = head[1::2].count(0) / half, head[0::2].count(0) / half
-    if odd_zeros > 0.3 and even_zeros < 0.05:
-        return "utf-16-le", "replace"
-    if even_zeros > 0.3 and odd_zeros < 0.05:
-        return "utf-16-be", "replace"
-    return "utf-8", UTF8_OR_CP1252
+    many, few = max(odd_zeros, even_zeros), min(odd_zeros, even_zeros)
+    if many < 0.05 or few > many / 3:
+        return None
+    return "utf-16-le" if odd_zeros > even_zeros else "utf-16-be"
+
+
+def detect_encoding(raw: bytes) -> tuple[str, str, int]:
+    """Codec, error mode and the length of the BOM to skip, for a file starting with ``raw``.
+
+    Zero bytes at every other position mean UTF-16, with or without a BOM. Otherwise a
+    UTF-16 BOM is believed only if zero bytes follow it (a table in UTF-16 always has
+    some, since its delimiters and line breaks are ASCII): programs that prepend a BOM
+    do not always re-encode the text. Everything else is read as UTF-8 with Windows-1252
+    for the bytes that are not UTF-8.
+    """
+    skip, declared = next(((len(bom), c) for bom, c in BOMS if raw.startswith(bom)), (0, None))
+    head = raw[skip : skip + 4096]
+    layout = _utf16_layout(head)
+    if layout:
+        return layout, "replace", skip
+    if declared in ("utf-16-le", "utf-16-be") and 0 in head:
+        return declared, "replace", skip
+    return "utf-8", UTF8_OR_CP1252, skip
 
 
 def looks_binary(raw: bytes, codec: str) -> bool:
@@ -110,13 +125,13 @@ def _excel_separator_line(text: str) -> tuple[str | None, str]:
 
 
 def _parse(raw: bytes, complete: bool, hint: str, nrows: int | None, name: str) -> list[list[str]]:
-    codec, errors = detect_encoding(raw)
-    if looks_binary(raw, codec):
+    codec, errors, skip = detect_encoding(raw)
+    if looks_binary(raw[skip:], codec):
         raise TopicDeskError(
             f"{name} is not a text spreadsheet (it holds binary data); export it as CSV "
             "or .xlsx and try again."
         )
-    text = codecs.getincrementaldecoder(codec)(errors).decode(raw, final=complete)
+    text = codecs.getincrementaldecoder(codec)(errors).decode(raw[skip:], final=complete)
     text = text.replace("\x00", "")
     delim, text = _excel_separator_line(text)
     delim = delim or sniff_delimiter(text, hint)

@@ -14,6 +14,8 @@ from typing import Self
 
 import openpyxl
 import pandas as pd
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.formula import ArrayFormula
 
 from topicdesk.errors import TopicDeskError
 
@@ -89,6 +91,36 @@ class Workbook:
         worksheet = self._book[sheet]
         worksheet.reset_dimensions()  # some writers store wrong sheet sizes; read what is there
         yield from worksheet.iter_rows(values_only=True)
+
+    def uncalculated_formula(self, sheet: str) -> str | None:
+        """The first cell of ``sheet`` holding a formula without a saved result, if any.
+
+        Spreadsheet programs save each formula's result, but files written by scripts
+        often do not, and such cells read as empty; this names one so the user can act.
+        """
+        if self._ods:  # odf reads formulas' results only; there is nothing more to learn
+            return None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            formulas = openpyxl.load_workbook(self.path, read_only=True, data_only=False)
+        try:
+            written, results = formulas[sheet], self._book[sheet]
+            written.reset_dimensions()
+            rows = zip(written.iter_rows(values_only=True), results.iter_rows(values_only=True))
+            for r, (cells, values) in enumerate(rows, start=1):
+                for c, (cell, value) in enumerate(zip(cells, values), start=1):
+                    formula = isinstance(cell, ArrayFormula) or (
+                        isinstance(cell, str) and cell.startswith("=")
+                    )
+                    if formula and value is None:
+                        return f"{get_column_letter(c)}{r}"
+        # Only a hint for a message already on its way: a sheet that fails on this second
+        # reading keeps that message rather than raising a new kind of error.
+        except Exception:  # noqa: BLE001
+            return None
+        finally:
+            formulas.close()
+        return None
 
     def read_rows(
         self, sheet: str | None = None, nrows: int | None = None

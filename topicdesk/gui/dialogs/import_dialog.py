@@ -20,7 +20,13 @@ from PySide6.QtWidgets import (
 
 from topicdesk.core.corpus import Corpus
 from topicdesk.errors import TopicDeskError
-from topicdesk.io.readers import list_sheets, load_corpus, read_table, suggest_text_column
+from topicdesk.io.readers import (
+    explain_missing_text,
+    list_sheets,
+    load_corpus,
+    read_table,
+    suggest_text_column,
+)
 
 PREVIEW_ROWS = 50
 NONE = "(none)"
@@ -110,7 +116,10 @@ class ImportDialog(QDialog):
         self.error.setVisible(False)
         try:
             table = read_table(self.path, sheet=self._sheet())
-            suggested = suggest_text_column(table)
+            try:
+                suggested = suggest_text_column(table)
+            except TopicDeskError as exc:
+                raise explain_missing_text(self.path, self._sheet(), exc) from None
         except TopicDeskError as exc:
             self._table = None
             self.preview.clear()
