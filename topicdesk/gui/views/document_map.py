@@ -1,7 +1,8 @@
 """The document map: a scatter of every document, coloured by topic, with lasso selection.
 
 One scatter item per topic with one shared brush (never one brush per point) keeps
-100,000 points fast to draw and to recolour; hit tests run in numpy.
+100,000 points fast to draw and to recolour: an edit redraws only the topics it touches,
+and labels are moved rather than rebuilt. Hit tests run in numpy.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from topicdesk.core.geometry import nearest_point, points_in_polygon
 from topicdesk.core.palette import UNASSIGNED_COLOUR
+from topicdesk.gui.views.uniform_scatter import UniformScatter
 
 TOPIC_SIZE = 6
 UNASSIGNED_SIZE = 4
@@ -96,12 +98,12 @@ class DocumentMap(QWidget):
         self._texts: Sequence[str] = []
         self._lower: list[str] | None = None
         self._labels: dict[int, str] = {}
-        self._items: dict[int, pg.ScatterPlotItem] = {}
+        self._items: dict[int, UniformScatter] = {}
         self._drawn: dict[int, tuple[str, np.ndarray]] = {}
         self._brushes: dict[int, QBrush] = {}
         self._selected_rows = np.empty(0, dtype=np.int64)
         self._found_rows: np.ndarray | None = None
-        self._label_items: list[pg.TextItem] = []
+        self._label_items: dict[int, pg.TextItem] = {}
         self._last_hover = 0.0
 
         self._view = _MapViewBox()
@@ -114,8 +116,8 @@ class DocumentMap(QWidget):
         self._plot.scene().sigMouseClicked.connect(self._on_click)
         self._plot.scene().sigMouseMoved.connect(self._on_hover)
 
-        self._selected = pg.ScatterPlotItem(
-            pxMode=True, size=TOPIC_SIZE + 3, pen=pg.mkPen("#111111", width=1.4)
+        self._selected = UniformScatter(  # a dark ring around each point; its colour shows through
+            pxMode=True, size=TOPIC_SIZE + 3, pen=pg.mkPen("#111111", width=1.6), brush=None
         )
         self._selected.setZValue(20)
         self._highlight = pg.ScatterPlotItem(
@@ -205,54 +207,65 @@ class DocumentMap(QWidget):
             if tid not in groups:
                 self._view.removeItem(self._items.pop(tid))
                 self._drawn.pop(tid, None)
+        moved = set()
         for tid, members in groups.items():
             colour = UNASSIGNED_COLOUR if tid < 0 else colours.get(tid, "#444444")
             if tid not in self._brushes or self._brushes[tid].color().name() != colour:
                 self._brushes[tid] = pg.mkBrush(colour)
             drawn = self._drawn.get(tid)
-            if drawn is not None and drawn[0] == colour and np.array_equal(drawn[1], members):
-                continue  # an edit touches few topics: leave the others as they are
             item = self._items.get(tid)
+            if drawn is not None and item is not None and np.array_equal(drawn[1], members):
+                if drawn[0] != colour:  # same documents, new colour: no new points needed
+                    item.set_brush(self._brushes[tid])
+                    self._drawn[tid] = (colour, members)
+                continue  # an edit touches few topics: leave the others as they are
             if item is None:
-                item = pg.ScatterPlotItem(pxMode=True, pen=None, hoverable=False)
+                item = UniformScatter(pxMode=True, pen=None, hoverable=False)
                 item.setZValue(0 if tid < 0 else 1)
                 self._view.addItem(item)
                 self._items[tid] = item
             self._drawn[tid] = (colour, members)
-            item.setData(
-                x=self._coords[members, 0],
-                y=self._coords[members, 1],
+            moved.add(tid)
+            item.set_points(
+                self._coords[members, 0],
+                self._coords[members, 1],
                 size=UNASSIGNED_SIZE if tid < 0 else TOPIC_SIZE,
                 brush=self._brushes[tid],
                 pen=None,
             )
-        self._place_labels(groups)
+        self._place_labels(groups, moved)
         self._overlay(self._selected, self._selected_rows)
         if self._found_rows is not None:
             self._overlay(self._highlight, self._found_rows)
 
-    def _place_labels(self, groups: dict[int, np.ndarray]) -> None:
-        for item in self._label_items:
-            self._view.removeItem(item)
-        self._label_items = []
+    def _place_labels(self, groups: dict[int, np.ndarray], moved: set[int]) -> None:
+        """Label the largest topics at their medians; only moved topics are re-measured."""
         biggest = sorted((t for t in groups if t >= 0), key=lambda t: -len(groups[t]))[:MAX_LABELS]
+        for tid in set(self._label_items) - set(biggest):
+            self._view.removeItem(self._label_items.pop(tid))
         for tid in biggest:
-            x, y = np.median(self._coords[groups[tid]], axis=0)
             text = self._labels.get(tid, str(tid))
             text = text if len(text) <= 32 else text[:31] + "…"
-            item = pg.TextItem(
-                text, color="#1a1a1a", anchor=(0.5, 0.5), fill=pg.mkBrush(255, 255, 255, 190)
-            )
-            item.setZValue(30)
-            item.setPos(float(x), float(y))
-            self._view.addItem(item)
-            self._label_items.append(item)
+            item = self._label_items.get(tid)
+            if item is None:
+                item = pg.TextItem(
+                    text, color="#1a1a1a", anchor=(0.5, 0.5), fill=pg.mkBrush(255, 255, 255, 190)
+                )
+                item.setZValue(30)
+                self._view.addItem(item)
+                self._label_items[tid] = item
+                moved = moved | {tid}
+            elif item.toPlainText() != text:
+                item.setText(text)
+            if tid in moved:
+                x, y = np.median(self._coords[groups[tid]], axis=0)
+                item.setPos(float(x), float(y))
 
     def clear(self) -> None:
         """An empty map with a hint, as before the first fit."""
-        for item in list(self._items.values()) + self._label_items:
+        for item in [*self._items.values(), *self._label_items.values()]:
             self._view.removeItem(item)
-        self._items, self._label_items, self._drawn = {}, [], {}
+        self._items, self._label_items, self._drawn = {}, {}, {}
         self._coords = np.empty((0, 2), dtype=np.float32)
         self._topics = np.empty(0, dtype=np.int64)
         self._selected_rows, self._found_rows = np.empty(0, dtype=np.int64), None
@@ -284,10 +297,14 @@ class DocumentMap(QWidget):
         self._overlay(self._selected, self._selected_rows)
 
     def _overlay(self, item: pg.ScatterPlotItem, rows: np.ndarray) -> None:
-        """Draw some documents again on top, filled with their topic's shared brush."""
+        """Draw some documents again on top: rings for the selection, filled for search hits."""
         rows = rows[~np.isnan(self._coords[rows]).any(axis=1)]
+        x, y = self._coords[rows, 0], self._coords[rows, 1]
+        if isinstance(item, UniformScatter):
+            item.set_points(x, y, size=TOPIC_SIZE + 3, brush=None, pen=item.opts["pen"])
+            return
         brushes = [self._brushes.get(t) for t in self._topics[rows].tolist()]
-        item.setData(x=self._coords[rows, 0], y=self._coords[rows, 1], brush=brushes)
+        item.setData(x=x, y=y, brush=brushes)
 
     def highlight_topics(self, topic_ids: list[int]) -> None:
         """Emphasise some topics by fading the others; an empty list shows all equally."""

@@ -1,0 +1,70 @@
+"""Shared pieces of the benchmark scripts: the corpora, timers and table printing.
+
+The corpora live in ../shared/data beside the repository (or TOPICDESK_DATA); their
+licences forbid shipping them, so the benchmarks read them from there.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pandas as pd
+
+DATA = Path(
+    os.environ.get("TOPICDESK_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")
+)
+MIN_CHARS = 40
+
+
+def sotu_paragraphs(limit: int | None = None, seed: int = 0) -> list[str]:
+    """SOTU paragraphs of 40 characters or more (about 23,000), optionally a seeded sample."""
+    texts = pd.read_csv(DATA / "sotu_paragraphs.csv")["text"].astype(str)
+    texts = texts[texts.str.len() >= MIN_CHARS]
+    if limit is not None and limit < len(texts):
+        texts = texts.sample(n=limit, random_state=seed).sort_index()
+    return texts.tolist()
+
+
+def bbc_news() -> tuple[list[str], list[str]]:
+    """The 2,225 BBC articles and their five categories."""
+    frame = pd.read_csv(DATA / "bbc_news.csv")
+    return frame["text"].astype(str).tolist(), frame["category"].astype(str).tolist()
+
+
+def corpus(name: str, limit: int | None = None) -> list[str]:
+    """A benchmark corpus by name: 'sotu' or 'bbc'."""
+    if name == "sotu":
+        return sotu_paragraphs(limit)
+    texts = bbc_news()[0]
+    return texts[:limit] if limit else texts
+
+
+@contextmanager
+def timer(into: dict[str, float], name: str) -> Iterator[None]:
+    """Add the wall time of the block to ``into[name]``."""
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        into[name] = into.get(name, 0.0) + time.perf_counter() - start
+
+
+def peak_rss_mib() -> float:
+    """Peak resident memory of this process so far (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def table(headers: list[str], rows: list[list[object]]) -> str:
+    """A Markdown table, so the output can go straight into docs/benchmarks.md."""
+
+    def cell(value: object) -> str:
+        return f"{value:,.2f}" if isinstance(value, float) else str(value)
+
+    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
+    return "\n".join(lines)

@@ -1,0 +1,109 @@
+"""Embedding throughput of CPU precision paths against fp32, and whether topics agree.
+
+    python benchmarks/embedding_speed.py [--docs 1000] [--topic-docs 3000]
+
+Each path embeds the same SOTU paragraphs in this one process (fp32 first, so the others
+are ratios against it). Agreement: cosine of every embedding to its fp32 twin, and the
+NMI between the topics TopicDesk's pipeline finds from fp32 and from the faster
+embeddings (same UMAP and HDBSCAN settings and seed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import time
+
+import numpy as np
+import torch
+from common import sotu_paragraphs, table
+from sklearn.metrics import normalized_mutual_info_score
+
+from topicdesk.core.settings import FitSettings, suggest_min_topic_size
+from topicdesk.pipeline import cluster, embed, reduce
+
+
+def variants(model) -> dict[str, object]:
+    """fp32, bf16 weights, and int8 dynamic quantisation of the linear layers."""
+    bf16 = copy.deepcopy(model).to(torch.bfloat16)
+    int8 = torch.ao.quantization.quantize_dynamic(
+        copy.deepcopy(model), {torch.nn.Linear}, dtype=torch.qint8
+    )
+    return {"fp32": model, "bf16 weights": bf16, "int8 dynamic": int8}
+
+
+def encode(model, texts: list[str], batch_size: int) -> tuple[np.ndarray, float]:
+    start = time.perf_counter()
+    with torch.inference_mode():
+        out = model.encode(
+            texts,
+            batch_size=batch_size,
+            convert_to_tensor=True,
+            normalize_embeddings=True,
+            show_progress_bar=False,
+        )
+    return out.float().numpy(), time.perf_counter() - start
+
+
+def topics(embeddings: np.ndarray, settings: FitSettings) -> np.ndarray:
+    reduced = reduce.reduce(embeddings, settings.cluster_dimensions, settings)
+    return cluster.cluster(reduced, settings)[0]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=int, default=1000)
+    parser.add_argument("--topic-docs", type=int, default=3000)
+    parser.add_argument("--batch-size", type=int, default=32)
+    args = parser.parse_args()
+
+    settings = FitSettings(precision="float32")
+    model = embed.load_model(settings)
+    texts = sotu_paragraphs(args.docs, seed=1)
+    encode(model, texts[:64], args.batch_size)  # first call pays one-off start-up costs
+    rows, base = [], None
+    for name, variant in variants(model).items():
+        encode(variant, texts[:64], args.batch_size)
+        vectors, seconds = encode(variant, texts, args.batch_size)
+        if base is None:
+            base = (vectors, seconds)
+        cos = (vectors * base[0]).sum(axis=1)
+        rows.append(
+            [
+                name,
+                seconds,
+                len(texts) / seconds,
+                f"{base[1] / seconds:.2f}x",
+                f"{cos.min():.4f}",
+                f"{cos.mean():.4f}",
+            ]
+        )
+    print(
+        f"Embedding {len(texts):,} SOTU paragraphs, batch {args.batch_size}, "
+        f"{torch.get_num_threads()} threads"
+    )
+    print(
+        table(["path", "seconds", "docs/s", "speed-up vs fp32", "min cosine", "mean cosine"], rows)
+    )
+
+    if args.topic_docs:
+        docs = sotu_paragraphs(args.topic_docs, seed=2)
+        fit = settings.replace(min_topic_size=suggest_min_topic_size(len(docs)))
+        reference = topics(encode(model, docs, args.batch_size)[0], fit)
+        rows = []
+        for name, variant in list(variants(model).items())[1:]:
+            labels = topics(encode(variant, docs, args.batch_size)[0], fit)
+            rows.append(
+                [
+                    name,
+                    f"{normalized_mutual_info_score(reference, labels):.3f}",
+                    int(reference.max() + 1),
+                    int(labels.max() + 1),
+                ]
+            )
+        print(f"\nTopics from {len(docs):,} paragraphs, fp32 against each path")
+        print(table(["path", "NMI to fp32 topics", "fp32 topics", "path topics"], rows))
+
+
+if __name__ == "__main__":
+    main()
