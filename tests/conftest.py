@@ -1,4 +1,4 @@
-"""Shared test set-up: offscreen Qt, offline model libraries, and the real corpora."""
+"""Shared test set-up: offscreen Qt and the real corpora (the app sets its own offline switches)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,6 @@ import pandas as pd
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 DATA_DIR = Path(os.environ.get("TOPICDESK_TEST_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 
 from topicdesk.core.settings import FitSettings
@@ -39,3 +41,15 @@ def test_compiled_code_cache_goes_to_a_per_user_folder(monkeypatch, tmp_path):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     monkeypatch.setattr("sys.platform", "linux")
     assert jit_cache.cache_dir() == tmp_path / "topicdesk" / "numba"
+
+
+def test_offline_switch_also_reaches_an_already_imported_hub_library():
+    import huggingface_hub.constants as hub
+
+    try:
+        embed.set_offline(False)
+        assert not hub.is_offline_mode() and "HF_HUB_OFFLINE" not in os.environ
+        embed.set_offline(True)
+        assert hub.is_offline_mode()
+    finally:
+        embed.set_offline(True)

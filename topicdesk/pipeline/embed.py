@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import os
 import platform
+import sys
 from pathlib import Path
 from threading import Lock
 
@@ -39,12 +40,19 @@ _lock = Lock()
 
 
 def set_offline(offline: bool = True) -> None:
-    """Tell the Hugging Face libraries whether they may touch the network."""
+    """Tell the Hugging Face libraries whether they may touch the network.
+
+    huggingface_hub reads its switch once, when first imported; if it is loaded already
+    its module value is set too, so the choice also holds later in the same session.
+    """
     for name in OFFLINE_SWITCHES:
         if offline:
             os.environ[name] = "1"
         else:
             os.environ.pop(name, None)
+    hub = sys.modules.get("huggingface_hub.constants")
+    if hub is not None:
+        hub.HF_HUB_OFFLINE = offline
 
 
 def resolve_model(settings: FitSettings) -> str:
