@@ -215,13 +215,17 @@ def export_xlsx(project: Project, path: Path) -> None:
 
 
 def export_csv(project: Project, path: Path) -> None:
-    """The documents table as UTF-8 with a byte-order mark, which Excel needs to read umlauts."""
+    """The documents table as UTF-8 with a byte-order mark, which Excel needs to read umlauts.
+
+    Lines end in CRLF, so every cell holding a carriage return or a line feed is quoted
+    (with "\n" endings a lone "\r" went unquoted and started a new row in Excel).
+    """
     frame = documents_frame(project)
     safe = frame.apply(
         lambda col: col if pd.api.types.is_numeric_dtype(col) else col.map(_safe_cell)
     )
     safe.columns = [safe_text(str(c)) for c in safe.columns]
-    safe.to_csv(path, index=False, encoding="utf-8-sig")
+    safe.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\r\n")
 
 
 def export_project(project: Project, path: str | Path) -> None:
