@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from topicdesk.core.settings import FitSettings
+from topicdesk.pipeline import keywords
 from topicdesk.pipeline.keywords import representatives, topic_keywords
 from topicdesk.pipeline.outliers import reassign_outliers
 
@@ -77,3 +78,22 @@ def test_outliers_join_nearest_topic_above_threshold():
     labels, sims = reassign_outliers(emb, np.array([0, 0, 1, 1, -1, -1]), threshold=0.5)
     assert labels.tolist() == [0, 0, 1, 1, 0, -1]
     assert np.isnan(sims[:4]).all() and sims[4] > 0.9 and np.isnan(sims[5])
+
+
+def test_sparse_scores_equal_the_dense_formula(bbc_slice):
+    """tf * log(1 + A / f) computed densely, word for word and weight for weight."""
+    texts = bbc_slice["text"].tolist()
+    labels = np.arange(len(texts)) % 7 - 1  # six topics and some unassigned
+    settings = FitSettings()
+    got = keywords.topic_keywords(texts, labels, settings)
+    counts, vocab = keywords._doc_term_matrix(texts, settings)
+    classes = np.unique(labels)
+    per_class = np.stack([np.asarray(counts[labels == c].sum(axis=0)).ravel() for c in classes])
+    tf = per_class / per_class.sum(axis=1, keepdims=True)
+    idf = np.log(1 + per_class.sum() / len(classes) / per_class.sum(axis=0))
+    scores = tf * idf
+    for i, topic in enumerate(classes[classes >= 0]):
+        row = scores[i + 1]
+        top = np.argsort(-row, kind="stable")[: settings.top_n_words]
+        assert got[int(topic)][0] == [str(vocab[j]) for j in top]
+        np.testing.assert_allclose(got[int(topic)][1], row[top], rtol=1e-12)

@@ -62,23 +62,30 @@ def topic_keywords(
         (np.ones(len(rows)), (np.searchsorted(classes, labels), np.arange(len(rows)))),
         shape=(len(classes), len(rows)),
     )
-    per_class = (membership @ counts).toarray().astype(np.float64)
+    # sparse throughout: topics x vocabulary is mostly zeros, and each dense copy of it
+    # grows with topics times phrases (hundreds of MB on 100,000 documents)
+    per_class = sp.csr_matrix(membership @ counts, dtype=np.float64)
     if per_class.shape[1] == 0:
         return {int(c): ([], []) for c in classes if c != UNASSIGNED}
-    totals = per_class.sum(axis=1, keepdims=True)
-    tf = per_class / np.where(totals == 0, 1, totals)
-    word_freq = per_class.sum(axis=0)
-    avg_words = per_class.sum() / len(classes)
+    totals = np.asarray(per_class.sum(axis=1)).ravel()
+    word_freq = np.asarray(per_class.sum(axis=0)).ravel()
+    avg_words = totals.sum() / len(classes)
     idf = np.log(1 + avg_words / np.where(word_freq == 0, 1, word_freq))
-    scores = tf * idf
+    scores = sp.diags(1 / np.where(totals == 0, 1, totals)) @ per_class @ sp.diags(idf)
+    scores = sp.csr_matrix(scores)
+    scores.sort_indices()
     out: dict[int, tuple[list[str], list[float]]] = {}
     for i, topic in enumerate(classes):
         if topic == UNASSIGNED:
             continue
-        row = scores[i]
-        top = np.argsort(-row, kind="stable")[: settings.top_n_words]
-        top = [j for j in top if row[j] > 0]
-        out[int(topic)] = ([str(vocab[j]) for j in top], [float(row[j]) for j in top])
+        start, end = scores.indptr[i], scores.indptr[i + 1]
+        values, columns = scores.data[start:end], scores.indices[start:end]
+        top = np.argsort(-values, kind="stable")[: settings.top_n_words]
+        top = [j for j in top if values[j] > 0]
+        out[int(topic)] = (
+            [str(vocab[columns[j]]) for j in top],
+            [float(values[j]) for j in top],
+        )
     return out
 
 

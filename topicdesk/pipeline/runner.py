@@ -12,7 +12,6 @@ import platform
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from importlib.metadata import PackageNotFoundError, version
 
 import numpy as np
 
@@ -24,6 +23,7 @@ from topicdesk.core.state import BY_MODEL, Topic, TopicState, default_label
 from topicdesk.pipeline import cluster as cluster_stage
 from topicdesk.pipeline import embed, keywords, outliers, reduce
 from topicdesk.pipeline.progress import Progress
+from topicdesk.versions import package_version
 
 PACKAGES = (
     "topicdesk",
@@ -72,11 +72,7 @@ def stage_keys(corpus: Corpus, settings: FitSettings) -> tuple[str, str, str]:
 def package_versions() -> dict[str, str]:
     """Versions of the libraries that shape the result, for the methods section."""
     out = {"python": platform.python_version()}
-    for name in PACKAGES:
-        try:
-            out[name] = version(name)
-        except PackageNotFoundError:
-            out[name] = "not installed"
+    out.update({name: package_version(name) for name in PACKAGES})
     return out
 
 

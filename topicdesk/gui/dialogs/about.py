@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import platform
-from importlib.metadata import PackageNotFoundError, version
 
 from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import Qt, qVersion
@@ -11,18 +10,13 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from topicdesk import __version__
 from topicdesk.core.settings import DEFAULT_MODEL
+from topicdesk.versions import package_version
 
 PRIVACY = (
     "Your data never leaves this computer: TopicDesk makes no network connections "
-    "unless you explicitly allow a model download."
+    "unless you explicitly allow a model download. Its model libraries run with their "
+    "offline switches on (HF_HUB_OFFLINE, TRANSFORMERS_OFFLINE)."
 )
-
-
-def _version(name: str) -> str:
-    try:
-        return version(name)
-    except PackageNotFoundError:
-        return "not installed"
 
 
 def about_text(model: str = DEFAULT_MODEL) -> str:
@@ -32,11 +26,11 @@ def about_text(model: str = DEFAULT_MODEL) -> str:
         ("Python", platform.python_version()),
         ("Qt", qVersion()),
         ("PySide6", pyside_version),
-        ("PyTorch", _version("torch")),
-        ("sentence-transformers", _version("sentence-transformers")),
-        ("UMAP", _version("umap-learn")),
-        ("HDBSCAN", _version("hdbscan")),
-        ("scikit-learn", _version("scikit-learn")),
+        ("PyTorch", package_version("torch")),
+        ("sentence-transformers", package_version("sentence-transformers")),
+        ("UMAP", package_version("umap-learn")),
+        ("HDBSCAN", package_version("hdbscan")),
+        ("scikit-learn", package_version("scikit-learn")),
     ]
     table = "".join(
         f"<tr><td style='color:#666;padding-right:12px'>{k}</td><td>{v}</td></tr>" for k, v in rows
