@@ -54,3 +54,33 @@ def curated_project(table: pd.DataFrame, text_column: str = "text", n_topics: in
     history.do(SetDocumentNote(rows=[5], note="quote in chapter 3"))
     history.undo()
     return project
+
+
+def tamper(path, *statements: str, reseal: bool = True) -> None:
+    """Change a saved project with SQL, as a crafted file would.
+
+    ``reseal`` stores a fresh content checksum, as someone who crafts a file can; the
+    checks behind the checksum are then what must catch the damage.
+    """
+    import json
+    import sqlite3
+
+    from topicdesk.project import store
+
+    db = sqlite3.connect(path)
+    try:
+        for statement in statements:
+            db.executescript(statement)
+        if reseal:
+            try:
+                digest = store.content_digest(db)
+            except sqlite3.Error:  # a table is gone: no checksum can be made for it
+                digest = None
+            if digest is not None:
+                db.execute(
+                    "UPDATE meta SET value = ? WHERE key = ?",
+                    (json.dumps(digest), store.CHECKSUM_KEY),
+                )
+        db.commit()
+    finally:
+        db.close()

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tests.factories import curated_project
+from tests.factories import curated_project, tamper
 from topicdesk.core.corpus import Corpus
 from topicdesk.core.edits import RenameTopic
 from topicdesk.core.project import Project
@@ -122,18 +122,12 @@ def test_foreign_sqlite_and_future_version(project, tmp_path):
 
 def test_wrong_array_length_and_missing_topics(project, tmp_path):
     path = _saved(project, tmp_path)
-    db = sqlite3.connect(path)
-    db.execute("UPDATE arrays SET data = substr(data, 1, 64) WHERE name = 'coords'")
-    db.commit()
-    db.close()
+    tamper(path, "UPDATE arrays SET data = substr(data, 1, 64) WHERE name = 'coords'")
     with pytest.raises(TopicDeskError, match="coords"):
         open_project(path)
 
     path = _saved(project, tmp_path)
-    db = sqlite3.connect(path)
-    db.execute("DELETE FROM topics WHERE id = 2")
-    db.commit()
-    db.close()
+    tamper(path, "DELETE FROM topics WHERE id = 2")
     back = open_project(path)
     assert 2 not in back.state.topics
     assert not (back.state.assignments == 2).any()
@@ -165,3 +159,16 @@ def test_older_files_are_migrated_in_memory(project, tmp_path, monkeypatch):
 def test_folder_is_not_a_project(tmp_path):
     with pytest.raises(TopicDeskError, match="is a folder"):
         open_project(tmp_path)
+
+
+def test_content_checksum_catches_changed_values_and_older_files_still_open(project, tmp_path):
+    path = _saved(project, tmp_path)
+    data = path.read_bytes()
+    label = project.state.topics[1].label.encode()
+    assert label in data
+    path.write_bytes(data.replace(label, label.upper(), 1))  # same length: SQLite sees nothing
+    with pytest.raises(TopicDeskError, match="changed after TopicDesk saved it"):
+        open_project(path)
+    path = _saved(project, tmp_path)
+    tamper(path, f"DELETE FROM meta WHERE key = '{store.CHECKSUM_KEY}'", reseal=False)
+    assert open_project(path).state.equals(project.state)  # as saved by version 0.1.0

@@ -9,6 +9,7 @@ Opening reads the file as immutable, checks what it finds and never runs code fr
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -41,6 +42,8 @@ APPLICATION_ID = 0x54445350  # "TDSP"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 ARRAY_DTYPES = {"float32", "float64", "int64"}
 ARRAY_NAMES = ("embeddings", "reduced", "coords")
+CHECKSUM_KEY = "content_sha256"
+CHECKED_TABLES = ("meta", "columns", "arrays", "documents", "topics", "edits")
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -168,6 +171,35 @@ def _remove_stale_temp_files(path: Path, folder: Path) -> None:
             continue
 
 
+def content_digest(db: sqlite3.Connection) -> str:
+    """SHA-256 of every stored value, table by table in key order (the checksum itself aside).
+
+    SQLite checks its structure but not its contents; with this digest saved beside them,
+    a byte changed on disk inside a label or an array is noticed when the file is opened.
+    """
+    digest = hashlib.sha256()
+    for table in CHECKED_TABLES:
+        digest.update(f"\x00{table}\x00".encode())
+        skip = f" WHERE key != '{CHECKSUM_KEY}'" if table == "meta" else ""
+        for row in db.execute(f"SELECT * FROM {table}{skip} ORDER BY 1"):
+            for value in row:
+                if isinstance(value, bytes):
+                    digest.update(b"b%d:" % len(value))
+                    digest.update(value)
+                else:
+                    text = repr(value).encode("utf-8", "surrogatepass")
+                    digest.update(b"v%d:" % len(text))
+                    digest.update(text)
+    return digest.hexdigest()
+
+
+def _check_digest(db: sqlite3.Connection, path: Path) -> None:
+    """Refuse a file whose contents changed after saving (files from 0.1.0 carry no digest)."""
+    row = db.execute("SELECT value FROM meta WHERE key = ?", (CHECKSUM_KEY,)).fetchone()
+    if row is not None and json.loads(row[0]) != content_digest(db):
+        raise _damaged(path, "its contents changed after TopicDesk saved it")
+
+
 def save_project(project: Project, path: str | Path) -> None:
     """Write the project to ``path`` atomically; the old file survives any failure."""
     path = Path(path)
@@ -194,6 +226,9 @@ def save_project(project: Project, path: str | Path) -> None:
             db.execute("PRAGMA synchronous = OFF")
             with db:
                 _write(db, project)
+                db.execute(
+                    "INSERT INTO meta VALUES (?, ?)", (CHECKSUM_KEY, json.dumps(content_digest(db)))
+                )
         finally:
             db.close()
         with open(tmp_name, "rb+") as flushed:
@@ -383,6 +418,7 @@ def open_project(path: str | Path) -> Project:
             raise TopicDeskError(
                 f"{path.name} was made with a newer TopicDesk (file format {version}); update TopicDesk to open it."
             )
+        _check_digest(db, path)
         if version < SCHEMA_VERSION:
             memory = sqlite3.connect(":memory:")
             db.backup(memory)
