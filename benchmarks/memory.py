@@ -33,6 +33,15 @@ def big_corpus(n: int) -> list[str]:
     return list(texts)
 
 
+def high_water_mib() -> float:
+    """Peak resident memory of this process so far, as Linux reports it (VmHWM)."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return peak_rss_mib()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--documents", type=int, default=100_000)
@@ -40,6 +49,7 @@ def main() -> None:
     from topicdesk.core.corpus import Corpus
     from topicdesk.core.project import Project
     from topicdesk.core.settings import FitSettings, suggest_min_topic_size
+    from topicdesk.pipeline.progress import Progress
     from topicdesk.pipeline.runner import apply_fit, fit_project
 
     texts = big_corpus(args.documents)
@@ -47,10 +57,23 @@ def main() -> None:
     project = Project(Corpus(pd.DataFrame({"text": texts}), "text", source_name="memory"))
     settings = FitSettings(min_topic_size=suggest_min_topic_size(len(texts)))
     start = time.perf_counter()
-    result = fit_project(project, settings)
+    peaks: dict[str, float] = {}
+    state = {"stage": "start"}
+
+    def watch(event) -> None:
+        """Peak memory so far, each time a stage begins: the growth belongs to the last one."""
+        if event.stage != state["stage"]:
+            peaks[state["stage"]] = high_water_mib()
+            state["stage"] = event.stage
+
+    result = fit_project(project, settings, Progress(watch))
+    peaks[state["stage"]] = high_water_mib()
     apply_fit(project, result, settings)
     total = time.perf_counter() - start
-    rows = [[stage, f"{seconds:.1f}"] for stage, seconds in result.timings.items()]
+    rows = [
+        [f"{stage} (s; peak memory by its end)", f"{seconds:.1f}; {peaks.get(stage, 0):,.0f} MiB"]
+        for stage, seconds in result.timings.items()
+    ]
     rows += [
         ["total", f"{total:.1f}"],
         ["topics", len(project.state.topics)],
