@@ -260,3 +260,27 @@ def test_uniform_scatter_draws_exactly_like_pyqtgraphs_scatter(qtbot):
         for j in range(0, 300, 3)
     )
     assert reds > 50
+
+
+def test_labels_never_cover_each_other_and_zooming_in_shows_more(qtbot):
+    view, _, _ = make_map(qtbot, n=10)
+    rng = np.random.default_rng(5)
+    n_topics = 12
+    topics = np.repeat(np.arange(n_topics), 50)
+    topics[:80] = 0  # topic 0 is the largest
+    centres = rng.normal(scale=0.4, size=(n_topics, 2))  # crowded: labels would pile up
+    coords = (centres[topics] + 0.05 * rng.normal(size=(len(topics), 2))).astype(np.float32)
+    labels = {t: f"a rather long label for topic {t}" for t in range(n_topics)}
+    view.set_points(coords, topics, {}, labels, [""] * len(topics))
+    QApplication.processEvents()
+
+    def shown() -> list:
+        return [item for item in view._label_items.values() if item.isVisible()]
+
+    rects = [item.sceneBoundingRect() for item in shown()]
+    assert all(not a.intersects(b) for i, a in enumerate(rects) for b in rects[i + 1 :])
+    assert view._label_items[0].isVisible()  # the largest topic always keeps its label
+    before = len(shown())
+    assert before < n_topics
+    view._view.scaleBy((0.1, 0.1))  # zoom in tenfold
+    qtbot.waitUntil(lambda: len(shown()) > before, timeout=2_000)

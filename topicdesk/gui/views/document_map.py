@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPoint, QPointF, Qt, Signal
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -104,6 +104,7 @@ class DocumentMap(QWidget):
         self._selected_rows = np.empty(0, dtype=np.int64)
         self._found_rows: np.ndarray | None = None
         self._label_items: dict[int, pg.TextItem] = {}
+        self._label_anchors: dict[int, tuple[float, float]] = {}
         self._last_hover = 0.0
 
         self._view = _MapViewBox()
@@ -113,6 +114,9 @@ class DocumentMap(QWidget):
         self._plot.setAspectLocked(True)
         self._plot.setMouseTracking(True)
         self._view.lassoFinished.connect(self.lasso_select)
+        self._declutter_timer = QTimer(self, singleShot=True, interval=30)
+        self._declutter_timer.timeout.connect(self._declutter_labels)
+        self._view.sigTransformChanged.connect(lambda *_: self._declutter_timer.start())
         self._plot.scene().sigMouseClicked.connect(self._on_click)
         self._plot.scene().sigMouseMoved.connect(self._on_hover)
 
@@ -243,6 +247,7 @@ class DocumentMap(QWidget):
         biggest = sorted((t for t in groups if t >= 0), key=lambda t: -len(groups[t]))[:MAX_LABELS]
         for tid in set(self._label_items) - set(biggest):
             self._view.removeItem(self._label_items.pop(tid))
+            self._label_anchors.pop(tid, None)
         for tid in biggest:
             text = self._labels.get(tid, str(tid))
             text = text if len(text) <= 32 else text[:31] + "…"
@@ -259,13 +264,45 @@ class DocumentMap(QWidget):
                 item.setText(text)
             if tid in moved:
                 x, y = np.median(self._coords[groups[tid]], axis=0)
-                item.setPos(float(x), float(y))
+                self._label_anchors[tid] = (float(x), float(y))
+        # the dict keeps the order of size, which is the order labels claim their place in
+        self._label_items = {tid: self._label_items[tid] for tid in biggest}
+        self._declutter_labels()
+
+    def _declutter_labels(self) -> None:
+        """Keep labels from covering each other at the current zoom.
+
+        Larger topics claim their place first; a label that would overlap one already
+        placed moves up or down by up to two lines, or is hidden until zooming in frees
+        room for it.
+        """
+        _, pixel_height = self._view.viewPixelSize()
+        taken: list[QRectF] = []
+        for tid, item in self._label_items.items():
+            x, y = self._label_anchors.get(tid, (0.0, 0.0))
+            item.setPos(x, y)
+            item.updateTransform(force=True)
+            rect = item.sceneBoundingRect().adjusted(-2, -1, 2, 1)
+            place = None
+            for step in (0, -1, 1, -2, 2):  # in line heights; negative is up on screen
+                candidate = rect.translated(0, step * rect.height())
+                if not any(candidate.intersects(other) for other in taken):
+                    place = (step, candidate)
+                    break
+            item.setVisible(place is not None)
+            if place is None:
+                continue
+            step, candidate = place
+            if step:
+                item.setPos(x, y - step * rect.height() * pixel_height)
+            taken.append(candidate)
 
     def clear(self) -> None:
         """An empty map with a hint, as before the first fit."""
         for item in [*self._items.values(), *self._label_items.values()]:
             self._view.removeItem(item)
         self._items, self._label_items, self._drawn = {}, {}, {}
+        self._label_anchors = {}
         self._coords = np.empty((0, 2), dtype=np.float32)
         self._topics = np.empty(0, dtype=np.int64)
         self._selected_rows, self._found_rows = np.empty(0, dtype=np.int64), None
