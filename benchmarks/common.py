@@ -13,12 +13,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 DATA = Path(
     os.environ.get("TOPICDESK_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")
 )
 MIN_CHARS = 40
+CACHE = Path(__file__).resolve().parent / ".cache"
 
 
 def sotu_paragraphs(limit: int | None = None, seed: int = 0) -> list[str]:
@@ -42,6 +44,23 @@ def corpus(name: str, limit: int | None = None) -> list[str]:
         return sotu_paragraphs(limit)
     texts = bbc_news()[0]
     return texts[:limit] if limit else texts
+
+
+def embeddings_for(texts: list[str], name: str, precision: str = "float32") -> np.ndarray:
+    """Embeddings of ``texts`` (one per text), computed once and kept on disk.
+
+    ``precision`` is FitSettings.precision: "float32", or "auto" for what the app uses.
+    """
+    from topicdesk.core.settings import FitSettings
+    from topicdesk.pipeline import embed
+
+    path = CACHE / f"{name}-{len(texts)}-{precision}.npy"
+    if path.exists():
+        return np.load(path, allow_pickle=False)
+    vectors = embed.embed_texts(texts, FitSettings(precision=precision))
+    CACHE.mkdir(exist_ok=True)
+    np.save(path, vectors, allow_pickle=False)
+    return vectors
 
 
 @contextmanager

@@ -15,28 +15,11 @@ from __future__ import annotations
 
 import argparse
 import time
-from pathlib import Path
 
 import numpy as np
-from common import bbc_news, corpus, table
+from common import bbc_news, corpus, embeddings_for, table
 from metrics import diversity, npmi_coherence, top_words
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
-
-CACHE = Path(__file__).resolve().parent / ".cache"
-
-
-def embeddings_for(texts: list[str], name: str) -> np.ndarray:
-    """float32 embeddings of ``texts`` (one per text), computed once and kept on disk."""
-    from topicdesk.core.settings import FitSettings
-    from topicdesk.pipeline import embed
-
-    path = CACHE / f"{name}-{len(texts)}-float32.npy"
-    if path.exists():
-        return np.load(path, allow_pickle=False)
-    vectors = embed.embed_texts(texts, FitSettings(precision="float32"))
-    CACHE.mkdir(exist_ok=True)
-    np.save(path, vectors, allow_pickle=False)
-    return vectors
 
 
 def topicdesk_topics(texts: list[str], vectors: np.ndarray) -> tuple[np.ndarray, list[list[str]]]:

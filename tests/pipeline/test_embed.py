@@ -28,6 +28,20 @@ def test_auto_precision_stays_within_cosine_099_of_float32():
     assert (exact * auto).sum(axis=1).min() >= embed.MIN_BF16_COSINE
 
 
+def test_texts_are_batched_by_their_token_count_and_come_back_in_input_order():
+    settings = FitSettings(precision="float32", batch_size=2)
+    model = embed.load_model(settings)
+    texts = [*TEXTS, "  short  ", "word " * 400]  # the last is cut at the model's maximum
+    lengths = embed.token_lengths(model, texts)
+    expected = [
+        len(model.tokenizer(t.strip(), truncation=True, max_length=256)["input_ids"]) for t in texts
+    ]
+    assert lengths.tolist() == expected and lengths[-1] == model.max_seq_length == 256
+    together = embed.embed_texts(texts, settings)
+    one_by_one = np.vstack([embed.embed_texts([t], settings) for t in texts])
+    np.testing.assert_allclose(together, one_by_one, atol=1e-5)  # no padding effects, same order
+
+
 def test_without_native_bf16_or_with_disagreement_float32_is_kept(monkeypatch):
     model = embed.load_model(FitSettings(precision="float32"))
     monkeypatch.setattr(embed, "cpu_has_native_bf16", lambda: False)

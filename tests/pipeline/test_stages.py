@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -85,16 +86,53 @@ def test_cache_keys_follow_what_each_stage_depends_on():
     assert stage_keys(other, FitSettings())[0] != base[0]
 
 
-def test_shared_neighbour_graph_gives_the_same_map_as_umap_alone():
-    """Both reductions reuse one neighbour graph; it must not change a single coordinate."""
-    rng = np.random.default_rng(3)
+def _clustered_points(n: int, seed: int = 3) -> np.ndarray:
+    rng = np.random.default_rng(seed)
     centres = rng.normal(size=(6, 16))
-    n = reduce_stage.SHARED_KNN_FROM + 4
-    points = (centres[rng.integers(0, 6, n)] + 0.3 * rng.normal(size=(n, 16))).astype(np.float32)
+    return (centres[rng.integers(0, 6, n)] + 0.3 * rng.normal(size=(n, 16))).astype(np.float32)
+
+
+def test_exact_neighbours_are_the_nearest_by_cosine_with_each_point_first():
+    points = _clustered_points(700)
+    points[5] = points[4]  # a duplicate must still list itself first
+    indices, distances = reduce_stage.exact_neighbours(points, 8)
+    unit = points / np.linalg.norm(points, axis=1, keepdims=True)
+    brute = 1.0 - unit @ unit.T
+    np.fill_diagonal(brute, -1.0)
+    expected = np.argsort(brute, axis=1, kind="stable")[:, :8]
+    assert (indices[:, 0] == np.arange(len(points))).all() and (distances[:, 0] == 0).all()
+    assert np.mean([set(a) == set(b) for a, b in zip(indices, expected)]) > 0.99  # float ties
+    np.testing.assert_allclose(distances[:, 1:], np.sort(brute, axis=1)[:, 1:8], atol=1e-5)
+    assert (np.diff(distances, axis=1) >= 0).all()
+
+
+def test_exact_graph_is_the_graph_umap_builds_with_its_own_exact_search():
+    """Below 4,096 points UMAP searches exactly too: given our neighbours, it builds the
+    same weighted graph (the layout then follows from the graph and the seed)."""
+    import umap
+
+    points = _clustered_points(600)
+    settings = FitSettings(n_neighbors=8)
+    knn = reduce_stage.neighbours(points, settings)
+    assert knn.knn[0].shape == (600, 8)
+    params = reduce_stage.umap_params(2, settings) | {"n_epochs": 1, "init": "random"}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ours = umap.UMAP(**params, precomputed_knn=knn.knn).fit(points).graph_
+        theirs = umap.UMAP(**params).fit(points).graph_
+    assert ((ours > 0) != (theirs > 0)).nnz == 0  # the same edges
+    assert abs(ours - theirs).max() < 1e-3  # float32 distances here, float64 in UMAP
+    assert np.isfinite(reduce_stage.reduce(points, 2, settings, knn=knn)).all()
+
+
+def test_large_corpora_share_umaps_own_approximate_graph_unchanged(monkeypatch):
+    """Above the exact-search limit both reductions reuse UMAP's NN-descent graph, exactly."""
+    monkeypatch.setattr(reduce_stage, "EXACT_KNN_UP_TO", 1000)
+    n = 4100  # UMAP itself uses NN-descent from 4,096 points
+    points = _clustered_points(n)
     settings = FitSettings(n_neighbors=8)  # fewer neighbours: the same check, faster
     knn = reduce_stage.neighbours(points, settings)
-    assert knn is not None and knn.knn[0].shape == (n, settings.n_neighbors)
-    assert reduce_stage.neighbours(points[:500], settings) is None  # small: UMAP's exact search
+    assert knn.knn[0].shape == (n, settings.n_neighbors) and len(knn.knn) == 3
     np.testing.assert_array_equal(
         reduce_stage.reduce(points, 2, settings, knn=knn), reduce_stage.reduce(points, 2, settings)
     )

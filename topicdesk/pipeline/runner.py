@@ -150,7 +150,7 @@ def fit_project(
     reuse_reduced = old.reduced is not None and old.reduced_key == red_key
     reuse_coords = old.coords is not None and old.coords_key == crd_key
     knn = None
-    if not (reuse_reduced or reuse_coords):
+    if not (reuse_reduced and reuse_coords):
         progress.update(0.05, "finding each document's nearest neighbours")
         knn = reduce.neighbours(cache.embeddings, settings)
     progress.update(0.25, "reducing dimensions for clustering")
