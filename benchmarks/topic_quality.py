@@ -43,14 +43,17 @@ def topicdesk_topics(texts: list[str], vectors: np.ndarray) -> tuple[np.ndarray,
     return project.state.assignments.copy(), words
 
 
-def bertopic_topics(texts: list[str], vectors: np.ndarray) -> tuple[np.ndarray, list[list[str]]]:
+def bertopic_topics(
+    texts: list[str], vectors: np.ndarray, min_topic_size: int = 10
+) -> tuple[np.ndarray, list[list[str]]]:
+    """BERTopic's defaults (minimum topic size 10) with the same UMAP settings and seed."""
     from bertopic import BERTopic
     from umap import UMAP
 
     umap_model = UMAP(
         n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine", random_state=42
     )
-    model = BERTopic(umap_model=umap_model, embedding_model=None)
+    model = BERTopic(umap_model=umap_model, embedding_model=None, min_topic_size=min_topic_size)
     labels, _ = model.fit_transform(texts, embeddings=vectors)
     topics = sorted(t for t in model.get_topics() if t >= 0)
     words = [top_words([w for w, _ in model.get_topic(t)]) for t in topics]
