@@ -24,13 +24,73 @@ from topicdesk.core.settings import FitSettings, suggest_min_topic_size
 from topicdesk.pipeline import cluster, embed, outliers, reduce
 
 
+class OpenVinoEncoder:
+    """The same model compiled by OpenVINO (bf16 where the CPU has it), with an encode()
+    like sentence-transformers': BERT, mean pooling over real tokens, unit length.
+
+    Benchmark only: the app does not use OpenVINO yet.
+    """
+
+    def __init__(self, model) -> None:
+        import openvino as ov
+
+        bert = model[0].auto_model.eval()
+
+        class Pooled(torch.nn.Module):
+            def __init__(self) -> None:
+                super().__init__()
+                self.bert = bert  # a submodule, so tracing sees weights, not constants
+
+            def forward(self, ids, mask):
+                hidden = self.bert(
+                    input_ids=ids, attention_mask=mask, token_type_ids=torch.zeros_like(ids)
+                )
+                weights = mask.unsqueeze(-1).to(hidden.last_hidden_state.dtype)
+                pooled = (hidden.last_hidden_state * weights).sum(1) / weights.sum(1).clamp(
+                    min=1e-9
+                )
+                return torch.nn.functional.normalize(pooled, dim=1)
+
+        example = (torch.ones(2, 16, dtype=torch.long), torch.ones(2, 16, dtype=torch.long))
+        shape = [ov.PartialShape([-1, -1])] * 2
+        converted = ov.convert_model(Pooled(), example_input=example, input=shape)
+        config = {"INFERENCE_NUM_THREADS": torch.get_num_threads()}
+        if embed.cpu_has_native_bf16():
+            config["INFERENCE_PRECISION_HINT"] = "bf16"
+        self.request = ov.Core().compile_model(converted, "CPU", config).create_infer_request()
+        self.tokenizer, self.limit = model.tokenizer, model.max_seq_length
+        self.dim = model.get_embedding_dimension()
+
+    def encode(self, texts: list[str], batch_size: int = 32, **_: object) -> torch.Tensor:
+        order = np.argsort([-len(t) for t in texts], kind="stable")  # as sentence-transformers
+        out = np.empty((len(texts), self.dim), dtype=np.float32)
+        for start in range(0, len(texts), batch_size):
+            idx = order[start : start + batch_size]
+            tokens = self.tokenizer(
+                [texts[i].strip() for i in idx],
+                truncation=True,
+                max_length=self.limit,
+                padding=True,
+                return_tensors="np",
+            )
+            result = self.request.infer({0: tokens["input_ids"], 1: tokens["attention_mask"]})
+            out[idx] = result[0]
+        return torch.from_numpy(out)
+
+
 def variants(model) -> dict[str, object]:
-    """fp32, bf16 weights, and int8 dynamic quantisation of the linear layers."""
+    """fp32, bf16 weights, int8 dynamic quantisation of the linear layers, and OpenVINO
+    (if installed: `pip install openvino`)."""
     bf16 = copy.deepcopy(model).to(torch.bfloat16)
     int8 = torch.ao.quantization.quantize_dynamic(
         copy.deepcopy(model), {torch.nn.Linear}, dtype=torch.qint8
     )
-    return {"fp32": model, "bf16 weights": bf16, "int8 dynamic": int8}
+    paths = {"fp32": model, "bf16 weights": bf16, "int8 dynamic": int8}
+    try:
+        paths["OpenVINO (bf16 hint)"] = OpenVinoEncoder(model)
+    except ImportError:
+        print("OpenVINO is not installed: its row is left out")
+    return paths
 
 
 def encode(model, texts: list[str], batch_size: int) -> tuple[np.ndarray, float]:
