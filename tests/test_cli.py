@@ -18,7 +18,9 @@ def fitted(tmp_path_factory, bbc_slice):
     """A project fitted by the CLI from 150 BBC articles written as a semicolon CSV."""
     folder = tmp_path_factory.mktemp("cli")
     source = folder / "articles.csv"
-    bbc_slice.head(150)[["doc_id", "category", "title", "text"]].to_csv(source, sep=";", index=False)
+    bbc_slice.head(150)[["doc_id", "category", "title", "text"]].to_csv(
+        source, sep=";", index=False
+    )
     out = folder / "articles.topicdesk"
     assert main(["fit", str(source), "-o", str(out), "--min-topic-size", "5", "--seed", "3"]) == 0
     return source, out
@@ -57,7 +59,14 @@ def test_export_xlsx_and_csv(fitted, tmp_path):
     rows = list(book["documents"].iter_rows(values_only=True))
     header = list(rows[0])
     assert header[:4] == ["doc_id", "category", "title", "text"]
-    assert header[4:] == ["topic_id", "topic_label", "topic_keywords", "topic_confidence", "assigned_by", "note"]
+    assert header[4:] == [
+        "topic_id",
+        "topic_label",
+        "topic_keywords",
+        "topic_confidence",
+        "assigned_by",
+        "note",
+    ]
     assert len(rows) == 151
     assert [r[0] for r in rows[1:]] == original["doc_id"].tolist()
     assert {r[8] for r in rows[1:]} == {"model"}
@@ -101,7 +110,10 @@ def test_process_exit_code_and_no_traceback(tmp_path):
     empty.write_text("")
     proc = subprocess.run(
         [sys.executable, "-m", "topicdesk", "fit", str(empty), "-o", str(tmp_path / "e.topicdesk")],
-        check=False, capture_output=True, text=True, timeout=120,
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert proc.returncode == 1
     assert proc.stderr.startswith("error: ")

@@ -34,16 +34,33 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     fit = sub.add_parser("fit", help="fit topics on a spreadsheet or refit a project")
-    fit.add_argument("input", type=Path, help="spreadsheet (.csv .tsv .txt .xlsx .xlsm .ods) or project")
-    fit.add_argument("-o", "--output", type=Path, required=True, help="project file to write (.topicdesk)")
+    fit.add_argument(
+        "input", type=Path, help="spreadsheet (.csv .tsv .txt .xlsx .xlsm .ods) or project"
+    )
+    fit.add_argument(
+        "-o", "--output", type=Path, required=True, help="project file to write (.topicdesk)"
+    )
     fit.add_argument("--sheet", help="worksheet to read (default: the first)")
-    fit.add_argument("--text-column", help="column holding the texts (default: the one with the longest texts)")
-    fit.add_argument("--min-topic-size", type=int, help="smallest topic, in documents (default: suggested from corpus size)")
+    fit.add_argument(
+        "--text-column", help="column holding the texts (default: the one with the longest texts)"
+    )
+    fit.add_argument(
+        "--min-topic-size",
+        type=int,
+        help="smallest topic, in documents (default: suggested from corpus size)",
+    )
     fit.add_argument("--seed", type=int, help="random seed (default 42)")
     fit.add_argument("--no-reduce-outliers", action="store_true", help="leave outliers unassigned")
-    fit.add_argument("--language", choices=("english", "german", "none"), help="stop words for keywords")
-    fit.add_argument("--model", help="local sentence-transformers model folder (default: the bundled all-MiniLM-L6-v2)")
-    fit.add_argument("--allow-download", action="store_true", help="allow fetching --model from the internet")
+    fit.add_argument(
+        "--language", choices=("english", "german", "none"), help="stop words for keywords"
+    )
+    fit.add_argument(
+        "--model",
+        help="local sentence-transformers model folder (default: the bundled all-MiniLM-L6-v2)",
+    )
+    fit.add_argument(
+        "--allow-download", action="store_true", help="allow fetching --model from the internet"
+    )
 
     export = sub.add_parser("export", help="write the annotated spreadsheet of a project")
     export.add_argument("project", type=Path)
@@ -102,10 +119,14 @@ def _fit(args: argparse.Namespace) -> int:
     from topicdesk.project.store import open_project, save_project
 
     if args.output.suffix.lower() != PROJECT_SUFFIX:
-        raise TopicDeskError(f"The output must be a {PROJECT_SUFFIX} file, for example results{PROJECT_SUFFIX}.")
+        raise TopicDeskError(
+            f"The output must be a {PROJECT_SUFFIX} file, for example results{PROJECT_SUFFIX}."
+        )
     if _is_project(args.input):
         if args.sheet or args.text_column:
-            raise TopicDeskError("--sheet and --text-column apply to spreadsheets; a project already has its text column.")
+            raise TopicDeskError(
+                "--sheet and --text-column apply to spreadsheets; a project already has its text column."
+            )
         project = open_project(args.input)
         settings = project.settings
     else:
@@ -157,7 +178,9 @@ def _info(args: argparse.Namespace) -> int:
 
     project = open_project(args.project)
     corpus = project.corpus
-    print(f"{args.project.name}: {len(corpus):,} documents from {corpus.source_name}, text column '{corpus.text_column}'")
+    print(
+        f"{args.project.name}: {len(corpus):,} documents from {corpus.source_name}, text column '{corpus.text_column}'"
+    )
     if not project.fitted:
         print("No topics yet: run 'topicdesk fit' on this project.")
         return 0
@@ -173,9 +196,15 @@ def _print_topics(project, out: TextIO) -> None:
     print(f"{'id':>4}  {'size':>6}  {'label':<40}  keywords", file=out)
     for topic in state.sorted_topics():
         label = topic.label if len(topic.label) <= 40 else topic.label[:39] + "…"
-        print(f"{topic.id:>4}  {sizes.get(topic.id, 0):>6}  {label:<40}  {', '.join(topic.keywords)}", file=out)
+        print(
+            f"{topic.id:>4}  {sizes.get(topic.id, 0):>6}  {label:<40}  {', '.join(topic.keywords)}",
+            file=out,
+        )
     unassigned = int(((state.assignments < 0) & has_text).sum())
-    print(f"{len(state.topics)} topics; {unassigned:,} documents unassigned, {int((~has_text).sum()):,} empty", file=out)
+    print(
+        f"{len(state.topics)} topics; {unassigned:,} documents unassigned, {int((~has_text).sum()):,} empty",
+        file=out,
+    )
 
 
 COMMANDS = {"fit": _fit, "export": _export, "info": _info}
@@ -208,8 +237,14 @@ def main(argv: list[str] | None = None) -> int:
         print("\nerror: interrupted; nothing was written", file=sys.stderr)
         return 130
     except MemoryError:
-        print("error: not enough memory for this corpus; close other programs or use fewer documents", file=sys.stderr)
+        print(
+            "error: not enough memory for this corpus; close other programs or use fewer documents",
+            file=sys.stderr,
+        )
         return 1
     except Exception as exc:  # noqa: BLE001 - the CLI promises no tracebacks
-        print(f"error: unexpected {type(exc).__name__}: {exc}; please report this with the command you ran", file=sys.stderr)
+        print(
+            f"error: unexpected {type(exc).__name__}: {exc}; please report this with the command you ran",
+            file=sys.stderr,
+        )
         return 1

@@ -27,7 +27,9 @@ def make_state() -> TopicState:
     state.assignments[:] = [0, 0, 0, 1, 1, 1, 2, 2, -1, -1]
     state.confidence[:8] = np.linspace(0.5, 0.9, 8)
     for tid, words in enumerate([["tax", "budget"], ["war", "army"], ["school", "teacher"]]):
-        state.topics[tid] = Topic(id=tid, label=", ".join(words), keywords=words, weights=[0.2, 0.1])
+        state.topics[tid] = Topic(
+            id=tid, label=", ".join(words), keywords=words, weights=[0.2, 0.1]
+        )
     return state
 
 
@@ -58,7 +60,10 @@ def test_rename_marks_label_human():
 
 
 def test_topic_and_document_notes():
-    roundtrip(SetTopicNote(topic_id=2, note="check 1970s"), lambda s: s.topics[2].note == "check 1970s" or pytest.fail())
+    roundtrip(
+        SetTopicNote(topic_id=2, note="check 1970s"),
+        lambda s: s.topics[2].note == "check 1970s" or pytest.fail(),
+    )
 
     def check(s):
         assert s.doc_notes == {3: "quote this", 8: "quote this"}
@@ -89,7 +94,10 @@ def test_new_topic_gets_next_id_and_keeps_it_on_redo():
         assert s.topics[3].origin == BY_HUMAN
         assert list(s.members(3)) == [6, 7, 9]
 
-    roundtrip(NewTopic(rows=[9, 6, 7], label="Education reform", keywords=["school"], weights=[1.0]), check)
+    roundtrip(
+        NewTopic(rows=[9, 6, 7], label="Education reform", keywords=["school"], weights=[1.0]),
+        check,
+    )
 
 
 def test_new_topic_without_label_uses_keywords():
@@ -119,7 +127,11 @@ def test_update_keywords_keeps_human_labels():
     state = make_state()
     history = History(state)
     history.do(RenameTopic(topic_id=0, label="Public finance"))
-    history.do(UpdateKeywords(keywords={0: ["deficit"], 1: ["peace", "treaty"]}, weights={0: [1.0], 1: [0.5, 0.4]}))
+    history.do(
+        UpdateKeywords(
+            keywords={0: ["deficit"], 1: ["peace", "treaty"]}, weights={0: [1.0], 1: [0.5, 0.4]}
+        )
+    )
     assert state.topics[0].label == "Public finance"
     assert state.topics[0].keywords == ["deficit"]
     assert state.topics[1].label == "peace, treaty"

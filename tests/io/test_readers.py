@@ -16,12 +16,52 @@ from topicdesk.io.readers import list_sheets, load_corpus, read_table, suggest_t
 SHARED = [
     ("bbc_news.csv", 2225, ["doc_id", "category", "title", "text"]),
     ("bbc_news.xlsx", 2225, ["doc_id", "category", "title", "text"]),
-    ("sotu_paragraphs.csv", 24575, ["para_id", "doc_id", "president", "president_full", "party",
-                                    "year", "date", "sotu_type", "paragraph_no", "text"]),
-    ("sotu_addresses.csv", 237, ["doc_id", "president", "president_full", "party", "year", "date",
-                                 "sotu_type", "word_count", "text"]),
-    ("bundestag_speeches_sample_de.csv", 1000, ["speech_id", "date", "speaker", "party", "chair",
-                                                "agenda", "speechnumber", "n_terms", "text"]),
+    (
+        "sotu_paragraphs.csv",
+        24575,
+        [
+            "para_id",
+            "doc_id",
+            "president",
+            "president_full",
+            "party",
+            "year",
+            "date",
+            "sotu_type",
+            "paragraph_no",
+            "text",
+        ],
+    ),
+    (
+        "sotu_addresses.csv",
+        237,
+        [
+            "doc_id",
+            "president",
+            "president_full",
+            "party",
+            "year",
+            "date",
+            "sotu_type",
+            "word_count",
+            "text",
+        ],
+    ),
+    (
+        "bundestag_speeches_sample_de.csv",
+        1000,
+        [
+            "speech_id",
+            "date",
+            "speaker",
+            "party",
+            "chair",
+            "agenda",
+            "speechnumber",
+            "n_terms",
+            "text",
+        ],
+    ),
     ("gnad10k_test_de.csv", 1028, ["doc_id", "category", "text"]),
 ]
 
@@ -46,17 +86,23 @@ def test_bbc_workbook_matches_its_csv(data_dir, bbc):
 
 def test_csv_cells_come_back_exactly_as_written(data_dir):
     ours = read_table(data_dir / "bundestag_speeches_sample_de.csv")
-    theirs = pd.read_csv(data_dir / "bundestag_speeches_sample_de.csv", dtype=str,
-                         keep_default_na=False)
+    theirs = pd.read_csv(
+        data_dir / "bundestag_speeches_sample_de.csv", dtype=str, keep_default_na=False
+    )
     assert ours.values.tolist() == theirs.values.tolist()
     assert ours["speechnumber"][0] == theirs["speechnumber"][0]
     assert ours["party"].eq("").sum() == 193  # empty cells stay "", not NaN
 
 
-@pytest.mark.parametrize("name, nrows", [("sotu_paragraphs.csv", 50),
-                                         ("sotu_paragraphs.csv", 5000),
-                                         ("sotu_addresses.csv", 40),
-                                         ("bbc_news.xlsx", 50)])
+@pytest.mark.parametrize(
+    "name, nrows",
+    [
+        ("sotu_paragraphs.csv", 50),
+        ("sotu_paragraphs.csv", 5000),
+        ("sotu_addresses.csv", 40),
+        ("bbc_news.xlsx", 50),
+    ],
+)
 def test_preview_rows_are_the_first_rows(data_dir, name, nrows):
     preview = read_table(data_dir / name, nrows=nrows)
     full = read_table(data_dir / name)
@@ -133,12 +179,14 @@ def test_single_column_text_file_keeps_its_commas(tmp_path):
     assert table["answer"].tolist() == ["I like it, mostly", "No", "Too loud, too late, too dear"]
 
 
-@pytest.mark.parametrize("suffix, engine", [(".xlsx", "openpyxl"), (".xlsm", "openpyxl"),
-                                            (".ods", "odf")])
+@pytest.mark.parametrize(
+    "suffix, engine", [(".xlsx", "openpyxl"), (".xlsm", "openpyxl"), (".ods", "odf")]
+)
 def test_workbooks_with_two_sheets(tmp_path, mixed, suffix, engine):
     path = tmp_path / f"book{suffix}"
-    numbers = pd.DataFrame({"id": [1, 2, 3], "score": [0.5, 1.5, 2.0],
-                            "comment": ["gut", "schlecht", "naja"]})
+    numbers = pd.DataFrame(
+        {"id": [1, 2, 3], "score": [0.5, 1.5, 2.0], "comment": ["gut", "schlecht", "naja"]}
+    )
     with pd.ExcelWriter(path, engine=engine) as writer:
         numbers.to_excel(writer, sheet_name="Zahlen", index=False)
         mixed.to_excel(writer, sheet_name="Antworten", index=False)
@@ -170,8 +218,10 @@ def test_merged_cells_formulas_and_chart_sheets(tmp_path):
     book.save(path)
     assert list_sheets(path) == ["Survey"]
     table = read_table(path)
-    assert table.values.tolist() == [["2024", "The bus was late again this morning", None],
-                                     [None, "Friendly driver, clean seats", None]]
+    assert table.values.tolist() == [
+        ["2024", "The bus was late again this morning", None],
+        [None, "Friendly driver, clean seats", None],
+    ]
     assert suggest_text_column(table) == "answer"
 
 
@@ -209,13 +259,15 @@ def test_duplicate_and_blank_headers(tmp_path):
 
 
 def test_suggests_prose_over_ids_numbers_and_dates():
-    frame = pd.DataFrame({
-        "id": ["A-0001-XYZ-2024-0000001"] * 3,
-        "amount": ["1,234,567.89", "22", "-3"],
-        "when": ["2024-01-05", "05.01.2024", "12:30"],
-        "mostly_numbers": [1.5, 2.5, "see notes please"],
-        "answer": ["I like the park", "More buses please", "no"],
-    })
+    frame = pd.DataFrame(
+        {
+            "id": ["A-0001-XYZ-2024-0000001"] * 3,
+            "amount": ["1,234,567.89", "22", "-3"],
+            "when": ["2024-01-05", "05.01.2024", "12:30"],
+            "mostly_numbers": [1.5, 2.5, "see notes please"],
+            "answer": ["I like the park", "More buses please", "no"],
+        }
+    )
     assert suggest_text_column(frame) == "answer"
     with pytest.raises(TopicDeskError, match="No column holds text"):
         suggest_text_column(frame.drop(columns="answer"))
@@ -228,8 +280,10 @@ def _encrypted_like(path):
 def _encrypted_ods(path):
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
-        archive.writestr("META-INF/manifest.xml",
-                         '<manifest:file-entry><manifest:encryption-data/></manifest:file-entry>')
+        archive.writestr(
+            "META-INF/manifest.xml",
+            "<manifest:file-entry><manifest:encryption-data/></manifest:file-entry>",
+        )
         archive.writestr("content.xml", b"\x93\x11scrambled")
 
 

@@ -22,8 +22,8 @@ def test_auto_precision_stays_within_cosine_099_of_float32():
     exact = embed.embed_texts(TEXTS, FitSettings(precision="float32"))
     assert embed.precision_in_use(FitSettings(precision="float32")) == "float32"
     auto = embed.embed_texts(TEXTS, FitSettings())
-    expected = "bfloat16" if embed.cpu_has_native_bf16() else "float32"
-    assert embed.precision_in_use(FitSettings()) == expected
+    expected = ("bfloat16 (OpenVINO)",) if embed.cpu_has_native_bf16() else ("float32",)
+    assert embed.precision_in_use(FitSettings()) in expected
     np.testing.assert_allclose(np.linalg.norm(auto, axis=1), 1.0, atol=1e-5)
     assert (exact * auto).sum(axis=1).min() >= embed.MIN_BF16_COSINE
 
@@ -40,6 +40,21 @@ def test_texts_are_batched_by_their_token_count_and_come_back_in_input_order():
     together = embed.embed_texts(texts, settings)
     one_by_one = np.vstack([embed.embed_texts([t], settings) for t in texts])
     np.testing.assert_allclose(together, one_by_one, atol=1e-5)  # no padding effects, same order
+
+
+def test_openvino_copy_embeds_like_float32_and_pytorch_takes_over_without_it(monkeypatch):
+    model = embed.load_model(FitSettings(precision="float32"))
+    compiled = embed._openvino_copy(model)
+    assert compiled is not None  # a dependency: it must load and compile the default model
+    exact = model.encode(TEXTS, convert_to_tensor=True, normalize_embeddings=True)
+    fast = compiled.encode(TEXTS, batch_size=2, convert_to_tensor=True, normalize_embeddings=True)
+    assert (exact * fast).sum(dim=1).min().item() > 0.999
+    alone = compiled.encode(TEXTS[:1], normalize_embeddings=True)  # no padding
+    padded = compiled.encode([TEXTS[0], "word " * 100], normalize_embeddings=True)[:1]
+    assert (alone * padded).sum().item() > 0.999  # padding is masked out
+    monkeypatch.setattr(embed, "cpu_has_native_bf16", lambda: True)
+    monkeypatch.setattr(embed, "_openvino_copy", lambda model: None)  # missing or failing
+    assert embed._faster_variant(model)[1] == "bfloat16"
 
 
 def test_without_native_bf16_or_with_disagreement_float32_is_kept(monkeypatch):

@@ -179,7 +179,9 @@ class MoveDocuments(Edit):
             _require_topic(state, self.topic_id)
         rows = _rows(self.rows, len(state))
         if rows.size == 0:
-            raise TopicDeskError("No documents are selected; select some on the map or in the table first.")
+            raise TopicDeskError(
+                "No documents are selected; select some on the map or in the table first."
+            )
         return rows, []
 
     def _do(self, state):
@@ -205,7 +207,9 @@ class NewTopic(Edit):
     def touched(self, state):
         rows = _rows(self.rows, len(state))
         if rows.size == 0:
-            raise TopicDeskError("No documents are selected; select some on the map or in the table first.")
+            raise TopicDeskError(
+                "No documents are selected; select some on the map or in the table first."
+            )
         if self.topic_id is None:
             self.topic_id = state.next_topic_id()
         elif self.topic_id in state.topics:
@@ -319,8 +323,14 @@ class UpdateKeywords(Edit):
 EDIT_TYPES: dict[str, type[Edit]] = {
     cls.kind: cls
     for cls in (
-        RenameTopic, SetTopicNote, SetDocumentNote, MoveDocuments,
-        NewTopic, MergeTopics, DeleteTopic, UpdateKeywords,
+        RenameTopic,
+        SetTopicNote,
+        SetDocumentNote,
+        MoveDocuments,
+        NewTopic,
+        MergeTopics,
+        DeleteTopic,
+        UpdateKeywords,
     )
 }
 
@@ -329,7 +339,9 @@ def edit_from_params(kind: str, params: dict) -> Edit:
     """Rebuild an edit from its log entry (used to replay and to check logs)."""
     cls = EDIT_TYPES.get(kind)
     if cls is None:
-        raise TopicDeskError(f"Unknown edit '{kind}' in the edit log; the project may come from a newer TopicDesk.")
+        raise TopicDeskError(
+            f"Unknown edit '{kind}' in the edit log; the project may come from a newer TopicDesk."
+        )
     if cls is UpdateKeywords:
         return UpdateKeywords(
             keywords={int(k): v for k, v in params.get("keywords", {}).items()},

@@ -87,7 +87,9 @@ class FitController(QObject):
             previous, previous_worker = self._thread, self._worker
             previous.quit()
             if not previous.wait(10_000):
-                raise TopicDeskError("The previous fit is still shutting down; try again in a moment.")
+                raise TopicDeskError(
+                    "The previous fit is still shutting down; try again in a moment."
+                )
             self._cleanup(previous, previous_worker)
         thread = QThread(self)
         worker = FitWorker(project, settings)

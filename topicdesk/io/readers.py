@@ -138,7 +138,8 @@ def _text_score(values: pd.Series) -> float:
     """
     filled = [v for v in values if not _blank(v)]
     prose = [
-        v.strip() for v in filled
+        v.strip()
+        for v in filled
         if isinstance(v, str) and not NUMBERISH.match(v) and any(c.isalpha() for c in v)
     ]
     if not prose or len(prose) < 0.5 * len(filled):

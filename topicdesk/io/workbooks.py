@@ -137,8 +137,7 @@ class Workbook:
         name = names[0] if sheet is None else sheet
         if name not in names:
             raise TopicDeskError(
-                f"{self.path.name} has no sheet named '{name}'; "
-                f"its sheets are: {', '.join(names)}."
+                f"{self.path.name} has no sheet named '{name}'; its sheets are: {', '.join(names)}."
             )
         rows: list[list[object]] = []
         try:

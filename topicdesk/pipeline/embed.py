@@ -110,28 +110,49 @@ def cpu_has_native_bf16() -> bool:
     return False
 
 
-def _faster_variant(model) -> tuple[object, str]:
-    """A bfloat16 copy of the model if this CPU supports it and it agrees with float32.
+def _openvino_copy(model) -> object | None:
+    """The model compiled by OpenVINO, or None where it is missing or cannot compile it."""
+    from topicdesk.pipeline import openvino_encoder
 
-    Agreement is checked on a few probe sentences each time the model is loaded; any
-    doubt keeps float32, so a new CPU or library version can only cost speed.
+    if not openvino_encoder.supports(model):
+        return None
+    try:
+        return openvino_encoder.OpenVinoEncoder(model, cpu_threads())
+    except Exception:  # noqa: BLE001 - not installed, unsupported op, missing plugin: stay on PyTorch
+        return None
+
+
+def _faster_variant(model) -> tuple[object, str]:
+    """The fastest copy of the model that this CPU runs natively and that agrees with float32.
+
+    OpenVINO's bfloat16 first, then PyTorch's; agreement is checked on a few probe
+    sentences each time the model is loaded, and any doubt keeps float32, so a new CPU or
+    library version can only cost speed.
     """
     if not cpu_has_native_bf16():
         return model, "float32"
     import torch
 
-    try:
-        fast = copy.deepcopy(model).to(torch.bfloat16)
-        texts = list(PROBE_TEXTS)
-        with torch.inference_mode():
-            full = model.encode(texts, convert_to_tensor=True, normalize_embeddings=True)
-            half = fast.encode(texts, convert_to_tensor=True, normalize_embeddings=True)
-        cosine = (full.float() * half.float()).sum(dim=1).min().item()
-    except (RuntimeError, TypeError, ValueError):
-        return model, "float32"
-    if cosine < MIN_BF16_COSINE:
-        return model, "float32"
-    return fast, "bfloat16"
+    texts = list(PROBE_TEXTS)
+    with torch.inference_mode():
+        full = model.encode(texts, convert_to_tensor=True, normalize_embeddings=True).float()
+    candidates = (
+        (lambda: _openvino_copy(model), "bfloat16 (OpenVINO)"),
+        (lambda: copy.deepcopy(model).to(torch.bfloat16), "bfloat16"),
+    )
+    for make, name in candidates:
+        try:
+            fast = make()
+            if fast is None:
+                continue
+            with torch.inference_mode():
+                half = fast.encode(texts, convert_to_tensor=True, normalize_embeddings=True)
+            cosine = (full * half.float()).sum(dim=1).min().item()
+        except (RuntimeError, TypeError, ValueError):
+            continue
+        if cosine >= MIN_BF16_COSINE:
+            return fast, name
+    return model, "float32"
 
 
 def precision_in_use(settings: FitSettings) -> str:
