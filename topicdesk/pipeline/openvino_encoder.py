@@ -14,6 +14,10 @@ import warnings
 
 import numpy as np
 
+# OpenVINO keeps compiled kernels per input shape, and token-order batches bring a new
+# shape almost every batch: the default 5,000 entries grew 8,000 SOTU paragraphs from
+# 723 to 2,029 MiB, 16 entries to 1,118 MiB in the same time (63.8 s against 64.1 s)
+RUNTIME_CACHE_SHAPES = 16
 SUPPORTED_LAYOUTS = (["Transformer", "Pooling"], ["Transformer", "Pooling", "Normalize"])
 
 
@@ -74,7 +78,11 @@ class OpenVinoEncoder:
             converted = ov.convert_model(
                 Pooled(), example_input=example, input=[ov.PartialShape([-1, -1])] * 2
             )
-        config = {"INFERENCE_PRECISION_HINT": "bf16", "INFERENCE_NUM_THREADS": threads}
+        config = {
+            "INFERENCE_PRECISION_HINT": "bf16",
+            "INFERENCE_NUM_THREADS": threads,
+            "CPU_RUNTIME_CACHE_CAPACITY": RUNTIME_CACHE_SHAPES,
+        }
         self._request = ov.Core().compile_model(converted, "CPU", config).create_infer_request()
         self.tokenizer = model.tokenizer
         self.max_seq_length = model.max_seq_length

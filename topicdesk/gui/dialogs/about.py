@@ -15,7 +15,8 @@ from topicdesk.versions import package_version
 PRIVACY = (
     "Your data never leaves this computer: TopicDesk makes no network connections "
     "unless you explicitly allow a model download. Its model libraries run with their "
-    "offline switches on (HF_HUB_OFFLINE, TRANSFORMERS_OFFLINE)."
+    "offline switches on (HF_HUB_OFFLINE, TRANSFORMERS_OFFLINE), and OpenVINO's usage "
+    "reporting is switched off."
 )
 
 
