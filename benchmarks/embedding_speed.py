@@ -21,75 +21,40 @@ from common import corpus, sotu_paragraphs, table
 from sklearn.metrics import normalized_mutual_info_score
 
 from topicdesk.core.settings import FitSettings, suggest_min_topic_size
-from topicdesk.pipeline import cluster, embed, outliers, reduce
+from topicdesk.pipeline import cluster, embed, openvino_encoder, outliers, reduce
 
 
-class OpenVinoEncoder:
-    """The same model compiled by OpenVINO (bf16 where the CPU has it), with an encode()
-    like sentence-transformers': BERT, mean pooling over real tokens, unit length.
-
-    Benchmark only: the app does not use OpenVINO yet.
-    """
+class SortedOpenVino:
+    """The app's OpenVINO encoder, fed batches cut in character order as
+    sentence-transformers cuts them for the other rows, so every row batches alike."""
 
     def __init__(self, model) -> None:
-        import openvino as ov
-
-        bert = model[0].auto_model.eval()
-
-        class Pooled(torch.nn.Module):
-            def __init__(self) -> None:
-                super().__init__()
-                self.bert = bert  # a submodule, so tracing sees weights, not constants
-
-            def forward(self, ids, mask):
-                hidden = self.bert(
-                    input_ids=ids, attention_mask=mask, token_type_ids=torch.zeros_like(ids)
-                )
-                weights = mask.unsqueeze(-1).to(hidden.last_hidden_state.dtype)
-                pooled = (hidden.last_hidden_state * weights).sum(1) / weights.sum(1).clamp(
-                    min=1e-9
-                )
-                return torch.nn.functional.normalize(pooled, dim=1)
-
-        example = (torch.ones(2, 16, dtype=torch.long), torch.ones(2, 16, dtype=torch.long))
-        shape = [ov.PartialShape([-1, -1])] * 2
-        converted = ov.convert_model(Pooled(), example_input=example, input=shape)
-        config = {"INFERENCE_NUM_THREADS": torch.get_num_threads()}
-        if embed.cpu_has_native_bf16():
-            config["INFERENCE_PRECISION_HINT"] = "bf16"
-        self.request = ov.Core().compile_model(converted, "CPU", config).create_infer_request()
-        self.tokenizer, self.limit = model.tokenizer, model.max_seq_length
-        self.dim = model.get_embedding_dimension()
+        self.inner = openvino_encoder.OpenVinoEncoder(model, torch.get_num_threads())
 
     def encode(self, texts: list[str], batch_size: int = 32, **_: object) -> torch.Tensor:
-        order = np.argsort([-len(t) for t in texts], kind="stable")  # as sentence-transformers
-        out = np.empty((len(texts), self.dim), dtype=np.float32)
-        for start in range(0, len(texts), batch_size):
-            idx = order[start : start + batch_size]
-            tokens = self.tokenizer(
-                [texts[i].strip() for i in idx],
-                truncation=True,
-                max_length=self.limit,
-                padding=True,
-                return_tensors="np",
-            )
-            result = self.request.infer({0: tokens["input_ids"], 1: tokens["attention_mask"]})
-            out[idx] = result[0]
-        return torch.from_numpy(out)
+        order = np.argsort([-len(t) for t in texts], kind="stable")
+        vectors = self.inner.encode(
+            [texts[i] for i in order], batch_size=batch_size, normalize_embeddings=True
+        )
+        out = torch.empty_like(vectors)
+        out[torch.from_numpy(order)] = vectors
+        return out
 
 
 def variants(model) -> dict[str, object]:
-    """fp32, bf16 weights, int8 dynamic quantisation of the linear layers, and OpenVINO
-    (if installed: `pip install openvino`)."""
+    """fp32, bf16 weights, int8 dynamic quantisation of the linear layers, and the app's
+    OpenVINO encoder where the app would use it."""
     bf16 = copy.deepcopy(model).to(torch.bfloat16)
     int8 = torch.ao.quantization.quantize_dynamic(
         copy.deepcopy(model), {torch.nn.Linear}, dtype=torch.qint8
     )
     paths = {"fp32": model, "bf16 weights": bf16, "int8 dynamic": int8}
-    try:
-        paths["OpenVINO (bf16 hint)"] = OpenVinoEncoder(model)
-    except ImportError:
-        print("OpenVINO is not installed: its row is left out")
+    if not embed.cpu_has_native_bf16():
+        print(
+            "This CPU has no native bf16, which the app requires for OpenVINO: its row is left out"
+        )
+    elif openvino_encoder.supports(model):
+        paths["OpenVINO (bf16 hint)"] = SortedOpenVino(model)
     return paths
 
 

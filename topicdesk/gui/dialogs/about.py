@@ -29,6 +29,7 @@ def about_text(model: str = DEFAULT_MODEL) -> str:
         ("PySide6", pyside_version),
         ("PyTorch", package_version("torch")),
         ("sentence-transformers", package_version("sentence-transformers")),
+        ("OpenVINO", package_version("openvino")),
         ("UMAP", package_version("umap-learn")),
         ("HDBSCAN", package_version("hdbscan")),
         ("scikit-learn", package_version("scikit-learn")),
