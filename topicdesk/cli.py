@@ -1,20 +1,21 @@
-"""Headless commands over the same core as the desktop app: fit, export, info.
+"""Headless commands over the same application layer as the desktop app: fit, export, info.
 
 Progress goes to stderr; a failure is one ``error: …`` line and a non-zero exit code,
-never a traceback, so the commands can run in scripts and batch jobs.
+never a traceback, so the commands can run in scripts and batch jobs. The fit options
+are made from the same setting declarations as the fit dialog.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
 from typing import NoReturn, TextIO
 
+from topicdesk.core.settings import SPECS, SettingSpec
 from topicdesk.errors import Cancelled, TopicDeskError
-
-PROJECT_SUFFIX = ".topicdesk"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -22,6 +23,21 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"error: {message}; run '{self.prog} --help' for usage\n")
+
+
+def _add_setting(parser: argparse.ArgumentParser, spec: SettingSpec) -> None:
+    """One option per fit setting; unset options keep the project's or suggested value."""
+    help_text = spec.help.rstrip(".").replace("%", "%%")
+    if spec.kind == "bool":
+        parser.add_argument(spec.flag, action=argparse.BooleanOptionalAction, help=help_text)
+    elif spec.kind == "choice":
+        parser.add_argument(spec.flag, choices=[c for c, _ in spec.choices], help=help_text)
+    elif spec.kind == "int":
+        parser.add_argument(spec.flag, type=int, metavar="N", help=help_text)
+    elif spec.kind == "float":
+        parser.add_argument(spec.flag, type=float, metavar="X", help=help_text)
+    else:
+        parser.add_argument(spec.flag, metavar="NAME_OR_FOLDER", help=help_text)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -44,23 +60,11 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument(
         "--text-column", help="column holding the texts (default: the one with the longest texts)"
     )
-    fit.add_argument(
-        "--min-topic-size",
-        type=int,
-        help="smallest topic, in documents (default: suggested from corpus size)",
+    settings = fit.add_argument_group(
+        "fit settings", "default: the project's own settings, or those suggested for a new corpus"
     )
-    fit.add_argument("--seed", type=int, help="random seed (default 42)")
-    fit.add_argument("--no-reduce-outliers", action="store_true", help="leave outliers unassigned")
-    fit.add_argument(
-        "--language", choices=("english", "german", "none"), help="stop words for keywords"
-    )
-    fit.add_argument(
-        "--model",
-        help="local sentence-transformers model folder (default: the bundled all-MiniLM-L6-v2)",
-    )
-    fit.add_argument(
-        "--allow-download", action="store_true", help="allow fetching --model from the internet"
-    )
+    for spec in SPECS:
+        _add_setting(settings, spec)
 
     export = sub.add_parser("export", help="write the annotated spreadsheet of a project")
     export.add_argument("project", type=Path)
@@ -100,72 +104,41 @@ class StderrProgress:
         self.stream.write(f"{what} in {time.monotonic() - self._start:.1f} s\n")
 
 
-def _is_project(path: Path) -> bool:
-    if path.suffix.lower() == PROJECT_SUFFIX:
-        return True
-    try:
-        with path.open("rb") as handle:
-            return handle.read(16) == b"SQLite format 3\x00"
-    except OSError:
-        return False
+def _setting_changes(args: argparse.Namespace) -> dict:
+    return {
+        spec.name: getattr(args, spec.name)
+        for spec in SPECS
+        if getattr(args, spec.name, None) is not None
+    }
 
 
 def _fit(args: argparse.Namespace) -> int:
-    from topicdesk.core.project import Project
-    from topicdesk.core.settings import FitSettings, suggest_min_topic_size
-    from topicdesk.io.readers import load_corpus
+    from topicdesk.application.files import require_project_output
+    from topicdesk.application.fitting import fit_and_adopt
+    from topicdesk.application.projects import open_any, summarize
     from topicdesk.pipeline.progress import Progress
-    from topicdesk.pipeline.runner import apply_fit, fit_project
-    from topicdesk.project.store import open_project, save_project
+    from topicdesk.project.store import save_project
 
-    if args.output.suffix.lower() != PROJECT_SUFFIX:
-        raise TopicDeskError(
-            f"The output must be a {PROJECT_SUFFIX} file, for example results{PROJECT_SUFFIX}."
-        )
-    if _is_project(args.input):
-        if args.sheet or args.text_column:
-            raise TopicDeskError(
-                "--sheet and --text-column apply to spreadsheets; a project already has its text column."
-            )
-        project = open_project(args.input)
-        settings = project.settings
-    else:
-        corpus = load_corpus(args.input, sheet=args.sheet, text_column=args.text_column)
-        project = Project(corpus)
-        settings = FitSettings(min_topic_size=suggest_min_topic_size(int(corpus.has_text.sum())))
-    changes: dict = {}
-    if args.min_topic_size is not None:
-        changes["min_topic_size"] = args.min_topic_size
-    if args.seed is not None:
-        changes["seed"] = args.seed
-    if args.no_reduce_outliers:
-        changes["reduce_outliers"] = False
-    if args.language:
-        changes["language"] = args.language
-    if args.model:
-        changes["model"] = args.model
-    if args.allow_download:
-        changes["allow_download"] = True
-    settings = settings.replace(**changes)
-
+    output = require_project_output(args.output)
+    project, _ = open_any(args.input, sheet=args.sheet, text_column=args.text_column)
+    settings = project.settings.replace(**_setting_changes(args))
     corpus = project.corpus
     print(
-        f"{corpus.source_name or args.input.name}: {len(corpus):,} rows, text column "
-        f"'{corpus.text_column}', {int((~corpus.has_text).sum()):,} empty texts",
+        f"{corpus.source_name or args.input.name}: text column '{corpus.text_column}'; "
+        f"{summarize(project).documents_sentence()}",
         file=sys.stderr,
     )
     reporter = StderrProgress()
-    result = fit_project(project, settings, Progress(reporter))
-    apply_fit(project, result)
-    save_project(project, args.output)
-    reporter.done(f"Wrote {args.output}")
+    fit_and_adopt(project, settings, Progress(reporter))
+    save_project(project, output)
+    reporter.done(f"Wrote {output}")
     _print_topics(project, sys.stdout)
     return 0
 
 
 def _export(args: argparse.Namespace) -> int:
+    from topicdesk.application.projects import open_project
     from topicdesk.io.export import export_project
-    from topicdesk.project.store import open_project
 
     project = open_project(args.project)
     export_project(project, args.output)
@@ -174,13 +147,15 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _info(args: argparse.Namespace) -> int:
-    from topicdesk.project.store import open_project
+    from topicdesk.application.projects import open_project, summarize
 
     project = open_project(args.project)
     corpus = project.corpus
     print(
-        f"{args.project.name}: {len(corpus):,} documents from {corpus.source_name}, text column '{corpus.text_column}'"
+        f"{args.project.name}: {len(corpus):,} documents from {corpus.source_name}, "
+        f"text column '{corpus.text_column}'"
     )
+    print(summarize(project).documents_sentence())
     if not project.fitted:
         print("No topics yet: run 'topicdesk fit' on this project.")
         return 0
@@ -190,9 +165,10 @@ def _info(args: argparse.Namespace) -> int:
 
 def _print_topics(project, out: TextIO) -> None:
     """Topic table: id, size, label and keywords, then the unassigned count."""
+    from topicdesk.application.projects import summarize
+
     state = project.state
     sizes = state.sizes()
-    has_text = project.corpus.has_text
     print(f"{'id':>4}  {'size':>6}  {'label':<40}  keywords", file=out)
     for topic in state.sorted_topics():
         label = topic.label if len(topic.label) <= 40 else topic.label[:39] + "…"
@@ -200,14 +176,24 @@ def _print_topics(project, out: TextIO) -> None:
             f"{topic.id:>4}  {sizes.get(topic.id, 0):>6}  {label:<40}  {', '.join(topic.keywords)}",
             file=out,
         )
-    unassigned = int(((state.assignments < 0) & has_text).sum())
-    print(
-        f"{len(state.topics)} topics; {unassigned:,} documents unassigned, {int((~has_text).sum()):,} empty",
-        file=out,
-    )
+    summary = summarize(project)
+    print(f"{summary.topics_sentence()}, {summary.empty_texts:,} empty", file=out)
 
 
 COMMANDS = {"fit": _fit, "export": _export, "info": _info}
+
+
+def _quiet_broken_pipe() -> int:
+    """The reader of our output went away (``topicdesk info P | head``): stop quietly.
+
+    Standard output is pointed at /dev/null so Python's final flush does not fail again.
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout is not a real file (tests capture it)
+        pass
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -227,6 +213,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     try:
         return COMMANDS[args.command](args)
+    except BrokenPipeError:
+        return _quiet_broken_pipe()
     except TopicDeskError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -1,4 +1,9 @@
-"""Fit settings: every knob of the pipeline, with defaults a newcomer can trust."""
+"""Fit settings: every knob of the pipeline, each declared once with its words and range.
+
+:data:`SPECS` is the one place a setting's label, help text, range, choices and
+command-line flag are written; the fit dialog builds its rows from it, the CLI its
+options, and :class:`FitSettings` checks values against it.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,165 @@ from topicdesk.errors import TopicDeskError
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 LANGUAGES = ("english", "german", "none")
 PRECISIONS = ("auto", "float32")
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    """How one setting is shown, explained, bounded and spelled on the command line.
+
+    ``kind`` is "int", "float", "bool", "choice" or "model". ``zero_means_none`` marks a
+    number whose 0 stands for "automatic" (stored as None). ``requires`` names a bool
+    setting that must be on for this one to matter (the dialog greys it out otherwise).
+    """
+
+    name: str
+    label: str
+    help: str
+    kind: str
+    what: str = ""
+    unit: str = ""
+    low: float | None = None
+    high: float | None = None
+    step: float = 1
+    choices: tuple[tuple[str, str], ...] = ()
+    advanced: bool = False
+    requires: str | None = None
+    zero_means_none: bool = False
+
+    @property
+    def flag(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+    def check(self, value: object) -> None:
+        """Raise a one-sentence TopicDeskError if ``value`` is outside this setting's range."""
+        if self.kind == "choice":
+            allowed = [c for c, _ in self.choices]
+            if value not in allowed:
+                raise TopicDeskError(
+                    f"Unknown {self.what or self.label.lower()} '{value}'; use one of {', '.join(allowed)}."
+                )
+            return
+        if self.kind not in ("int", "float") or value is None:
+            return
+        unit = f" {self.unit}" if self.unit else ""
+        if self.high is None and self.low is not None and value < self.low:
+            raise TopicDeskError(f"{self.what} must be at least {_num(self.low)}{unit}.")
+        if (self.low is not None and value < self.low) or (
+            self.high is not None and value > self.high
+        ):
+            raise TopicDeskError(
+                f"{self.what} must lie between {_num(self.low)} and {_num(self.high)}{unit}."
+            )
+
+
+def _num(value: float | None) -> str:
+    return f"{value:g}" if value is not None else ""
+
+
+SPECS: tuple[SettingSpec, ...] = (
+    SettingSpec(
+        "min_topic_size", "Smallest topic (documents):",
+        "The smallest group of documents that counts as a topic. Larger values give fewer, "
+        "broader topics.",
+        "int", "The minimum topic size", "documents", low=2,
+    ),
+    SettingSpec(
+        "n_neighbors", "Neighbours (local vs global structure):",
+        "How many similar documents each document looks at. Small values find local detail, "
+        "large values the broad structure of the corpus.",
+        "int", "The number of neighbours", low=2, high=200,
+    ),
+    SettingSpec(
+        "language", "Stop-word language:",
+        "Common words of this language (the, and, der, und…) are left out of the keywords.",
+        "choice", "stop-word language",
+        choices=(("english", "English"), ("german", "German"), ("none", "No stop words")),
+    ),
+    SettingSpec(
+        "seed", "Random seed:",
+        "Fits with the same seed and settings give the same topics. Change it to see how "
+        "stable the topics are.",
+        "int", "The random seed", low=0, high=2**31 - 1,
+    ),
+    SettingSpec(
+        "reduce_outliers", "Put outliers into the nearest topic",
+        "Documents that fit no topic well join the most similar topic, if they are similar "
+        "enough (see the outlier similarity threshold).",
+        "bool",
+    ),
+    SettingSpec(
+        "outlier_threshold", "Outlier similarity threshold:",
+        "How similar (0–1, cosine) an outlier must be to a topic to join it.",
+        "float", "The outlier similarity threshold", low=0.0, high=1.0, step=0.05,
+        requires="reduce_outliers",
+    ),
+    SettingSpec(
+        "ngram_max", "Keyword phrase length (words):",
+        "Keywords can be phrases of up to this many words.",
+        "int", "The keyword phrase length", "words", low=1, high=3, advanced=True,
+    ),
+    SettingSpec(
+        "min_df", "Minimum documents per keyword:",
+        "A keyword must appear in at least this many documents.",
+        "int", "The minimum documents per keyword", low=1, high=1000, advanced=True,
+    ),
+    SettingSpec(
+        "top_n_words", "Keywords per topic:",
+        "How many keywords each topic lists (its default name uses the first three).",
+        "int", "The number of keywords per topic", low=3, high=50, advanced=True,
+    ),
+    SettingSpec(
+        "n_representatives", "Typical documents per topic:",
+        "How many of each topic's most central documents the inspector shows.",
+        "int", "The number of typical documents", low=1, high=20, advanced=True,
+    ),
+    SettingSpec(
+        "min_samples", "Min samples (0 = automatic):",
+        "How conservative the clustering is (0 = same as the smallest topic). Larger values "
+        "leave more documents unassigned.",
+        "int", "Min samples", low=0, high=1000, advanced=True, zero_means_none=True,
+    ),
+    SettingSpec(
+        "cluster_dimensions", "Clustering dimensions:",
+        "Documents are placed in a space of this many dimensions before clustering.",
+        "int", "The number of clustering dimensions", low=2, high=50, advanced=True,
+    ),
+    SettingSpec(
+        "min_dist", "Minimum distance on the map:",
+        "How tightly similar documents may be packed on the map (0 packs them tightest).",
+        "float", "The minimum map distance", low=0.0, high=1.0, step=0.05, advanced=True,
+    ),
+    SettingSpec(
+        "batch_size", "Batch size:",
+        "Documents embedded at once; lower it if memory is short.",
+        "int", "The batch size", "documents", low=1, high=1024, advanced=True,
+    ),
+    SettingSpec(
+        "max_seq_length", "Max tokens per text:",
+        "Longer texts are cut to this many word pieces when embedded.",
+        "int", "The maximum tokens per text", "word pieces", low=16, high=512, advanced=True,
+    ),
+    SettingSpec(
+        "precision", "Embedding precision:",
+        "Fast: on processors with native bfloat16 arithmetic the embeddings are computed two "
+        "to two and a half times as fast, checked to stay within 1% of full precision each "
+        "time the model loads. Full: always 32-bit floats (slower).",
+        "choice", "embedding precision",
+        choices=(("auto", "Fast where checked to match"), ("float32", "Full precision (slower)")),
+        advanced=True,
+    ),
+    SettingSpec(
+        "model", "Embedding model:",
+        f"'{DEFAULT_MODEL}' is built in. Or choose a folder with a sentence-transformers model.",
+        "model", advanced=True,
+    ),
+    SettingSpec(
+        "allow_download", "Allow downloading the model from the internet",
+        "Off by default: TopicDesk then never connects to the internet.",
+        "bool", advanced=True,
+    ),
+)
+SPEC_BY_NAME = {spec.name: spec for spec in SPECS}
 
 
 @dataclass(frozen=True)
@@ -42,22 +206,10 @@ class FitSettings:
     outlier_threshold: float = 0.3
 
     def __post_init__(self) -> None:
-        if self.min_topic_size < 2:
-            raise TopicDeskError("The minimum topic size must be at least 2 documents.")
-        if self.n_neighbors < 2:
-            raise TopicDeskError("The number of neighbours must be at least 2.")
-        if self.language not in LANGUAGES:
-            raise TopicDeskError(
-                f"Unknown stop-word language '{self.language}'; use one of {', '.join(LANGUAGES)}."
-            )
-        if self.precision not in PRECISIONS:
-            raise TopicDeskError(
-                f"Unknown embedding precision '{self.precision}'; use one of {', '.join(PRECISIONS)}."
-            )
-        if self.ngram_max not in (1, 2, 3):
-            raise TopicDeskError("Keyword phrases can be 1 to 3 words long.")
-        if not 0.0 <= self.outlier_threshold <= 1.0:
-            raise TopicDeskError("The outlier similarity threshold must lie between 0 and 1.")
+        for spec in SPECS:
+            if spec.zero_means_none and getattr(self, spec.name) == 0:
+                object.__setattr__(self, spec.name, None)  # 0 is how the dialog says "automatic"
+            spec.check(getattr(self, spec.name))
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -71,24 +71,14 @@ def screenshot(path: str, out: str) -> int:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
-    from topicdesk.core.project import Project
-    from topicdesk.core.settings import suggest_min_topic_size
+    from topicdesk.application.fitting import fit_and_adopt
+    from topicdesk.application.projects import open_any
     from topicdesk.gui.main_window import MainWindow
-    from topicdesk.io.readers import load_corpus
-    from topicdesk.pipeline.runner import apply_fit, fit_project
-    from topicdesk.project.store import open_project
 
-    source = Path(path)
-    if source.suffix.lower() == ".topicdesk":
-        project, saved_path = open_project(source), source
-    else:
-        corpus = load_corpus(source)
-        project = Project(corpus)
-        settings = project.settings.replace(
-            min_topic_size=suggest_min_topic_size(int(corpus.has_text.sum()))
-        )
-        apply_fit(project, fit_project(project, settings), settings)
-        saved_path = None
+    project, from_file = open_any(path)
+    if not project.fitted:
+        fit_and_adopt(project, project.settings)
+    saved_path = Path(path) if from_file else None
     window = MainWindow(
         settings=QSettings(QSettings.IniFormat, QSettings.UserScope, "TopicDesk", "screenshot")
     )
@@ -141,7 +131,7 @@ def run_app(argv: list[str]) -> int:
     if args.file:  # once the event loop runs, so the window is drawn behind any dialog
         from PySide6.QtCore import QTimer
 
-        QTimer.singleShot(0, lambda: window.open_path(args.file))
+        QTimer.singleShot(0, lambda: window.files.open_path(args.file))
     return app.exec()
 
 
@@ -149,7 +139,7 @@ def _offer_recovery(window) -> None:
     """After a crash, offer the unsaved work the autosave kept."""
     from PySide6.QtWidgets import QMessageBox
 
-    from topicdesk.project.store import open_project
+    from topicdesk.application.projects import open_project
 
     pending = window.autosaver.pending()
     if pending is None:
@@ -162,8 +152,9 @@ def _offer_recovery(window) -> None:
         QMessageBox.Yes,
     )
     if answer == QMessageBox.Yes:
-        try:
-            window.session.replace(open_project(pending), None, dirty=True)
+        try:  # saving goes back to the project the work came from, if it had been saved
+            window.session.replace(open_project(pending), window.autosaver.origin(), dirty=True)
+            window.statusBar().showMessage("Recovered the unsaved changes", 8000)
             return
         except TopicDeskError as exc:
             window.show_error(f"The unsaved work could not be recovered: {exc}")

@@ -12,9 +12,9 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from topicdesk.application import curation
 from topicdesk.core import edits
 from topicdesk.core.project import Project
-from topicdesk.core.state import UNASSIGNED
 from topicdesk.errors import TopicDeskError
 
 
@@ -22,7 +22,10 @@ class EditCommand(QUndoCommand):
     """A core edit on the Qt undo stack; it is applied before it is pushed."""
 
     def __init__(self, session: ProjectSession, edit: edits.Edit) -> None:
-        super().__init__(edit.describe())
+        super().__init__()
+        # "text\naction text": menus read "&" as a mnemonic, so it is doubled there only
+        text = edit.describe()
+        self.setText(f"{text}\n{text.replace('&', '&&')}")
         self._session = session
         self._applied = True
 
@@ -42,6 +45,7 @@ class ProjectSession(QObject):
     """Owns the project, its file path and its undo stack."""
 
     projectReplaced = Signal()
+    fitAdopted = Signal()
     stateChanged = Signal()
     dirtyChanged = Signal(bool)
 
@@ -72,7 +76,7 @@ class ProjectSession(QObject):
         """A new fit replaced the topics: edits before it can no longer be undone."""
         self.undo_stack.clear()
         self._unsaved_fit = True
-        self.stateChanged.emit()
+        self.fitAdopted.emit()
         self.dirtyChanged.emit(True)
 
     def saved(self, path: Path) -> None:
@@ -103,25 +107,20 @@ class ProjectSession(QObject):
         self.apply(edits.MoveDocuments(rows=[int(r) for r in rows], topic_id=topic_id))
 
     def merge(self, topic_ids: list[int]) -> None:
-        self.apply(edits.MergeTopics(topic_ids=[t for t in topic_ids if t != UNASSIGNED]))
+        """Merge into the first topic named (the one the researcher chose first)."""
+        self.apply(curation.merge_edit(topic_ids))
 
     def delete(self, topic_id: int) -> None:
         self.apply(edits.DeleteTopic(topic_id=topic_id))
 
     def new_topic(self, rows: np.ndarray, label: str = "") -> int:
         """Make a topic from documents, with keywords of its own; returns its id."""
-        from topicdesk.pipeline.runner import keywords_for_rows
-
         assert self.project is not None
-        rows = [int(r) for r in rows]
-        words, weights = keywords_for_rows(self.project, rows)
-        edit = edits.NewTopic(rows=rows, label=label, keywords=words, weights=weights)
+        edit = curation.new_topic_edit(self.project, rows, label)
         self.apply(edit)
         assert edit.topic_id is not None
         return edit.topic_id
 
     def recompute_keywords(self) -> None:
-        from topicdesk.pipeline.runner import compute_keywords_edit
-
         assert self.project is not None
-        self.apply(compute_keywords_edit(self.project))
+        self.apply(curation.recompute_keywords_edit(self.project))

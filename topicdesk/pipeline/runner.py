@@ -16,7 +16,6 @@ from datetime import UTC, datetime
 import numpy as np
 
 from topicdesk.core.corpus import Corpus
-from topicdesk.core.edits import UpdateKeywords
 from topicdesk.core.project import Project, StageCache
 from topicdesk.core.settings import FitSettings
 from topicdesk.core.state import BY_MODEL, Topic, TopicState, default_label
@@ -233,39 +232,3 @@ def apply_fit(project: Project, result: FitResult, settings: FitSettings | None 
     project.cache = result.cache
     project.provenance = result.provenance
     project.adopt_state(result.state)
-
-
-def compute_keywords_edit(project: Project) -> UpdateKeywords:
-    """Keywords and typical documents for the topics as they are now, after curation.
-
-    Without saved embeddings the representatives stay as they were.
-    """
-    state = project.state
-    assert state is not None  # a Project always has a state
-    settings = project.settings
-    texts = project.corpus.texts
-    words = keywords.topic_keywords(texts, state.assignments, settings)
-    embeddings = project.row_embeddings()
-    representatives = {}
-    if embeddings is not None:
-        reps = keywords.representatives(
-            embeddings, state.assignments, settings.n_representatives, texts
-        )
-        representatives = {t: reps.get(t, []) for t in state.topics}
-    return UpdateKeywords(
-        keywords={t: words.get(t, ([], []))[0] for t in state.topics},
-        weights={t: words.get(t, ([], []))[1] for t in state.topics},
-        representatives=representatives,
-    )
-
-
-def keywords_for_rows(project: Project, rows: list[int]) -> tuple[list[str], list[float]]:
-    """Keywords that set some documents apart from the rest, for a topic made by hand."""
-    state = project.state
-    assert state is not None  # a Project always has a state
-    marker = max(state.topics, default=0) + 1
-    assignments = state.assignments.copy()
-    assignments[np.asarray(rows, dtype=np.int64)] = marker
-    return keywords.topic_keywords(project.corpus.texts, assignments, project.settings).get(
-        marker, ([], [])
-    )

@@ -1,4 +1,8 @@
-"""Fit settings in plain language, with the technical knobs folded away."""
+"""Fit settings in plain language, with the technical knobs folded away.
+
+Every row is made from a :class:`~topicdesk.core.settings.SettingSpec`, so the dialog,
+the command line and the checks always agree on labels, ranges and help texts.
+"""
 
 from __future__ import annotations
 
@@ -21,147 +25,125 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from topicdesk.core.settings import DEFAULT_MODEL, FitSettings
+from topicdesk.application.projects import ProjectSummary
+from topicdesk.core.settings import DEFAULT_MODEL, SPECS, FitSettings, SettingSpec
 from topicdesk.errors import TopicDeskError
 
-LANGUAGE_NAMES = {"english": "English", "german": "German", "none": "No stop words"}
+LARGEST_SPIN = 10**7
 
 
-def _spin(low: int, high: int, value: int, tip: str) -> QSpinBox:
-    box = QSpinBox()
-    box.setRange(low, high)
-    box.setValue(value)
-    box.setToolTip(tip)
-    return box
+class _ModelField(QWidget):
+    """The model name or folder, with a button to choose a folder."""
+
+    def __init__(self, value: str) -> None:
+        super().__init__()
+        self.edit = QLineEdit(value)
+        browse = QPushButton("Choose folder…")
+        browse.clicked.connect(self._choose)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.edit, 1)
+        row.addWidget(browse)
+
+    def _choose(self) -> None:
+        folder = QFileDialog.getExistingDirectory(
+            self, "Choose a sentence-transformers model folder"
+        )
+        if folder:
+            self.edit.setText(folder)
+
+    def value(self) -> str:
+        return self.edit.text().strip() or DEFAULT_MODEL
+
+
+def _widget_for(spec: SettingSpec, value: object) -> QWidget:
+    if spec.kind == "int":
+        box = QSpinBox()
+        box.setRange(int(spec.low or 0), int(spec.high if spec.high is not None else LARGEST_SPIN))
+        box.setValue(int(value or 0))
+        return box
+    if spec.kind == "float":
+        box = QDoubleSpinBox()
+        box.setRange(spec.low or 0.0, spec.high if spec.high is not None else LARGEST_SPIN)
+        box.setSingleStep(spec.step)
+        box.setDecimals(2)
+        box.setValue(float(value))
+        return box
+    if spec.kind == "bool":
+        box = QCheckBox(spec.label)
+        box.setChecked(bool(value))
+        return box
+    if spec.kind == "choice":
+        box = QComboBox()
+        for key, name in spec.choices:
+            box.addItem(name, key)
+        box.setCurrentIndex(max(0, box.findData(value)))
+        return box
+    return _ModelField(str(value))
+
+
+def _value_of(spec: SettingSpec, widget: QWidget) -> object:
+    if isinstance(widget, QCheckBox):
+        return widget.isChecked()
+    if isinstance(widget, QComboBox):
+        return widget.currentData()
+    if isinstance(widget, QDoubleSpinBox):
+        return round(widget.value(), 3)
+    if isinstance(widget, QSpinBox):
+        value = widget.value()
+        return None if spec.zero_means_none and value == 0 else value
+    assert isinstance(widget, _ModelField)
+    return widget.value()
 
 
 class FitDialog(QDialog):
-    """Edits a :class:`FitSettings`; ``settings()`` returns the result."""
+    """Edits a :class:`FitSettings`; ``settings()`` returns the result.
+
+    ``widgets`` maps each setting's name to its control.
+    """
 
     def __init__(
-        self, settings: FitSettings, n_documents: int, parent: QWidget | None = None
+        self, settings: FitSettings, summary: ProjectSummary, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Fit topics")
-        self.setMinimumWidth(480)
+        self.setMinimumWidth(520)
         self._base = settings
+        self._result = settings
         intro = QLabel(
-            f"TopicDesk will read all {n_documents:,} documents, place similar ones close together "
-            "and group them into topics. Everything runs on this computer."
+            "TopicDesk will read the documents, place similar ones close together and group "
+            "them into topics. Everything runs on this computer.<br><br>"
+            f"<span style='color:#555'>{summary.documents_sentence()}</span>"
         )
         intro.setWordWrap(True)
+        self.intro = intro
 
-        self.min_size = _spin(
-            2,
-            100000,
-            settings.min_topic_size,
-            "The smallest group of documents that counts as a topic. Larger values give fewer, broader topics.",
-        )
-        self.neighbours = _spin(
-            2,
-            200,
-            settings.n_neighbors,
-            "How many similar documents each document looks at. Small values find local detail, "
-            "large values the broad structure of the corpus.",
-        )
-        self.seed = _spin(
-            0,
-            2**31 - 1,
-            settings.seed,
-            "Fits with the same seed and settings give the same topics. Change it to see how stable the topics are.",
-        )
-        self.language = QComboBox()
-        for key, name in LANGUAGE_NAMES.items():
-            self.language.addItem(name, key)
-        self.language.setCurrentIndex(list(LANGUAGE_NAMES).index(settings.language))
-        self.language.setToolTip(
-            "Common words of this language (the, and, der, und…) are left out of the keywords"
-        )
-        self.reduce_outliers = QCheckBox("Put outliers into the nearest topic")
-        self.reduce_outliers.setChecked(settings.reduce_outliers)
-        self.reduce_outliers.setToolTip(
-            "Documents that fit no topic well join the most similar topic, "
-            "if they are similar enough (threshold below)"
-        )
-        self.threshold = QDoubleSpinBox()
-        self.threshold.setRange(0.0, 1.0)
-        self.threshold.setSingleStep(0.05)
-        self.threshold.setValue(settings.outlier_threshold)
-        self.threshold.setToolTip("How similar (0–1) an outlier must be to a topic to join it")
-        self.reduce_outliers.toggled.connect(self.threshold.setEnabled)
-        self.threshold.setEnabled(settings.reduce_outliers)
-
+        self.widgets: dict[str, QWidget] = {}
         basic = QFormLayout()
-        basic.addRow("Smallest topic (documents):", self.min_size)
-        basic.addRow("Neighbours (local vs global structure):", self.neighbours)
-        basic.addRow("Stop-word language:", self.language)
-        basic.addRow("Random seed:", self.seed)
-        basic.addRow(self.reduce_outliers)
-        basic.addRow("Outlier similarity threshold:", self.threshold)
-
         self.advanced = QGroupBox()
         advanced = QFormLayout(self.advanced)
-        self.ngram = _spin(
-            1, 3, settings.ngram_max, "Keywords can be phrases of up to this many words"
-        )
-        self.min_df = _spin(
-            1, 1000, settings.min_df, "A keyword must appear in at least this many documents"
-        )
-        self.min_samples = _spin(
-            0,
-            1000,
-            settings.min_samples or 0,
-            "How conservative the clustering is (0 = same as the smallest topic). "
-            "Larger values leave more documents unassigned.",
-        )
-        self.batch = _spin(
-            1, 1024, settings.batch_size, "Documents embedded at once; lower it if memory is short"
-        )
-        self.max_tokens = _spin(
-            16,
-            512,
-            settings.max_seq_length,
-            "Longer texts are cut to this many word pieces when embedded",
-        )
-        self.exact = QCheckBox("Full-precision embeddings (slower)")
-        self.exact.setChecked(settings.precision == "float32")
-        self.exact.setToolTip(
-            "Off: on processors with native bfloat16 arithmetic the text embeddings are "
-            "computed two to two and a half times as fast, checked to stay within 1% of "
-            "full precision each time the model loads"
-        )
-        self.model = QLineEdit(settings.model)
-        self.model.setToolTip(
-            f"'{DEFAULT_MODEL}' is built in. Or choose a folder with a sentence-transformers model."
-        )
-        browse = QPushButton("Choose folder…")
-        browse.clicked.connect(self._choose_model)
-        model_row = QHBoxLayout()
-        model_row.addWidget(self.model, 1)
-        model_row.addWidget(browse)
-        self.allow_download = QCheckBox("Allow downloading the model from the internet")
-        self.allow_download.setChecked(settings.allow_download)
-        self.allow_download.setToolTip(
-            "Off by default: TopicDesk then never connects to the internet"
-        )
-        advanced.addRow("Keyword phrase length:", self.ngram)
-        advanced.addRow("Minimum documents per keyword:", self.min_df)
-        advanced.addRow("Min samples:", self.min_samples)
-        advanced.addRow("Batch size:", self.batch)
-        advanced.addRow("Max tokens per text:", self.max_tokens)
-        advanced.addRow(self.exact)
-        advanced.addRow("Embedding model:", model_row)
-        advanced.addRow(self.allow_download)
+        for spec in SPECS:
+            widget = _widget_for(spec, getattr(settings, spec.name))
+            widget.setToolTip(spec.help)
+            self.widgets[spec.name] = widget
+            form = advanced if spec.advanced else basic
+            if spec.kind == "bool":
+                form.addRow(widget)
+            else:
+                form.addRow(spec.label, widget)
+        for spec in SPECS:
+            if spec.requires:
+                switch = self.widgets[spec.requires]
+                assert isinstance(switch, QCheckBox)
+                target = self.widgets[spec.name]
+                switch.toggled.connect(target.setEnabled)
+                target.setEnabled(switch.isChecked())
+
         self.advanced.setVisible(False)
         toggle = QToolButton(text="▸ Advanced settings", checkable=True)
         toggle.setAutoRaise(True)
-        toggle.toggled.connect(
-            lambda on: (
-                self.advanced.setVisible(on),
-                toggle.setText(("▾" if on else "▸") + " Advanced settings"),
-                self.adjustSize(),
-            )
-        )
+        toggle.toggled.connect(self._show_advanced)
+        self.advanced_toggle = toggle
 
         self.error = QLabel("")
         self.error.setStyleSheet("color: #b00020;")
@@ -178,36 +160,19 @@ class FitDialog(QDialog):
         layout.addWidget(self.advanced)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
-        self._result = settings
 
-    def _choose_model(self) -> None:
-        folder = QFileDialog.getExistingDirectory(
-            self, "Choose a sentence-transformers model folder"
-        )
-        if folder:
-            self.model.setText(folder)
+    def _show_advanced(self, on: bool) -> None:
+        self.advanced.setVisible(on)
+        self.advanced_toggle.setText(("▾" if on else "▸") + " Advanced settings")
+        self.adjustSize()
 
     def settings(self) -> FitSettings:
         return self._result
 
     def accept(self) -> None:
+        values = {spec.name: _value_of(spec, self.widgets[spec.name]) for spec in SPECS}
         try:
-            self._result = self._base.replace(
-                min_topic_size=self.min_size.value(),
-                n_neighbors=self.neighbours.value(),
-                seed=self.seed.value(),
-                language=self.language.currentData(),
-                reduce_outliers=self.reduce_outliers.isChecked(),
-                outlier_threshold=round(self.threshold.value(), 3),
-                ngram_max=self.ngram.value(),
-                min_df=self.min_df.value(),
-                min_samples=self.min_samples.value() or None,
-                batch_size=self.batch.value(),
-                max_seq_length=self.max_tokens.value(),
-                precision="float32" if self.exact.isChecked() else "auto",
-                model=self.model.text().strip() or DEFAULT_MODEL,
-                allow_download=self.allow_download.isChecked(),
-            )
+            self._result = self._base.replace(**values)
         except TopicDeskError as exc:
             self.error.setText(str(exc))
             return

@@ -41,7 +41,7 @@ class CorpusTableModel(QAbstractTableModel):
         self._colours: dict[int, QColor] = {}
         self._order = np.empty(0, dtype=np.int64)
         self._sort: tuple[int, Qt.SortOrder] | None = None
-        self._filter_text = ""
+        self._filter_rows: np.ndarray | None = None
         self._filter_topics: set[int] | None = None
 
     # ----- data in --------------------------------------------------------------------
@@ -75,9 +75,10 @@ class CorpusTableModel(QAbstractTableModel):
         elif self.rowCount():
             self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, 0))
 
-    def set_filter(self, text: str = "", topics: list[int] | None = None) -> None:
+    def set_filter(self, rows: np.ndarray | None = None, topics: list[int] | None = None) -> None:
+        """Show only these documents (None: all) of these topics (None: all topics)."""
         self.beginResetModel()
-        self._filter_text = text.strip().lower()
+        self._filter_rows = None if rows is None else np.asarray(rows, dtype=np.int64)
         self._filter_topics = None if topics is None else set(topics)
         self._refilter()
         self.endResetModel()
@@ -105,11 +106,8 @@ class CorpusTableModel(QAbstractTableModel):
         rows = np.arange(len(self._texts), dtype=np.int64)
         if self._filter_topics is not None:
             rows = rows[np.isin(self._topic_ids[rows], list(self._filter_topics))]
-        if self._filter_text:
-            needle = self._filter_text
-            rows = rows[
-                np.fromiter((needle in self._lower[r] for r in rows), dtype=bool, count=len(rows))
-            ]
+        if self._filter_rows is not None:
+            rows = rows[np.isin(rows, self._filter_rows, assume_unique=True)]
         if self._sort is not None and len(rows):
             column, order = self._sort
             keys = self._sort_key(column, rows)

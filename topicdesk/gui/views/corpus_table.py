@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from topicdesk.core.search import Query, Search
+from topicdesk.core.selection import Selection, TopicChoice
 from topicdesk.gui.models.corpus_model import CorpusTableModel
 
 ALL_TOPICS = None
@@ -43,15 +45,21 @@ class CorpusTable(QWidget):
         self._notes: dict[int, str] = {}
         self._current: int | None = None
         self._updating = False
+        self._search = Search()
+        self._owns_search = True
+        self._search.changed.connect(self._show_search)
 
-        self.filter_edit = QLineEdit(placeholderText="Filter documents…", clearButtonEnabled=True)
-        self.filter_edit.setToolTip("Show only documents whose text contains these characters")
+        self.filter_edit = QLineEdit(placeholderText="Find words…", clearButtonEnabled=True)
+        self.filter_edit.setToolTip(
+            "Show only documents containing all these words (whole words, any case); "
+            "the map highlights the same documents"
+        )
         self.topic_combo = QComboBox()
         self.topic_combo.setMinimumContentsLength(18)
         self.topic_combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
         self.count_label = QLabel("")
         self.count_label.setStyleSheet("color: #555;")
-        self.filter_edit.textChanged.connect(self._apply_filter)
+        self.filter_edit.textChanged.connect(lambda text: self._search.set_text(text))
         self.topic_combo.currentIndexChanged.connect(self._apply_filter)
 
         self.view = QTableView()
@@ -112,10 +120,22 @@ class CorpusTable(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.splitter)
 
+    # ----- shared models ---------------------------------------------------------------
+    def bind(self, selection: Selection, choice: TopicChoice, search: Search) -> None:
+        """Follow the app's shared selection, topic choice and search, and feed them."""
+        self._search.changed.disconnect(self._show_search)
+        self._search, self._owns_search = search, False
+        search.changed.connect(self._show_search)
+        selection.changed.connect(self.set_selection)
+        self.selectionRequested.connect(selection.select)
+        choice.changed.connect(self.show_topics)
+
     # ----- data in ---------------------------------------------------------------------
     def set_corpus(self, table: pd.DataFrame, text_column: str, texts: list[str]) -> None:
         self._table, self._text_column = table, text_column
         self.model.set_corpus(table, text_column, texts)
+        if self._owns_search:
+            self._search.set_texts(texts)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.Interactive)
         header.resizeSection(0, 170)
@@ -216,10 +236,17 @@ class CorpusTable(QWidget):
             self.noteEdited.emit(self._current, self.note_edit.toPlainText().strip())
 
     # ----- filters -----------------------------------------------------------------------------
+    def _show_search(self, query: Query, _rows: np.ndarray | None) -> None:
+        if self.filter_edit.text() != query.text:
+            self.filter_edit.blockSignals(True)
+            self.filter_edit.setText(query.text)
+            self.filter_edit.blockSignals(False)
+        self._apply_filter()
+
     def _apply_filter(self, *_args) -> None:
         tid = self.topic_combo.currentData()
         topics = None if tid is ALL_TOPICS else [int(tid)]
-        self.model.set_filter(self.filter_edit.text(), topics)
+        self.model.set_filter(self._search.rows, topics)
         self._update_count()
 
     def _update_count(self) -> None:

@@ -18,35 +18,44 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSplitter,
+    QToolButton,
     QTreeView,
     QVBoxLayout,
     QWidget,
 )
 
+from topicdesk.core.selection import TopicChoice
 from topicdesk.core.state import UNASSIGNED, Topic
 from topicdesk.gui.models.topic_list_model import ID, LABEL, SIZE, TopicListModel
 
 
+ACTION_BUTTONS = (("move_here", 0, 0, 1, 2), ("new_topic", 1, 0, 1, 1), ("merge", 1, 1, 1, 1),
+                  ("delete", 2, 0, 1, 1), ("recompute", 2, 1, 1, 1))
+
+
 class TopicInspector(QWidget):
-    """Topic list with colour, label, size and keywords; details and actions below."""
+    """Topic list with colour, label, size and keywords; details and actions below.
+
+    The chosen topics live in a :class:`TopicChoice` (the app's shared one after
+    :meth:`bind`); the command buttons are the window's own actions (:meth:`set_actions`),
+    so they follow the same rules as the menus and shortcuts.
+    """
 
     topicsChosen = Signal(list)
     renameRequested = Signal(int, str)
     noteRequested = Signal(int, str)
-    mergeRequested = Signal(list)
-    moveHereRequested = Signal(int)
-    newTopicRequested = Signal()
-    deleteRequested = Signal(int)
-    recomputeRequested = Signal()
     documentActivated = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._topics: dict[int, Topic] = {}
         self._texts: Sequence[str] = []
-        self._selection_count = 0
         self._updating = False
+        self._choice = TopicChoice()
+        self._choice.changed.connect(self._show_choice)
+        self.buttons: dict[str, QToolButton] = {}
 
         self.model = TopicListModel(self)
         self.tree = QTreeView()
@@ -71,9 +80,9 @@ class TopicInspector(QWidget):
 
         self.title = QLabel("Choose a topic")
         self.title.setStyleSheet("font-weight: 600; font-size: 14px;")
-        self.label_edit = QLineEdit(placeholderText="Name this topic…")
+        self.label_edit = QLineEdit(placeholderText="Name this topic, then press Enter…")
         self.label_edit.returnPressed.connect(self._rename)
-        self.rename_button = QPushButton("Rename")
+        self.rename_button = QPushButton("Apply name")
         self.rename_button.setToolTip(
             "Give the topic the name typed on the left (Enter does the same)"
         )
@@ -95,30 +104,6 @@ class TopicInspector(QWidget):
             lambda: self._emit_for_current(self.noteRequested, self.note_edit.toPlainText().strip())
         )
 
-        self.merge_button = QPushButton("Merge chosen")
-        self.merge_button.setToolTip(
-            "Merge the chosen topics into the first one (choose two or more with Ctrl-click)"
-        )
-        self.merge_button.clicked.connect(lambda: self.mergeRequested.emit(self.chosen_topics()))
-        self.move_button = QPushButton("Move selected documents here")
-        self.move_button.setToolTip(
-            "Put the documents selected on the map or in the table into this topic"
-        )
-        self.move_button.clicked.connect(lambda: self._emit_for_current(self.moveHereRequested))
-        self.new_button = QPushButton("New topic from selection")
-        self.new_button.setToolTip(
-            "Make a new topic from the documents selected on the map or in the table"
-        )
-        self.new_button.clicked.connect(self.newTopicRequested.emit)
-        self.delete_button = QPushButton("Delete topic")
-        self.delete_button.setToolTip("Remove this topic; its documents become unassigned")
-        self.delete_button.clicked.connect(lambda: self._emit_for_current(self.deleteRequested))
-        self.recompute_button = QPushButton("Recompute keywords")
-        self.recompute_button.setToolTip(
-            "Find keywords again for the documents each topic now holds; your names stay"
-        )
-        self.recompute_button.clicked.connect(self.recomputeRequested.emit)
-
         details = QGroupBox()
         grid = QGridLayout(details)
         grid.setContentsMargins(8, 8, 8, 8)
@@ -138,13 +123,8 @@ class TopicInspector(QWidget):
         grid.addLayout(note_row, 7, 0, 1, 2)
         grid.setRowStretch(8, 1)
 
-        actions = QGridLayout()
-        actions.setContentsMargins(8, 4, 8, 6)
-        actions.addWidget(self.move_button, 0, 0, 1, 2)
-        actions.addWidget(self.new_button, 1, 0)
-        actions.addWidget(self.merge_button, 1, 1)
-        actions.addWidget(self.delete_button, 2, 0)
-        actions.addWidget(self.recompute_button, 2, 1)
+        self._actions_grid = QGridLayout()
+        self._actions_grid.setContentsMargins(8, 4, 8, 6)
         scroll = QScrollArea()
         scroll.setWidget(details)
         scroll.setWidgetResizable(True)
@@ -154,7 +134,7 @@ class TopicInspector(QWidget):
         lower_layout.setContentsMargins(0, 0, 0, 0)
         lower_layout.setSpacing(0)
         lower_layout.addWidget(scroll, 1)
-        lower_layout.addLayout(actions)
+        lower_layout.addLayout(self._actions_grid)
         self.splitter = QSplitter(Qt.Vertical)
         self.splitter.setObjectName("inspector_splitter")
         self.splitter.addWidget(self.tree)
@@ -172,32 +152,45 @@ class TopicInspector(QWidget):
         label.setStyleSheet("color: #777; font-size: 10px; letter-spacing: 1px; margin-top: 6px;")
         return label
 
+    # ----- wiring ---------------------------------------------------------------------
+    def bind(self, choice: TopicChoice) -> None:
+        """Share the app's topic choice: the list shows it and changes it."""
+        self._choice.changed.disconnect(self._show_choice)
+        self._choice = choice
+        choice.changed.connect(self._show_choice)
+        self._show_choice(choice.ids)
+
+    def set_actions(self, actions) -> None:
+        """Buttons for the window's topic commands (move, new, merge, delete, keywords)."""
+        for name, row, column, rows, columns in ACTION_BUTTONS:
+            button = QToolButton()
+            button.setDefaultAction(actions[name])
+            button.setToolButtonStyle(Qt.ToolButtonTextOnly)
+            button.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
+            self._actions_grid.addWidget(button, row, column, rows, columns)
+            self.buttons[name] = button
+
     # ----- data in ------------------------------------------------------------------
     def set_topics(self, topics: list[Topic], sizes: dict[int, int], texts: Sequence[str]) -> None:
         """Fill the list, keeping the current choice where those topics still exist."""
-        chosen = self.chosen_topics()
         self._topics = {t.id: t for t in topics}
         self._texts = texts
         self._updating = True
         self.model.set_topics(topics, sizes)
-        self._select_ids(chosen)
         self._updating = False
-        self._show_details()
+        alive = [t for t in self._choice.ids if self.model.row_of_topic(t) is not None]
+        if alive != self._choice.ids:
+            self._choice.set(alive)
+        else:
+            self._show_choice(alive)
 
     def chosen_topics(self) -> list[int]:
-        """The chosen topics in list order (-1 stands for the "Unassigned" row)."""
-        rows = sorted(i.row() for i in self.tree.selectionModel().selectedRows())
-        return [self.model.topic_id(r) for r in rows]
+        """The chosen topics in the order they were chosen (-1 is the "Unassigned" row)."""
+        return self._choice.ids
 
     def choose_topics(self, ids: list[int]) -> None:
-        self._updating = True
-        self._select_ids(ids)
-        self._updating = False
-        self._show_details()
-
-    def set_document_selection_count(self, n: int) -> None:
-        self._selection_count = n
-        self._update_buttons()
+        """Choose topics from outside the list (it emits no topicsChosen)."""
+        self._choice.set(ids)
 
     # ----- internals ---------------------------------------------------------------------
     def _select_ids(self, ids: list[int]) -> None:
@@ -213,10 +206,31 @@ class TopicInspector(QWidget):
             selection_model.setCurrentIndex(first, QItemSelectionModel.NoUpdate)
             self.tree.scrollTo(first)
 
+    def _tree_ids(self) -> list[int]:
+        rows = sorted(i.row() for i in self.tree.selectionModel().selectedRows())
+        return [self.model.topic_id(r) for r in rows]
+
     def _on_choice(self, *_args) -> None:
+        """The researcher changed the list's selection: tell the shared choice."""
+        if self._updating:
+            return
+        self._updating = True
+        try:
+            self._choice.set(self._tree_ids())
+        finally:
+            self._updating = False
         self._show_details()
-        if not self._updating:
-            self.topicsChosen.emit(self.chosen_topics())
+        self.topicsChosen.emit(self.chosen_topics())
+
+    def _show_choice(self, ids: list[int]) -> None:
+        """The shared choice changed: select those rows, quietly, and show the details."""
+        if not self._updating and sorted(self._tree_ids()) != sorted(ids):
+            self._updating = True
+            try:
+                self._select_ids(ids)
+            finally:
+                self._updating = False
+        self._show_details()
 
     def _current(self) -> Topic | None:
         chosen = self.chosen_topics()
@@ -275,21 +289,5 @@ class TopicInspector(QWidget):
 
     def _update_buttons(self) -> None:
         single = self._current() is not None
-        real = [t for t in self.chosen_topics() if t in self._topics]
-        for widget in (
-            self.label_edit,
-            self.rename_button,
-            self.note_edit,
-            self.note_button,
-            self.delete_button,
-        ):
+        for widget in (self.label_edit, self.rename_button, self.note_edit, self.note_button):
             widget.setEnabled(single)
-        self.move_button.setEnabled(single and self._selection_count > 0)
-        self.new_button.setEnabled(self._selection_count > 0)
-        self.merge_button.setEnabled(len(real) >= 2)
-        self.recompute_button.setEnabled(bool(self._topics))
-        self.move_button.setText(
-            f"Move {self._selection_count:,} selected document{'s' if self._selection_count != 1 else ''} here"
-            if self._selection_count
-            else "Move selected documents here"
-        )
