@@ -187,12 +187,7 @@ def project_figures(repeat: int) -> list[list[object]]:
             id=t, label=f"topic {t}", keywords=[f"w{t}"] * 10, weights=[0.1] * 10
         )
     cache = StageCache(
-        embeddings=vectors,
-        embeddings_key="e",
-        reduced=vectors[:, :5].copy(),
-        reduced_key="r",
-        coords=vectors[:, :2].copy(),
-        coords_key="c",
+        embeddings=(vectors, "e"), reduced=(vectors[:, :5].copy(), "r"), coords=(vectors[:, :2].copy(), "c")
     )
     project = Project(corpus, state=state, cache=cache)
     project.fitted = True

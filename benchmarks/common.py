@@ -52,12 +52,12 @@ def embeddings_for(texts: list[str], name: str, precision: str = "float32") -> n
     ``precision`` is FitSettings.precision: "float32", or "auto" for what the app uses.
     """
     from topicdesk.core.settings import FitSettings
-    from topicdesk.pipeline import embed
+    from topicdesk.pipeline import encoders
 
     path = CACHE / f"{name}-{len(texts)}-{precision}.npy"
     if path.exists():
         return np.load(path, allow_pickle=False)
-    vectors = embed.embed_texts(texts, FitSettings(precision=precision))
+    vectors = encoders.embed_texts(texts, FitSettings(precision=precision))
     CACHE.mkdir(exist_ok=True)
     np.save(path, vectors, allow_pickle=False)
     return vectors

@@ -20,7 +20,7 @@ import torch
 from common import sotu_paragraphs, table
 
 from topicdesk.core.settings import FitSettings
-from topicdesk.pipeline import embed
+from topicdesk.pipeline import embed, encoders
 
 BATCH = 32
 
@@ -53,7 +53,7 @@ def profile(model, texts: list[str]) -> None:
 
     with torch.inference_mode(), torch_profile(activities=[ProfilerActivity.CPU]) as prof:
         start = time.perf_counter()
-        embed.embed_texts(texts, FitSettings())
+        encoders.embed_texts(texts, FitSettings())
         total = time.perf_counter() - start
     self_us = {e.key: e.self_cpu_time_total for e in prof.key_averages()}
     products = self_us.get("aten::addmm", 0) + self_us.get("aten::mm", 0)
@@ -64,10 +64,10 @@ def profile(model, texts: list[str]) -> None:
         ["everything else", f"{100 * (1 - (products + attention) / 1e6 / total):.0f}%"],
     ]
     print(
-        f"\nWhere {len(texts):,} paragraphs' {total:.1f} s go ({embed.precision_in_use(FitSettings())})"
+        f"\nWhere {len(texts):,} paragraphs' {total:.1f} s go ({encoders.precision_in_use(FitSettings())})"
     )
     print(table(["part", "share of the time"], rows))
-    dtype = torch.bfloat16 if embed.precision_in_use(FitSettings()) == "bfloat16" else torch.float32
+    dtype = torch.bfloat16 if encoders.precision_in_use(FitSettings()) == "bfloat16" else torch.float32
     a, w = torch.randn(3200, 384, dtype=dtype), torch.randn(1536, 384, dtype=dtype)
     with torch.inference_mode():
         for _ in range(3):
@@ -86,7 +86,7 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=6000)
     args = parser.parse_args()
     settings = FitSettings()
-    model = embed.load_model(settings)
+    model = encoders.ENCODERS.get(settings).model
 
     every = sotu_paragraphs()
     lengths = embed.token_lengths(model, every)
@@ -112,10 +112,10 @@ def main() -> None:
         old = by_characters(model, texts)
         times["character order"].append(time.perf_counter() - start)
         start = time.perf_counter()
-        new = embed.embed_texts(texts, settings)
+        new = encoders.embed_texts(texts, settings)
         times["token order (app)"].append(time.perf_counter() - start)
     base = min(times["character order"])
-    print(f"\nEmbedding {len(texts):,} paragraphs ({embed.precision_in_use(settings)}), best of 2")
+    print(f"\nEmbedding {len(texts):,} paragraphs ({encoders.precision_in_use(settings)}), best of 2")
     print(
         table(
             ["batches", "seconds", "vs character order"],

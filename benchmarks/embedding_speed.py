@@ -21,7 +21,7 @@ from common import corpus, sotu_paragraphs, table
 from sklearn.metrics import normalized_mutual_info_score
 
 from topicdesk.core.settings import FitSettings, suggest_min_topic_size
-from topicdesk.pipeline import cluster, embed, openvino_encoder, outliers, reduce
+from topicdesk.pipeline import cluster, embed, encoders, openvino_encoder, outliers, reduce
 
 
 class SortedOpenVino:
@@ -87,7 +87,7 @@ def main() -> None:
     args = parser.parse_args()
 
     settings = FitSettings(precision="float32")
-    model = embed.load_model(settings)
+    model = encoders.ENCODERS.get(settings).model
     texts = sotu_paragraphs(args.docs, seed=1)
     encode(model, texts[:64], args.batch_size)  # first call pays one-off start-up costs
     rows, base, close_enough = [], None, set()

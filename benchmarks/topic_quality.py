@@ -35,8 +35,7 @@ def topicdesk_topics(texts: list[str], vectors: np.ndarray) -> tuple[np.ndarray,
     unique, _ = project.corpus.unique_texts()
     first = {t: i for i, t in reversed(list(enumerate(texts)))}
     project.cache = StageCache(
-        embeddings=vectors[[first[t] for t in unique]],
-        embeddings_key=stage_keys(project.corpus, settings)[0],
+        embeddings=(vectors[[first[t] for t in unique]], stage_keys(project.corpus, settings)[0])
     )
     apply_fit(project, fit_project(project, settings), settings)
     words = [top_words(t.keywords) for _, t in sorted(project.state.topics.items())]

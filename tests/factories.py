@@ -20,12 +20,9 @@ def curated_project(table: pd.DataFrame, text_column: str = "text", n_topics: in
     rng = np.random.default_rng(0)
     labels = rng.integers(-1, n_topics, len(texts))
     cache = StageCache(
-        embeddings=rng.normal(size=(len(texts), 8)).astype(np.float32),
-        embeddings_key="e1",
-        reduced=rng.normal(size=(len(texts), 5)).astype(np.float32),
-        reduced_key="r1",
-        coords=rng.normal(size=(len(texts), 2)).astype(np.float32),
-        coords_key="c1",
+        embeddings=(rng.normal(size=(len(texts), 8)).astype(np.float32), "e1"),
+        reduced=(rng.normal(size=(len(texts), 5)).astype(np.float32), "r1"),
+        coords=(rng.normal(size=(len(texts), 2)).astype(np.float32), "c1"),
     )
     state = TopicState.empty(len(corpus))
     has = inverse >= 0

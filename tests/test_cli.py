@@ -10,15 +10,16 @@ import pandas as pd
 import pytest
 
 from topicdesk.cli import main
-from topicdesk.pipeline import embed
+from topicdesk.io.export import safe_text
+from topicdesk.pipeline import encoders
 
 
 @pytest.fixture(scope="module")
-def fitted(tmp_path_factory, bbc_slice):
-    """A project fitted by the CLI from 150 BBC articles written as a semicolon CSV."""
+def fitted(tmp_path_factory, sotu_slice):
+    """A project fitted by the CLI from 150 SOTU paragraphs written as a semicolon CSV."""
     folder = tmp_path_factory.mktemp("cli")
     source = folder / "articles.csv"
-    bbc_slice.head(150)[["doc_id", "category", "title", "text"]].to_csv(
+    sotu_slice.head(150)[["para_id", "subject", "party", "text"]].to_csv(
         source, sep=";", index=False
     )
     out = folder / "articles.topicdesk"
@@ -34,14 +35,18 @@ def test_fit_writes_project_and_prints_topics(fitted, capsys):
     assert "150 documents from articles.csv" in out
     assert "text column 'text'" in out
     lines = [line for line in out.splitlines() if line[:4].strip().isdigit()]
-    assert len(lines) >= 3  # at least three topics found in five BBC categories
+    assert len(lines) >= 3  # at least three topics found in five subjects
 
 
 def test_refit_from_project_reuses_embeddings(fitted, tmp_path, monkeypatch, capsys):
     _, project = fitted
     calls = []
-    original = embed.embed_texts
-    monkeypatch.setattr(embed, "embed_texts", lambda *a, **k: calls.append(1) or original(*a, **k))
+    original = encoders.SentenceTransformerEncoder.embed
+    monkeypatch.setattr(
+        encoders.SentenceTransformerEncoder,
+        "embed",
+        lambda *a, **k: calls.append(1) or original(*a, **k),
+    )
     out = tmp_path / "refit.topicdesk"
     assert main(["fit", str(project), "-o", str(out), "--min-topic-size", "8"]) == 0
     assert calls == []
@@ -58,7 +63,7 @@ def test_export_xlsx_and_csv(fitted, tmp_path):
     assert book.sheetnames[:3] == ["documents", "topics", "settings"]
     rows = list(book["documents"].iter_rows(values_only=True))
     header = list(rows[0])
-    assert header[:4] == ["doc_id", "category", "title", "text"]
+    assert header[:4] == ["para_id", "subject", "party", "text"]
     assert header[4:] == [
         "topic_id",
         "topic_label",
@@ -68,13 +73,14 @@ def test_export_xlsx_and_csv(fitted, tmp_path):
         "note",
     ]
     assert len(rows) == 151
-    assert [r[0] for r in rows[1:]] == original["doc_id"].tolist()
+    assert [r[0] for r in rows[1:]] == original["para_id"].tolist()
     assert {r[8] for r in rows[1:]} == {"model"}
 
     csv = tmp_path / "out.csv"
     assert main(["export", str(project), "-o", str(csv)]) == 0
     back = pd.read_csv(csv, encoding="utf-8-sig", dtype=str, keep_default_na=False)
-    assert back["text"].tolist() == original["text"].tolist()
+    # paragraphs opening with "--" would run as formulas: they get a leading apostrophe
+    assert back["text"].tolist() == original["text"].map(safe_text).tolist()
     assert back["topic_id"].ne("").all()
 
 
@@ -119,3 +125,23 @@ def test_process_exit_code_and_no_traceback(tmp_path):
     assert proc.stderr.startswith("error: ")
     assert "Traceback" not in proc.stderr
     assert not (tmp_path / "e.topicdesk").exists()
+
+
+def test_a_closed_pipe_ends_quietly(sotu, tmp_path):
+    """`topicdesk info P | head -1`: the reader leaves early, which is normal for a tool."""
+    from tests.factories import curated_project
+    from topicdesk.project.store import save_project
+
+    project = tmp_path / "many.topicdesk"
+    save_project(curated_project(sotu, n_topics=1500), project)  # ~150 kB of topic lines
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "topicdesk", "info", str(project)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    first = proc.stdout.readline()
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 0
+    assert first.startswith(b"many.topicdesk: 3,000 documents")
+    assert err == ""

@@ -6,13 +6,12 @@ import numpy as np
 from PySide6.QtWidgets import QMessageBox
 
 from tests.factories import curated_project
-from topicdesk.gui.selection import SelectionModel
 from topicdesk.gui.session import ProjectSession
 
 
-def test_undo_stack_and_core_history_stay_in_step(bbc_slice, qtbot):
+def test_undo_stack_and_core_history_stay_in_step(sotu_slice, qtbot):
     session = ProjectSession()
-    project = curated_project(bbc_slice.head(60))
+    project = curated_project(sotu_slice.head(60))
     session.replace(project, None)
     before = project.state.copy()
     dirty = []
@@ -43,11 +42,11 @@ def test_undo_stack_and_core_history_stay_in_step(bbc_slice, qtbot):
     assert not stack.canRedo() and not project.history.can_redo
 
 
-def test_invalid_edit_raises_and_changes_nothing(bbc_slice):
+def test_invalid_edit_raises_and_changes_nothing(sotu_slice):
     from topicdesk.errors import TopicDeskError
 
     session = ProjectSession()
-    project = curated_project(bbc_slice.head(60))
+    project = curated_project(sotu_slice.head(60))
     session.replace(project, None)
     before = project.state.copy()
     try:
@@ -59,21 +58,9 @@ def test_invalid_edit_raises_and_changes_nothing(bbc_slice):
     assert project.state.equals(before) and session.undo_stack.count() == 0
 
 
-def test_selection_combines_and_reports_only_changes(qtbot):
-    selection = SelectionModel()
-    seen = []
-    selection.changed.connect(lambda rows: seen.append(rows.tolist()))
-    selection.select([5, 3, 3])
-    selection.select([3, 5])  # same rows: no signal
-    selection.select([7], "add")
-    selection.select([3, 9], "subtract")
-    selection.clear()
-    assert seen == [[3, 5], [3, 5, 7], [5, 7], []]
-
-
-def test_views_follow_one_selection_without_echo(make_window, bbc_slice, qtbot):
+def test_views_follow_one_selection_without_echo(make_window, sotu_slice, qtbot):
     window = make_window()
-    project = curated_project(bbc_slice.head(60))
+    project = curated_project(sotu_slice.head(60))
     window.session.replace(project, None)
     changes = []
     window.selection.changed.connect(changes.append)
@@ -87,9 +74,9 @@ def test_views_follow_one_selection_without_echo(make_window, bbc_slice, qtbot):
     assert window.actions["new_topic"].isEnabled() and window.actions["move"].isEnabled()
 
 
-def test_edit_errors_become_a_dialog_and_the_window_goes_on(make_window, bbc_slice, isolated):
+def test_edit_errors_become_a_dialog_and_the_window_goes_on(make_window, sotu_slice, isolated):
     window = make_window()
-    window.session.replace(curated_project(bbc_slice.head(60)), None)
+    window.session.replace(curated_project(sotu_slice.head(60)), None)
     window.inspector.renameRequested.emit(999, "Nowhere")
     assert len(isolated) == 1 and "999" in isolated[0]
     window.inspector.renameRequested.emit(0, "Still works")
@@ -97,9 +84,9 @@ def test_edit_errors_become_a_dialog_and_the_window_goes_on(make_window, bbc_sli
     assert window.isWindowModified()
 
 
-def test_unsaved_changes_are_asked_about_on_close(make_window, bbc_slice, monkeypatch, tmp_path):
+def test_unsaved_changes_are_asked_about_on_close(make_window, sotu_slice, monkeypatch, tmp_path):
     window = make_window()
-    window.session.replace(curated_project(bbc_slice.head(60)), tmp_path / "study.topicdesk")
+    window.session.replace(curated_project(sotu_slice.head(60)), tmp_path / "study.topicdesk")
     window.session.rename(0, "Edited")
     assert window.windowTitle() == "study.topicdesk[*] — TopicDesk" and window.isWindowModified()
     asked = []

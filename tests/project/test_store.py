@@ -20,8 +20,8 @@ from topicdesk.project.store import open_project, save_project
 
 
 @pytest.fixture
-def project(bbc_slice):
-    return curated_project(bbc_slice.head(120))
+def project(sotu_slice):
+    return curated_project(sotu_slice.head(120))
 
 
 def test_round_trip_keeps_everything(project, tmp_path):
@@ -31,9 +31,10 @@ def test_round_trip_keeps_everything(project, tmp_path):
     assert back.state.equals(project.state)
     pd.testing.assert_frame_equal(back.corpus.table, project.corpus.table)
     assert back.corpus.text_column == "text" and back.corpus.source_hash == "ab" * 32
-    for name in ("embeddings", "reduced", "coords"):
-        np.testing.assert_array_equal(getattr(back.cache, name), getattr(project.cache, name))
-        assert getattr(back.cache, f"{name}_key") == getattr(project.cache, f"{name}_key")
+    assert [n for n, _ in back.cache.items()] == ["coords", "embeddings", "reduced"]
+    for name, entry in project.cache.items():
+        np.testing.assert_array_equal(back.cache.array(name), entry.array)
+        assert back.cache.key(name) == entry.key
     assert back.settings == project.settings
     assert back.provenance == project.provenance
     assert back.fitted

@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from topicdesk.cli import main
 from topicdesk.errors import TopicDeskError
 from topicdesk.io.readers import load_corpus, read_table
-from topicdesk.pipeline import embed, runner
+from topicdesk.pipeline import encoders, runner
 
 MB = 1024 * 1024
 WORLD = [
@@ -487,7 +487,7 @@ def test_reader(case, tmp_path):
 def no_model(monkeypatch) -> list[str]:
     """Records any attempt to load the embedding model (which these inputs must not reach)."""
     loads: list[str] = []
-    monkeypatch.setattr(embed, "load_model", lambda *a, **k: loads.append("load"))
+    monkeypatch.setattr(encoders, "load_encoder", lambda *a, **k: loads.append("load"))
     return loads
 
 
@@ -521,7 +521,8 @@ def test_cli(case, tmp_path, capsys, no_model, fitted_texts):
         assert fitted_texts == []
         return
     # Every readable input here has under ten different texts: read, summarised, refused.
-    assert f"{path.name}: {len(case.texts):,} rows, text column '{case.column}'" in captured.err
+    rows = f"{len(case.texts):,} row{'s' if len(case.texts) != 1 else ''}"
+    assert f"{path.name}: text column '{case.column}'; {rows}" in captured.err
     assert "too few different documents" in errors[0]
     assert fitted_texts == [[(t or "").strip() for t in case.texts]]
 

@@ -54,9 +54,9 @@ table = pd.DataFrame({
 corpus = Corpus(table, "text", source_name="big.csv")
 texts, _ = corpus.unique_texts()
 cache = StageCache(
-    embeddings=rng.normal(size=(len(texts), 384)).astype(np.float32), embeddings_key="e",
-    reduced=rng.normal(size=(len(texts), 5)).astype(np.float32), reduced_key="r",
-    coords=rng.normal(size=(len(texts), 2)).astype(np.float32), coords_key="c",
+    embeddings=(rng.normal(size=(len(texts), 384)).astype(np.float32), "e"),
+    reduced=(rng.normal(size=(len(texts), 5)).astype(np.float32), "r"),
+    coords=(rng.normal(size=(len(texts), 2)).astype(np.float32), "c"),
 )
 state = TopicState.empty(n)
 state.assignments[:] = rng.integers(0, 6, n)
@@ -182,7 +182,7 @@ def test_saves_killed_at_random_moments_leave_old_or_new_project(tmp_path):
     assert _leftovers(tmp_path, path.name) == []
 
 
-def test_leftover_of_a_running_save_is_not_removed(tmp_path, bbc_slice):
+def test_leftover_of_a_running_save_is_not_removed(tmp_path, sotu_slice):
     """Two saves of one file at once: the cleanup must not delete the other's file."""
     fcntl = pytest.importorskip("fcntl")
     path = tmp_path / "p.topicdesk"
@@ -193,7 +193,7 @@ def test_leftover_of_a_running_save_is_not_removed(tmp_path, bbc_slice):
         name.write_bytes(b"half a project")
     with busy.open("rb") as held:
         fcntl.flock(held, fcntl.LOCK_EX)
-        save_project(curated_project(bbc_slice.head(40)), path)
+        save_project(curated_project(sotu_slice.head(40)), path)
         assert busy.exists() and unrelated.exists()
         assert not stale.exists()
     assert open_project(path).state.topics[0].label.startswith("Economy")
@@ -203,11 +203,11 @@ def test_leftover_of_a_running_save_is_not_removed(tmp_path, bbc_slice):
 
 
 @pytest.fixture
-def saved(bbc_slice, tmp_path):
+def saved(sotu_slice, tmp_path):
     """A saved project, its bytes, and the project with one more (unsaved) edit."""
     from topicdesk.core.edits import RenameTopic
 
-    project = curated_project(bbc_slice.head(120))
+    project = curated_project(sotu_slice.head(120))
     path = tmp_path / "study.topicdesk"
     save_project(project, path)
     project.history.do(RenameTopic(topic_id=1, label="newer work"))
@@ -515,5 +515,7 @@ def test_unsaved_rename_comes_back_after_the_app_is_killed(
     project = window.session.project
     assert project is not None and project.state.topics[1].label == label
     assert project.history.log[-1].kind == "rename_topic"
-    assert window.session.dirty and window.isWindowModified() and window.session.path is None
+    assert window.session.dirty and window.isWindowModified()
+    assert window.session.path == path.resolve()  # saving goes back to the project it came from
+    assert window.windowTitle() == f"{path.name}[*] — TopicDesk"
     assert window.autosaver.pending() == recovery  # kept until the work is saved

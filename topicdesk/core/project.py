@@ -16,29 +16,62 @@ from topicdesk.core.settings import FitSettings
 from topicdesk.core.state import TopicState
 
 
-@dataclass
+@dataclass(frozen=True)
+class CachedArray:
+    """One stage's output and the key of the inputs that made it."""
+
+    array: np.ndarray
+    key: str
+
+
 class StageCache:
-    """Outputs of the expensive stages, each with the key of the inputs that made it.
+    """Outputs of the expensive stages by stage name ("embeddings", "reduced", "coords", …).
 
     Arrays hold one row per distinct non-empty text, in the order of
-    :meth:`Corpus.unique_texts`. A stage is rerun only when its key no longer matches.
+    :meth:`Corpus.unique_texts`. A stage reuses its output only while its key, made from
+    every input that shapes it, still matches (:meth:`matching`).
     """
 
-    embeddings: np.ndarray | None = None
-    embeddings_key: str = ""
-    reduced: np.ndarray | None = None
-    reduced_key: str = ""
-    coords: np.ndarray | None = None
-    coords_key: str = ""
+    def __init__(self, **entries: tuple[np.ndarray, str]) -> None:
+        self._entries: dict[str, CachedArray] = {}
+        for name, (array, key) in entries.items():
+            self.put(name, array, key)
 
-    def arrays(self) -> dict[str, tuple[np.ndarray, str]]:
-        """The cached arrays that exist, by name, with their keys."""
-        out = {}
-        for name in ("embeddings", "reduced", "coords"):
-            value = getattr(self, name)
-            if value is not None:
-                out[name] = (value, getattr(self, f"{name}_key"))
-        return out
+    def put(self, name: str, array: np.ndarray, key: str) -> np.ndarray:
+        self._entries[name] = CachedArray(array, key)
+        return array
+
+    def get(self, name: str) -> CachedArray | None:
+        return self._entries.get(name)
+
+    def array(self, name: str) -> np.ndarray | None:
+        entry = self._entries.get(name)
+        return None if entry is None else entry.array
+
+    def key(self, name: str) -> str:
+        entry = self._entries.get(name)
+        return "" if entry is None else entry.key
+
+    def matching(self, name: str, key: str, rows: int | None = None) -> np.ndarray | None:
+        """The stored output if it was made from the same inputs (and has ``rows`` rows)."""
+        entry = self._entries.get(name)
+        if entry is None or entry.key != key or (rows is not None and len(entry.array) != rows):
+            return None
+        return entry.array
+
+    def items(self) -> list[tuple[str, CachedArray]]:
+        return sorted(self._entries.items())
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._entries
+
+    @property
+    def embeddings(self) -> np.ndarray | None:
+        return self.array("embeddings")
+
+    @property
+    def coords(self) -> np.ndarray | None:
+        return self.array("coords")
 
 
 @dataclass(eq=False)

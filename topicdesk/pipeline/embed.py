@@ -11,7 +11,6 @@ import os
 import platform
 import sys
 from pathlib import Path
-from threading import Lock
 
 import numpy as np
 
@@ -39,11 +38,6 @@ PROBE_TEXTS = (
 # for no speed gain, 8 entries cost nothing measurable (benchmarks/memory.py)
 ONEDNN_CACHE_ENTRIES = "8"
 TOKENIZE_CHUNK = 2048
-
-_models: dict[tuple[str, int, str], object] = {}
-_precisions: dict[tuple[str, int, str], str] = {}
-_lock = Lock()
-
 
 def set_offline(offline: bool = True) -> None:
     """Tell the Hugging Face libraries whether they may touch the network.
@@ -155,49 +149,36 @@ def _faster_variant(model) -> tuple[object, str]:
     return model, "float32"
 
 
-def precision_in_use(settings: FitSettings) -> str:
-    """The precision the loaded model computes in ("float32" before it is loaded)."""
-    key = (resolve_model(settings), settings.max_seq_length, settings.precision)
-    return _precisions.get(key, "float32")
+def load_sentence_transformer(settings: FitSettings) -> tuple[object, str]:
+    """Load the sentence-transformers model on the CPU; returns it and its precision.
 
-
-def load_model(settings: FitSettings):
-    """Load (once per process) the sentence-transformers model on the CPU.
-
-    With precision "auto" it may be a bfloat16 copy (see ``_faster_variant``).
+    With precision "auto" it may be a bfloat16 copy (see ``_faster_variant``). Loading is
+    slow (seconds): :class:`topicdesk.pipeline.encoders.EncoderCache` keeps what it loads.
     """
     source = resolve_model(settings)
-    key = (source, settings.max_seq_length, settings.precision)
-    with _lock:
-        model = _models.get(key)
-        if model is None:
-            set_offline(not settings.allow_download)
-            for name in ("ONEDNN_PRIMITIVE_CACHE_CAPACITY", "DNNL_PRIMITIVE_CACHE_CAPACITY"):
-                os.environ.setdefault(name, ONEDNN_CACHE_ENTRIES)
-            import torch
-            from sentence_transformers import SentenceTransformer
-            from transformers.utils import logging as transformers_logging
+    set_offline(not settings.allow_download)
+    for name in ("ONEDNN_PRIMITIVE_CACHE_CAPACITY", "DNNL_PRIMITIVE_CACHE_CAPACITY"):
+        os.environ.setdefault(name, ONEDNN_CACHE_ENTRIES)
+    import torch
+    from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as transformers_logging
 
-            torch.set_num_threads(cpu_threads())
-            transformers_logging.disable_progress_bar()  # progress is ours to report
-
-            try:
-                model = SentenceTransformer(source, device="cpu")
-            except (OSError, ValueError) as exc:
-                reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-                raise TopicDeskError(
-                    f"The embedding model in {source} could not be loaded ({reason}); "
-                    "choose another model folder."
-                ) from exc
-            finally:
-                set_offline(True)
-            model.max_seq_length = settings.max_seq_length
-            precision = "float32"
-            if settings.precision == "auto":
-                model, precision = _faster_variant(model)
-            _models[key] = model
-            _precisions[key] = precision
-    return model
+    torch.set_num_threads(cpu_threads())
+    transformers_logging.disable_progress_bar()  # progress is ours to report
+    try:
+        model = SentenceTransformer(source, device="cpu")
+    except (OSError, ValueError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise TopicDeskError(
+            f"The embedding model in {source} could not be loaded ({reason}); "
+            "choose another model folder."
+        ) from exc
+    finally:
+        set_offline(True)
+    model.max_seq_length = settings.max_seq_length
+    if settings.precision == "auto":
+        return _faster_variant(model)
+    return model, "float32"
 
 
 def token_lengths(model, texts: list[str], progress: Progress | None = None) -> np.ndarray:
@@ -229,36 +210,3 @@ def token_lengths(model, texts: list[str], progress: Progress | None = None) -> 
     except (TypeError, ValueError, KeyError):
         return np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
     return lengths
-
-
-def embed_texts(
-    texts: list[str], settings: FitSettings, progress: Progress | None = None
-) -> np.ndarray:
-    """L2-normalised float32 embeddings, computed in batches of equal token length.
-
-    Equal lengths mean no padding: character-sorted batches spent 18% of the model's work
-    on padding and took 1.3x as long (benchmarks/embedding_batches.py); cancelling takes
-    effect after the batch that is running.
-    """
-    import torch
-
-    progress = progress or Progress()
-    model = load_model(settings)
-    order = np.argsort(token_lengths(model, texts, progress), kind="stable")
-    dim = model.get_embedding_dimension()
-    out = np.empty((len(texts), dim), dtype=np.float32)
-    size = max(1, settings.batch_size)
-    with torch.inference_mode():
-        for start in range(0, len(texts), size):
-            progress.check()
-            idx = order[start : start + size]
-            batch = model.encode(
-                [texts[i] for i in idx],
-                batch_size=size,
-                convert_to_tensor=True,
-                show_progress_bar=False,
-            )  # normalised below in float32: a bfloat16 norm is only good to ~0.5%
-            out[idx] = torch.nn.functional.normalize(batch.float(), dim=1).numpy()
-            done = min(start + size, len(texts))
-            progress.update(done / len(texts), f"{done:,} of {len(texts):,} documents")
-    return out

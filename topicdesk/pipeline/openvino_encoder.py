@@ -50,7 +50,7 @@ def supports(model) -> bool:
 
 class OpenVinoEncoder:
     """Compiled copy of a sentence-transformers model with the parts of its interface that
-    ``embed.embed_texts`` and the precision probe use."""
+    ``SentenceTransformerEncoder.embed`` and the precision probe use."""
 
     def __init__(self, model, threads: int) -> None:
         import torch

@@ -21,6 +21,7 @@ from topicdesk.core.settings import FitSettings
 from topicdesk.core.state import BY_MODEL, Topic, TopicState, default_label
 from topicdesk.pipeline import cluster as cluster_stage
 from topicdesk.pipeline import embed, keywords, outliers, reduce
+from topicdesk.pipeline.encoders import ENCODERS, EncoderCache
 from topicdesk.pipeline.progress import Progress
 from topicdesk.versions import package_version
 
@@ -101,30 +102,32 @@ def _stage_names(settings: FitSettings) -> list[str]:
 
 
 def _embeddings(
-    texts: list[str], key: str, old: StageCache, settings: FitSettings, run: _Stages
-) -> np.ndarray:
-    """Cached embeddings if the model and texts are unchanged, else freshly computed ones."""
-    if (
-        old.embeddings is not None
-        and old.embeddings_key == key
-        and len(old.embeddings) == len(texts)
-    ):
+    texts: list[str], key: str, old: StageCache, settings: FitSettings, run: _Stages,
+    encoders: EncoderCache,
+) -> tuple[np.ndarray, str | None]:
+    """Saved embeddings if the model and texts are unchanged (precision None: as saved),
+    else freshly computed ones and the precision they were computed in."""
+    saved = old.matching("embeddings", key, len(texts))
+    if saved is not None:
         run.begin(LOAD)
         run.end(LOAD, "not needed: the embeddings are saved in the project")
         run.begin(EMBED)
         run.end(EMBED, f"reused {len(texts):,} saved embeddings")
-        return old.embeddings
+        return saved, None
     run.begin(LOAD)
-    embed.load_model(settings)
+    encoder = encoders.get(settings)
     run.end(LOAD)
     run.begin(EMBED)
-    embeddings = embed.embed_texts(texts, settings, run.progress)
+    embeddings = encoder.embed(texts, settings.batch_size, run.progress)
     run.end(EMBED, f"{len(texts):,} documents")
-    return embeddings
+    return embeddings, encoder.precision
 
 
 def fit_project(
-    project: Project, settings: FitSettings | None = None, progress: Progress | None = None
+    project: Project,
+    settings: FitSettings | None = None,
+    progress: Progress | None = None,
+    encoders: EncoderCache = ENCODERS,
 ) -> FitResult:
     """Run the pipeline on a project's corpus and return topics, caches and provenance."""
     settings = settings or project.settings
@@ -136,44 +139,37 @@ def fit_project(
     old = project.cache
     run = _Stages(_stage_names(settings), progress)
 
-    cache = StageCache(embeddings_key=emb_key, reduced_key=red_key, coords_key=crd_key)
-    cache.embeddings = _embeddings(texts, emb_key, old, settings, run)
-    reused = cache.embeddings is old.embeddings
-    precision = (
-        project.provenance.get("embedding_precision", "float32")
-        if reused
-        else embed.precision_in_use(settings)
-    )
+    cache = StageCache()
+    embeddings, precision = _embeddings(texts, emb_key, old, settings, run, encoders)
+    cache.put("embeddings", embeddings, emb_key)
+    if precision is None:
+        precision = project.provenance.get("embedding_precision", "float32")
 
     run.begin(REDUCE)
-    reuse_reduced = old.reduced is not None and old.reduced_key == red_key
-    reuse_coords = old.coords is not None and old.coords_key == crd_key
+    reduced = old.matching("reduced", red_key, len(texts))
+    coords = old.matching("coords", crd_key, len(texts))
     knn = None
-    if not (reuse_reduced and reuse_coords):
+    if reduced is None or coords is None:
         progress.update(0.05, "finding each document's nearest neighbours")
-        knn = reduce.neighbours(cache.embeddings, settings)
+        knn = reduce.neighbours(embeddings, settings)
     progress.update(0.25, "reducing dimensions for clustering")
-    if reuse_reduced:
-        cache.reduced = old.reduced
-    else:
-        cache.reduced = reduce.reduce(
-            cache.embeddings, settings.cluster_dimensions, settings, progress, knn
-        )
+    if reduced is None:
+        reduced = reduce.reduce(embeddings, settings.cluster_dimensions, settings, progress, knn)
+    cache.put("reduced", reduced, red_key)
     progress.update(0.6, "placing documents on the map")
-    if reuse_coords:
-        cache.coords = old.coords
-    else:
-        cache.coords = reduce.reduce(cache.embeddings, 2, settings, progress, knn)
+    if coords is None:
+        coords = reduce.reduce(embeddings, 2, settings, progress, knn)
+    cache.put("coords", coords, crd_key)
     run.end(REDUCE)
 
     run.begin(CLUSTER)
-    labels, probabilities = cluster_stage.cluster(cache.reduced, settings, progress)
+    labels, probabilities = cluster_stage.cluster(reduced, settings, progress)
     run.end(CLUSTER, f"{labels.max() + 1} topics")
     confidence = probabilities.astype(np.float64)
     if settings.reduce_outliers:
         run.begin(OUTLIERS)
         labels, sims = outliers.reassign_outliers(
-            cache.embeddings, labels, settings.outlier_threshold
+            embeddings, labels, settings.outlier_threshold
         )
         moved = ~np.isnan(sims)
         confidence[moved] = sims[moved]
@@ -188,7 +184,7 @@ def fit_project(
 
     run.begin(KEYWORDS)
     words = keywords.topic_keywords(corpus.texts, state.assignments, settings)
-    reps = keywords.representatives(cache.embeddings, labels, settings.n_representatives)
+    reps = keywords.representatives(embeddings, labels, settings.n_representatives)
     first_row = _first_rows(inverse, len(texts))
     for tid, (kw, weights) in sorted(words.items()):
         state.topics[tid] = Topic(

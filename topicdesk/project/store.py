@@ -93,8 +93,8 @@ def _write(db: sqlite3.Connection, project: Project) -> None:
             for i, name in enumerate(corpus.table.columns)
         ],
     )
-    for name, (array, key) in project.cache.arrays().items():
-        array = np.ascontiguousarray(array)
+    for name, entry in project.cache.items():
+        array, key = np.ascontiguousarray(entry.array), entry.key
         db.execute(
             "INSERT INTO arrays VALUES (?, ?, ?, ?, ?)",
             (name, key, str(array.dtype), json.dumps(list(array.shape)), array.tobytes()),
@@ -315,8 +315,7 @@ def _read(db: sqlite3.Connection, path: Path) -> Project:
     cache = StageCache()
     for row in db.execute("SELECT name, key, dtype, shape, data FROM arrays"):
         if row[0] in ARRAY_NAMES:
-            setattr(cache, row[0], _read_array(path, row, n_texts))
-            setattr(cache, f"{row[0]}_key", str(row[1]))
+            cache.put(row[0], _read_array(path, row, n_texts), str(row[1]))
 
     topics = {}
     for tid, label, kw, weights, reps, note, colour, human, origin in db.execute(

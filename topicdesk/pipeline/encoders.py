@@ -1,0 +1,128 @@
+"""The encoder interface: what turns texts into embeddings, whatever model does it.
+
+The pipeline asks an :class:`EncoderCache` for the encoder of its settings and calls
+:meth:`Encoder.embed`; it never sees which library computes the vectors. A model that is
+not a sentence-transformers folder plugs in as another :class:`Encoder` chosen in
+:func:`load_encoder`. Loading takes seconds, so the cache keeps each encoder it loads
+for the life of the process (the app can load one in the background before the click).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from threading import Lock
+
+import numpy as np
+
+from topicdesk.core.settings import FitSettings
+from topicdesk.pipeline import embed
+from topicdesk.pipeline.progress import Progress
+
+
+class Encoder(ABC):
+    """Turns texts into L2-normalised float32 vectors, one row per text, in input order.
+
+    ``identity`` names the model for cache keys; ``precision`` is the arithmetic it
+    computes in, as recorded in a project's provenance.
+    """
+
+    identity: str
+    precision: str
+
+    @abstractmethod
+    def embed(
+        self, texts: list[str], batch_size: int, progress: Progress | None = None
+    ) -> np.ndarray:
+        """Embed ``texts``; checks ``progress`` for cancel between batches."""
+
+
+class SentenceTransformerEncoder(Encoder):
+    """A sentence-transformers model (or its OpenVINO/bfloat16 copy) on the CPU."""
+
+    def __init__(self, model, precision: str, identity: str) -> None:
+        self.model = model
+        self.precision = precision
+        self.identity = identity
+
+    def embed(
+        self, texts: list[str], batch_size: int, progress: Progress | None = None
+    ) -> np.ndarray:
+        """Embed in batches of equal token length.
+
+        Equal lengths mean no padding: character-sorted batches spent 18% of the model's
+        work on padding and took 1.3x as long (benchmarks/embedding_batches.py);
+        cancelling takes effect after the batch that is running.
+        """
+        import torch
+
+        progress = progress or Progress()
+        model = self.model
+        order = np.argsort(embed.token_lengths(model, texts, progress), kind="stable")
+        out = np.empty((len(texts), model.get_embedding_dimension()), dtype=np.float32)
+        size = max(1, batch_size)
+        with torch.inference_mode():
+            for start in range(0, len(texts), size):
+                progress.check()
+                idx = order[start : start + size]
+                batch = model.encode(
+                    [texts[i] for i in idx],
+                    batch_size=size,
+                    convert_to_tensor=True,
+                    show_progress_bar=False,
+                )  # normalised below in float32: a bfloat16 norm is only good to ~0.5%
+                out[idx] = torch.nn.functional.normalize(batch.float(), dim=1).numpy()
+                done = min(start + size, len(texts))
+                progress.update(done / len(texts), f"{done:,} of {len(texts):,} documents")
+        return out
+
+
+def load_encoder(settings: FitSettings) -> Encoder:
+    """The encoder for these settings (today: every model is a sentence-transformers one)."""
+    model, precision = embed.load_sentence_transformer(settings)
+    return SentenceTransformerEncoder(model, precision, embed.model_identity(settings))
+
+
+def encoder_key(settings: FitSettings) -> tuple[str, int, str]:
+    """What makes two settings need different encoders: model, text window, precision."""
+    return (embed.resolve_model(settings), settings.max_seq_length, settings.precision)
+
+
+class EncoderCache:
+    """Loaded encoders by :func:`encoder_key`, shared by the threads of one process."""
+
+    def __init__(self, loader: Callable[[FitSettings], Encoder] | None = None) -> None:
+        self._loader = loader  # None: this module's load_encoder, looked up when needed
+        self._encoders: dict[tuple[str, int, str], Encoder] = {}
+        self._lock = Lock()
+
+    def get(self, settings: FitSettings) -> Encoder:
+        """The encoder for these settings, loading it on first use."""
+        key = encoder_key(settings)
+        with self._lock:
+            encoder = self._encoders.get(key)
+            if encoder is None:
+                load = self._loader or load_encoder
+                encoder = self._encoders[key] = load(settings)
+        return encoder
+
+    def loaded(self, settings: FitSettings) -> Encoder | None:
+        """The encoder if it is loaded already, without loading it."""
+        with self._lock:
+            return self._encoders.get(encoder_key(settings))
+
+
+ENCODERS = EncoderCache()  # the process's encoders; tests and tools may pass their own
+
+
+def embed_texts(
+    texts: list[str], settings: FitSettings, progress: Progress | None = None
+) -> np.ndarray:
+    """Embeddings of ``texts`` with the process's encoder for ``settings``."""
+    return ENCODERS.get(settings).embed(texts, settings.batch_size, progress)
+
+
+def precision_in_use(settings: FitSettings) -> str:
+    """The precision the loaded encoder computes in ("float32" before it is loaded)."""
+    encoder = ENCODERS.loaded(settings)
+    return encoder.precision if encoder is not None else "float32"
