@@ -26,7 +26,9 @@ def test_cli_offers_every_setting_with_its_help():
     for spec in SPECS:
         assert spec.flag in flags, spec.flag
         assert flags[spec.flag].help.startswith(spec.help[:30].replace("%", "%%"))
-    args = fit.parse_args(["in.csv", "-o", "x.topicdesk", "--no-reduce-outliers", "--min-samples", "0"])
+    args = fit.parse_args(
+        ["in.csv", "-o", "x.topicdesk", "--no-reduce-outliers", "--min-samples", "0"]
+    )
     assert args.reduce_outliers is False and args.min_samples == 0
     assert FitSettings(min_samples=args.min_samples).min_samples is None
 
@@ -65,7 +67,11 @@ def test_dialog_rows_round_trip_every_setting(qtbot):
     dialog.widgets["min_samples"].setValue(0)
     dialog.accept()
     result = dialog.settings()
-    assert (result.min_topic_size, result.outlier_threshold, result.reduce_outliers) == (25, 0.45, False)
+    assert (result.min_topic_size, result.outlier_threshold, result.reduce_outliers) == (
+        25,
+        0.45,
+        False,
+    )
     assert result.language == "german" and result.min_samples is None
     for spec in SPECS:
         widget = dialog.widgets[spec.name]

@@ -66,7 +66,9 @@ def test_matches_a_plain_regular_expression(texts, word):
 def test_search_model_notifies_and_keeps_options():
     search = Search()
     seen = []
-    search.changed.connect(lambda q, rows: seen.append((q.text, None if rows is None else rows.tolist())))
+    search.changed.connect(
+        lambda q, rows: seen.append((q.text, None if rows is None else rows.tolist()))
+    )
     search.set_texts(TEXTS)
     search.set_text("EU")
     search.set_query(Query("EU", "words", True))
@@ -74,7 +76,7 @@ def test_search_model_notifies_and_keeps_options():
     search.set_text("eu")  # no change, no notice
     search.set_text("")
     assert seen == [("", None), ("EU", [0, 1, 2]), ("EU", [0, 1]), ("eu", [2]), ("", None)]
-    assert isinstance(search.rows, type(None))
+    assert search.rows is None
 
 
 def test_search_is_fast_on_a_large_corpus():

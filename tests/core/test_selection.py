@@ -12,7 +12,7 @@ from topicdesk.core.state import UNASSIGNED
 
 def test_event_calls_each_callback_once_in_order():
     event, calls = Event(), []
-    first = lambda x: calls.append(("a", x))  # noqa: E731
+    first = lambda x: calls.append(("a", x))
     event.connect(first)
     event.connect(first)
     event.connect(lambda x: calls.append(("b", x)))

@@ -40,7 +40,9 @@ def test_topic_commands_follow_the_choice_made_in_the_list(window, qtbot):
 
 
 def test_f2_renames_the_topic_chosen_in_the_list(window, qtbot, monkeypatch):
-    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("Budget & taxes", True)))
+    monkeypatch.setattr(
+        QInputDialog, "getText", staticmethod(lambda *a, **k: ("Budget & taxes", True))
+    )
     click_topic(qtbot, window, 1)
     qtbot.keyClick(window.inspector.tree, Qt.Key_F2)
     assert window.session.project.state.topics[1].label == "Budget & taxes"
@@ -63,7 +65,10 @@ def test_ctrl_m_merges_into_the_topic_chosen_first(window, qtbot):
 
 def test_redo_answers_both_shortcuts_without_ambiguity(window, qtbot, qtlog):
     window.session.rename(0, "First")
-    for key, modifiers in ((Qt.Key_Z, Qt.ControlModifier | Qt.ShiftModifier), (Qt.Key_Y, Qt.ControlModifier)):
+    for key, modifiers in (
+        (Qt.Key_Z, Qt.ControlModifier | Qt.ShiftModifier),
+        (Qt.Key_Y, Qt.ControlModifier),
+    ):
         window.actions["undo"].trigger()
         assert window.session.project.state.topics[0].label != "First"
         qtbot.keyClick(window.inspector.tree, key, modifiers)
@@ -92,6 +97,8 @@ def test_every_action_has_a_rule_and_rules_read_the_situation():
     none = Situation()
     busy = Situation(has_project=True, fitted=True, running=True, chosen=(1, 2), selected=3)
     assert not rules.can_fit(busy) and rules.several_topics(busy) and not rules.one_topic(busy)
-    assert not any(rule(none) for rule in (rules.fitted, rules.has_project, rules.documents_selected))
+    assert not any(
+        rule(none) for rule in (rules.fitted, rules.has_project, rules.documents_selected)
+    )
     one = Situation(has_project=True, fitted=True, chosen=(4,), selected=2)
     assert rules.documents_and_one_topic(one) and rules.one_topic(one)

@@ -7,7 +7,9 @@ from topicdesk.gui import app
 from topicdesk.project.store import open_project, save_project
 
 
-def test_recovered_work_keeps_its_project_name_and_file(make_window, sotu, qtbot, tmp_path, monkeypatch):
+def test_recovered_work_keeps_its_project_name_and_file(
+    make_window, sotu, qtbot, tmp_path, monkeypatch
+):
     from PySide6.QtWidgets import QMessageBox
 
     path = tmp_path / "study.topicdesk"

@@ -26,7 +26,9 @@ def keywords_for_rows(project: Project, rows: list[int]) -> tuple[list[str], lis
     )
 
 
-def new_topic_edit(project: Project, rows: list[int] | np.ndarray, label: str = "") -> edits.NewTopic:
+def new_topic_edit(
+    project: Project, rows: list[int] | np.ndarray, label: str = ""
+) -> edits.NewTopic:
     """A new topic made of these documents, with keywords of its own."""
     rows = [int(r) for r in rows]
     words, weights = keywords_for_rows(project, rows) if rows else ([], [])

@@ -45,7 +45,11 @@ def file_kind(path: str | Path) -> FileKind:
 def with_project_suffix(path: str | Path) -> Path:
     """The path with ``.topicdesk`` added when the user typed a name without it."""
     path = Path(path)
-    return path if path.suffix.lower() == PROJECT_SUFFIX else path.with_name(path.name + PROJECT_SUFFIX)
+    return (
+        path
+        if path.suffix.lower() == PROJECT_SUFFIX
+        else path.with_name(path.name + PROJECT_SUFFIX)
+    )
 
 
 def require_project_output(path: str | Path) -> Path:

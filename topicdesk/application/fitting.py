@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from topicdesk.core.project import Project
 from topicdesk.core.settings import FitSettings
-from topicdesk.pipeline.progress import Progress
 from topicdesk.pipeline import runner
+from topicdesk.pipeline.progress import Progress
 from topicdesk.pipeline.runner import FitResult
 
 

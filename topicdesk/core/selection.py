@@ -35,8 +35,9 @@ class Selection:
         """Combine ``rows`` with the selection: replace it, add to it or subtract from it."""
         if mode not in MODES:
             raise ValueError(f"unknown selection mode {mode!r}")
-        rows = np.unique(np.asarray(list(rows) if not isinstance(rows, np.ndarray) else rows,
-                                    dtype=np.int64))
+        rows = np.unique(
+            np.asarray(list(rows) if not isinstance(rows, np.ndarray) else rows, dtype=np.int64)
+        )
         if mode == "add":
             new = np.union1d(self._rows, rows)
         elif mode == "subtract":

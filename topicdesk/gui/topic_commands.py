@@ -75,7 +75,11 @@ class TopicCommands(QObject):
         chosen = self.window.choice.single
         current = [t.id for t in state.sorted_topics()].index(chosen) if chosen is not None else 0
         choice, ok = QInputDialog.getItem(
-            self.window, "Move documents", f"Move {len(rows):,} documents to:", names, current,
+            self.window,
+            "Move documents",
+            f"Move {len(rows):,} documents to:",
+            names,
+            current,
             False,
         )
         if ok:
