@@ -173,3 +173,14 @@ def test_content_checksum_catches_changed_values_and_older_files_still_open(proj
     path = _saved(project, tmp_path)
     tamper(path, f"DELETE FROM meta WHERE key = '{store.CHECKSUM_KEY}'", reseal=False)
     assert open_project(path).state.equals(project.state)  # as saved by version 0.1.0
+
+
+def test_named_records_round_trip_and_damaged_records_are_refused(sotu, tmp_path):
+    project = curated_project(sotu.head(40))
+    project.records["validation"] = {"tasks": [{"id": 1, "words": ["tax", "ü"]}], "seed": 7}
+    path = tmp_path / "records.topicdesk"
+    save_project(project, path)
+    assert open_project(path).records == project.records
+    tamper(path, "UPDATE meta SET value = '[1, 2]' WHERE key = 'records'")
+    with pytest.raises(TopicDeskError, match="saved records are unreadable"):
+        open_project(path)

@@ -76,13 +76,19 @@ class StageCache:
 
 @dataclass(eq=False)
 class Project:
-    """Everything about one piece of analysis; ``history`` wraps ``state`` for undo."""
+    """Everything about one piece of analysis; ``history`` wraps ``state`` for undo.
+
+    ``records`` holds the project's other saved work by name (validation tasks and
+    answers, chosen variables, …) as plain JSON values, so a new kind of work needs no
+    new table in the file.
+    """
 
     corpus: Corpus
     settings: FitSettings = field(default_factory=FitSettings)
     state: TopicState | None = None
     cache: StageCache = field(default_factory=StageCache)
     provenance: dict = field(default_factory=dict)
+    records: dict[str, object] = field(default_factory=dict)
     log: list[LogEntry] = field(default_factory=list)
     fitted: bool = False
     history: History = field(init=False)

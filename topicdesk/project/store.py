@@ -79,6 +79,7 @@ def _write(db: sqlite3.Connection, project: Project) -> None:
         "group_column": corpus.group_column,
         "settings": project.settings.to_dict(),
         "provenance": project.provenance,
+        "records": project.records,
         "fitted": project.fitted,
         "rows": len(corpus),
     }
@@ -296,6 +297,13 @@ def _read_settings(path: Path, data: object) -> FitSettings:
         raise _damaged(path, f"invalid fit settings: {str(exc).rstrip('.')}") from exc
 
 
+def _read_records(path: Path, data: object) -> dict[str, object]:
+    """The project's named records: a JSON object by name (absent in older files)."""
+    if not isinstance(data, dict) or not all(isinstance(k, str) for k in data):
+        raise _damaged(path, "its saved records are unreadable")
+    return dict(data)
+
+
 def _read(db: sqlite3.Connection, path: Path) -> Project:
     meta = {k: json.loads(v) for k, v in db.execute("SELECT key, value FROM meta")}
     table = _read_table(db, path, int(meta["rows"]))
@@ -363,6 +371,7 @@ def _read(db: sqlite3.Connection, path: Path) -> Project:
         state=state,
         cache=cache,
         provenance=dict(meta.get("provenance") or {}),
+        records=_read_records(path, meta.get("records", {})),
         log=log,
         fitted=bool(meta.get("fitted", False)),
     )
