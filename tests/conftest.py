@@ -1,4 +1,9 @@
-"""Shared test set-up: offscreen Qt and the real corpora (the app sets its own offline switches)."""
+"""Shared test set-up: offscreen Qt and test corpora that ship with the repository.
+
+The main suite needs nothing beside a fresh clone: it reads ``resources/sample_sotu.csv``
+(public domain) or makes its own data. Tests on the licensed corpora in ../shared/data
+live in ``tests/corpora`` and skip when those are absent.
+"""
 
 from __future__ import annotations
 
@@ -10,27 +15,41 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-DATA_DIR = Path(
-    os.environ.get("TOPICDESK_TEST_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")
-)
+SAMPLE_SOTU = Path(__file__).resolve().parents[1] / "resources" / "sample_sotu.csv"
+
+# Five subjects State of the Union paragraphs speak of in words no other of the five uses:
+# a paragraph is labelled with one subject when it names that subject and none of the others.
+SUBJECTS = {
+    "education": r"\b(?:education|schools?|teachers?|students?|colleges?)\b",
+    "farming": r"\b(?:farms?|farmers?|farming|agricultur\w*|crops?)\b",
+    "health": r"\b(?:health|medical|medicare|medicaid|doctors?|hospitals?)\b",
+    "public finance": r"\b(?:revenues?|treasury|public debt|expenditures?|receipts)\b",
+    "terrorism": r"\b(?:terror\w*|iraq\w*|afghan\w*|al qaeda)\b",
+}
+PER_SUBJECT = 60
 
 
 @pytest.fixture(scope="session")
-def data_dir() -> Path:
-    """Folder of the real corpora (../shared/data beside the repository)."""
-    if not DATA_DIR.is_dir():
-        pytest.skip(f"test corpora not found at {DATA_DIR}")
-    return DATA_DIR
+def sotu() -> pd.DataFrame:
+    """The 3,000 sample paragraphs, read as strings."""
+    return pd.read_csv(SAMPLE_SOTU, dtype=str, keep_default_na=False)
+
+
+def label_subjects(texts: pd.Series) -> pd.Series:
+    """The one subject each text names, or "" when it names none or several of them."""
+    lower = texts.str.lower()
+    named = pd.DataFrame({s: lower.str.contains(p, regex=True) for s, p in SUBJECTS.items()})
+    single = named.sum(axis=1) == 1
+    return named.idxmax(axis=1).where(single, "")
 
 
 @pytest.fixture(scope="session")
-def bbc(data_dir: Path) -> pd.DataFrame:
-    """The BBC News table, read as strings."""
-    return pd.read_csv(data_dir / "bbc_news.csv", dtype=str, keep_default_na=False)
+def sotu_slice(sotu: pd.DataFrame) -> pd.DataFrame:
+    """300 paragraphs, 60 on each of five subjects (column ``subject``), in a fixed order.
 
-
-@pytest.fixture(scope="session")
-def bbc_slice(bbc: pd.DataFrame) -> pd.DataFrame:
-    """300 BBC articles, 60 per category, in a fixed shuffled order."""
-    parts = [g.head(60) for _, g in bbc.groupby("category", sort=True)]
+    A labelled corpus like the BBC categories: a fit must find these subjects again.
+    """
+    subjects = label_subjects(sotu["text"])
+    parts = [sotu[subjects == s].head(PER_SUBJECT).assign(subject=s) for s in SUBJECTS]
+    assert all(len(p) == PER_SUBJECT for p in parts), "the sample holds fewer paragraphs"
     return pd.concat(parts).sample(frac=1.0, random_state=7).reset_index(drop=True)

@@ -41,8 +41,10 @@ def make_window(qtbot, settings):
 
 
 @pytest.fixture
-def articles_csv(tmp_path, bbc_slice):
-    """150 BBC articles as a CSV a user might have."""
+def articles_csv(tmp_path, sotu_slice):
+    """150 SOTU paragraphs with their speaker's party and date, as a CSV a user might have."""
     path = tmp_path / "articles.csv"
-    bbc_slice.head(150)[["doc_id", "category", "title", "text"]].to_csv(path, index=False)
+    sotu_slice.head(150)[["para_id", "president", "party", "date", "text"]].to_csv(
+        path, index=False
+    )
     return path

@@ -115,7 +115,7 @@ def test_person_goes_through_the_app(
     header = rows[0]
     table = pd.DataFrame(rows[1:], columns=header)
     source = pd.read_csv(articles_csv, dtype=str)
-    assert table["doc_id"].tolist() == source["doc_id"].tolist()
+    assert table["para_id"].tolist() == source["para_id"].tolist()
     lassoed = table.iloc[expected]
     assert (lassoed["topic_label"] == "Lassoed stories").all()
     assert (lassoed["assigned_by"] == "human").all()

@@ -17,20 +17,21 @@ def test_csv_preview_suggests_the_text_column(articles_csv, qtbot):
     qtbot.addWidget(dialog)
     assert dialog.sheet_combo.isHidden()
     assert dialog.text_combo.currentText() == "text"
-    assert dialog.date_combo.currentText() == NONE
-    assert dialog.group_combo.currentText() == "category"
-    assert dialog.preview.rowCount() == PREVIEW_ROWS and dialog.preview.columnCount() == 4
+    assert dialog.date_combo.currentText() == "date"
+    assert dialog.group_combo.currentText() == "party"
+    assert dialog.preview.rowCount() == PREVIEW_ROWS and dialog.preview.columnCount() == 5
     assert dialog.counts.text().startswith("150 rows · 0 empty texts")
     assert ok_enabled(dialog)
     dialog.group_combo.setCurrentText(NONE)
     dialog.accept()
     assert dialog.corpus is not None and len(dialog.corpus) == 150
     assert dialog.corpus.text_column == "text" and dialog.corpus.group_column is None
+    assert dialog.corpus.date_column == "date"
 
 
-def test_workbook_sheets_and_empty_texts(bbc_slice, tmp_path, qtbot):
+def test_workbook_sheets_and_empty_texts(sotu_slice, tmp_path, qtbot):
     path = tmp_path / "survey.xlsx"
-    answers = bbc_slice.head(40)[["doc_id", "title", "text"]].copy()
+    answers = sotu_slice.head(40)[["para_id", "president", "text"]].copy()
     answers.loc[[3, 7, 11], "text"] = ""
     with pd.ExcelWriter(path) as writer:
         pd.DataFrame({"about": ["codebook", "v2"]}).to_excel(

@@ -11,11 +11,11 @@ from topicdesk.gui.recovery import Autosaver
 from topicdesk.project.store import open_project, save_project
 
 
-def test_autosave_keeps_unsaved_work_until_it_is_saved(make_window, bbc_slice, qtbot, tmp_path):
+def test_autosave_keeps_unsaved_work_until_it_is_saved(make_window, sotu_slice, qtbot, tmp_path):
     window = make_window(autosave_ms=50)
     saver: Autosaver = window.autosaver
     saver.discard()
-    window.session.replace(curated_project(bbc_slice.head(60)), tmp_path / "study.topicdesk")
+    window.session.replace(curated_project(sotu_slice.head(60)), tmp_path / "study.topicdesk")
     qtbot.wait(150)
     assert saver.pending() is None, "a clean project needs no recovery file"
     window.session.rename(0, "Unsaved idea")
@@ -25,13 +25,13 @@ def test_autosave_keeps_unsaved_work_until_it_is_saved(make_window, bbc_slice, q
     assert saver.pending() is None
 
 
-def test_recovery_file_is_offered_after_a_crash(make_window, bbc_slice, tmp_path, monkeypatch):
+def test_recovery_file_is_offered_after_a_crash(make_window, sotu_slice, tmp_path, monkeypatch):
     from PySide6.QtWidgets import QMessageBox
 
     from topicdesk.gui import app
 
     window = make_window()
-    project = curated_project(bbc_slice.head(60))
+    project = curated_project(sotu_slice.head(60))
     window.autosaver.path.parent.mkdir(parents=True, exist_ok=True)
     save_project(project, window.autosaver.path)
     asked = []
@@ -44,9 +44,9 @@ def test_recovery_file_is_offered_after_a_crash(make_window, bbc_slice, tmp_path
     assert window.session.path is None and window.isWindowModified()
 
 
-def test_screenshot_of_a_project(bbc_slice, tmp_path, capsys):
+def test_screenshot_of_a_project(sotu_slice, tmp_path, capsys):
     project_path = tmp_path / "study.topicdesk"
-    save_project(curated_project(bbc_slice.head(60)), project_path)
+    save_project(curated_project(sotu_slice.head(60)), project_path)
     out = tmp_path / "shot.png"
     assert run_app(["--screenshot", str(out), str(project_path)]) == 0
     image = QImage(str(out))
@@ -61,9 +61,9 @@ def test_screenshot_of_a_missing_file_fails_in_one_line(tmp_path, capsys):
     assert not (tmp_path / "shot.png").exists()
 
 
-def test_layout_is_restored_from_settings(make_window, settings, qtbot, bbc_slice):
+def test_layout_is_restored_from_settings(make_window, settings, qtbot, sotu_slice):
     window = make_window()
-    window.session.replace(curated_project(bbc_slice.head(60)), None)
+    window.session.replace(curated_project(sotu_slice.head(60)), None)
     window.resize(760, 500)
     window.show()
     qtbot.waitExposed(window)
@@ -72,7 +72,7 @@ def test_layout_is_restored_from_settings(make_window, settings, qtbot, bbc_slic
     window.close()
     assert settings.contains("geometry")
     again = make_window()
-    again.session.replace(curated_project(bbc_slice.head(60)), None)
+    again.session.replace(curated_project(sotu_slice.head(60)), None)
     again.show()
     qtbot.waitExposed(again)
     assert again.size() == size and size.width() == 760
@@ -81,9 +81,9 @@ def test_layout_is_restored_from_settings(make_window, settings, qtbot, bbc_slic
     assert again.upper.sizes() != saved
 
 
-def test_dropping_a_project_opens_it(make_window, bbc_slice, tmp_path):
+def test_dropping_a_project_opens_it(make_window, sotu_slice, tmp_path):
     path = tmp_path / "dropped.topicdesk"
-    save_project(curated_project(bbc_slice.head(60)), path)
+    save_project(curated_project(sotu_slice.head(60)), path)
     window = make_window()
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(path))])

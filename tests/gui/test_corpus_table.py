@@ -10,17 +10,17 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 from topicdesk.gui.models.corpus_model import CorpusTableModel
 from topicdesk.gui.views.corpus_table import CorpusTable
 
-LABELS = {0: "Business", 1: "Entertainment", 2: "Politics", 3: "Sport", 4: "Tech"}
+LABELS = {0: "Education", 1: "Farming", 2: "Health", 3: "Public finance", 4: "Terrorism"}
 COLOURS = {0: "#1f77b4", 1: "#ff7f0e", 2: "#2ca02c", 3: "#d62728", 4: "#9467bd"}
 
 
 @pytest.fixture
-def corpus(bbc_slice):
-    table = bbc_slice.head(120)[["doc_id", "category", "title", "text"]].copy()
+def corpus(sotu_slice):
+    table = sotu_slice.head(120)[["para_id", "subject", "party", "text"]].copy()
     table["words"] = table["text"].str.split().str.len()
-    table.loc[3, "title"] = None
-    topics = table["category"].map(
-        {"business": 0, "entertainment": 1, "politics": 2, "sport": 3, "tech": 4}
+    table.loc[3, "party"] = None
+    topics = table["subject"].map(
+        {"education": 0, "farming": 1, "health": 2, "public finance": 3, "terrorism": 4}
     )
     topics = topics.to_numpy(dtype=np.int64, copy=True)
     topics[::9] = -1
@@ -33,7 +33,7 @@ def test_columns_cells_and_roles(corpus):
     model.set_corpus(table, "text", table["text"].tolist())
     model.set_topics(topics, LABELS, COLOURS)
     headers = [model.headerData(c, Qt.Horizontal) for c in range(model.columnCount())]
-    assert headers == ["Topic", "Text", "doc_id", "category", "title", "words"]
+    assert headers == ["Topic", "Text", "para_id", "subject", "party", "words"]
     assert model.rowCount() == 120
     assert model.data(model.index(1, 0)) == LABELS[topics[1]]
     assert model.data(model.index(0, 0)) == "Unassigned"
@@ -54,8 +54,8 @@ def test_sort_matches_pandas(corpus):
     expected = table["words"].sort_values(kind="stable").index.to_numpy()
     np.testing.assert_array_equal(model.visible_rows(), expected)
     model.sort(4, Qt.DescendingOrder)
-    titles = [model.data(model.index(r, 4)).lower() for r in range(model.rowCount())]
-    assert titles == sorted(titles, reverse=True)
+    parties = [model.data(model.index(r, 4)).lower() for r in range(model.rowCount())]
+    assert parties == sorted(parties, reverse=True)
     model.sort(0, Qt.AscendingOrder)
     labels = [model.data(model.index(r, 0)).lower() for r in range(model.rowCount())]
     assert labels == sorted(labels)

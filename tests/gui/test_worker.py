@@ -34,13 +34,13 @@ def slow_fit(batches: int = 40, pause: float = 0.05):
     return fit, calls
 
 
-def small_project(bbc_slice) -> Project:
-    return Project(Corpus(bbc_slice.head(80), "text"))
+def small_project(sotu_slice) -> Project:
+    return Project(Corpus(sotu_slice.head(80), "text"))
 
 
-def test_event_loop_runs_during_a_real_fit(make_window, bbc_slice, qtbot):
+def test_event_loop_runs_during_a_real_fit(make_window, sotu_slice, qtbot):
     window = make_window()
-    window.session.replace(small_project(bbc_slice), None, dirty=True)
+    window.session.replace(small_project(sotu_slice), None, dirty=True)
     ticks = []
     timer = QTimer()
     timer.timeout.connect(lambda: ticks.append(time.monotonic()))
@@ -58,9 +58,9 @@ def test_event_loop_runs_during_a_real_fit(make_window, bbc_slice, qtbot):
     assert not window.progress.isVisible()
 
 
-def test_cancel_within_one_batch_then_fit_again(make_window, bbc_slice, qtbot, monkeypatch):
+def test_cancel_within_one_batch_then_fit_again(make_window, sotu_slice, qtbot, monkeypatch):
     window = make_window()
-    window.session.replace(small_project(bbc_slice), None, dirty=True)
+    window.session.replace(small_project(sotu_slice), None, dirty=True)
     fake, calls = slow_fit()
     real = runner.fit_project
     monkeypatch.setattr(runner, "fit_project", fake)
@@ -79,10 +79,10 @@ def test_cancel_within_one_batch_then_fit_again(make_window, bbc_slice, qtbot, m
 
 
 def test_failure_shows_a_dialog_and_the_app_goes_on(
-    make_window, bbc_slice, qtbot, monkeypatch, isolated
+    make_window, sotu_slice, qtbot, monkeypatch, isolated
 ):
     window = make_window()
-    window.session.replace(small_project(bbc_slice), None, dirty=True)
+    window.session.replace(small_project(sotu_slice), None, dirty=True)
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk on fire")
@@ -96,9 +96,9 @@ def test_failure_shows_a_dialog_and_the_app_goes_on(
     assert window.actions["fit"].isEnabled()
 
 
-def test_closing_during_a_fit_stops_the_thread(make_window, bbc_slice, qtbot, monkeypatch):
+def test_closing_during_a_fit_stops_the_thread(make_window, sotu_slice, qtbot, monkeypatch):
     window = make_window()
-    window.session.replace(small_project(bbc_slice), None, dirty=True)
+    window.session.replace(small_project(sotu_slice), None, dirty=True)
     fake, calls = slow_fit(batches=400)
     monkeypatch.setattr(runner, "fit_project", fake)
     window.start_fit(SETTINGS)
@@ -112,11 +112,11 @@ def test_closing_during_a_fit_stops_the_thread(make_window, bbc_slice, qtbot, mo
     assert calls["batches"] < 400
 
 
-def test_refit_reuses_cached_embeddings(make_window, bbc_slice, qtbot, monkeypatch):
+def test_refit_reuses_cached_embeddings(make_window, sotu_slice, qtbot, monkeypatch):
     from topicdesk.pipeline import embed
 
     window = make_window()
-    window.session.replace(small_project(bbc_slice), None, dirty=True)
+    window.session.replace(small_project(sotu_slice), None, dirty=True)
     with qtbot.waitSignal(window.fits.finished, timeout=240_000):
         window.start_fit(SETTINGS)
     monkeypatch.setattr(

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.conftest import SAMPLE_SOTU
 from tests.gui.test_worker import SETTINGS, small_project
 from topicdesk.pipeline import cluster
 
@@ -13,10 +14,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_a_stage_that_raises_leaves_the_app_usable_and_the_next_fit_works(
-    make_window, bbc_slice, qtbot, monkeypatch, isolated
+    make_window, sotu_slice, qtbot, monkeypatch, isolated
 ):
     window = make_window()
-    window.session.replace(small_project(bbc_slice), None, dirty=True)
+    window.session.replace(small_project(sotu_slice), None, dirty=True)
     real = cluster.cluster
 
     def broken(*args, **kwargs):  # after the real embedding and UMAP stages ran
@@ -76,8 +77,8 @@ print("CLOSED_AT", round(time.monotonic(), 1))
 """
 
 
-def test_closing_the_real_app_during_a_real_fit_exits_cleanly(data_dir, tmp_path):
-    code = CHILD.format(root=str(ROOT), csv=str(data_dir / "bbc_news.csv"))
+def test_closing_the_real_app_during_a_real_fit_exits_cleanly(tmp_path):
+    code = CHILD.format(root=str(ROOT), csv=str(SAMPLE_SOTU))
     proc = subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,

@@ -24,12 +24,12 @@ ANNOTATIONS = [
 
 
 @pytest.fixture
-def table(bbc_slice):
-    frame = bbc_slice.head(40)[["doc_id", "category", "title", "text"]].copy()
+def table(sotu_slice):
+    frame = sotu_slice.head(40)[["para_id", "subject", "party", "text"]].copy()
     frame.loc[6, "text"] = ""  # an empty text cell stays a row
-    frame.loc[7, "title"] = '=HYPERLINK("http://example.invalid","click")'
-    frame.loc[8, "title"] = "@SUM(A1:A9)"
-    frame.loc[9, "title"] = "-5"
+    frame.loc[7, "party"] = '=HYPERLINK("http://example.invalid","click")'
+    frame.loc[8, "party"] = "@SUM(A1:A9)"
+    frame.loc[9, "party"] = "-5"
     frame.loc[10, "text"] = "long " * 9000
     return frame
 
@@ -46,7 +46,7 @@ def test_xlsx_sheets_and_cells(project, table, tmp_path):
     assert book.sheetnames == ["documents", "topics", "settings"]
     sheet = book["documents"]
     rows = list(sheet.iter_rows(values_only=True))
-    assert list(rows[0]) == ["doc_id", "category", "title", "text", *ANNOTATIONS]
+    assert list(rows[0]) == ["para_id", "subject", "party", "text", *ANNOTATIONS]
     assert len(rows) == len(table) + 1
     assert sheet.freeze_panes == "A2"
     assert sheet.auto_filter.ref == f"A1:J{len(table) + 1}"
@@ -56,7 +56,7 @@ def test_xlsx_sheets_and_cells(project, table, tmp_path):
     state = project.state
     for i in range(len(table)):
         row = rows[i + 1]
-        assert row[0] == table["doc_id"][i]
+        assert row[0] == table["para_id"][i]
         if i == 6:
             assert row[4:8] == (None, None, None, None)
             continue
@@ -94,9 +94,9 @@ def test_csv_documents_table(project, table, tmp_path):
     export_project(project, path)
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")
     back = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
-    assert list(back.columns) == ["doc_id", "category", "title", "text", *ANNOTATIONS]
-    assert back["doc_id"].tolist() == table["doc_id"].tolist()
-    assert back["title"][7].startswith("'=") and back["title"][9] == "-5"
+    assert list(back.columns) == ["para_id", "subject", "party", "text", *ANNOTATIONS]
+    assert back["para_id"].tolist() == table["para_id"].tolist()
+    assert back["party"][7].startswith("'=") and back["party"][9] == "-5"
     assert back["topic_id"][6] == ""
     assert back["topic_label"][3] == "Hand-made"
 
@@ -115,8 +115,8 @@ def test_bad_target(project, tmp_path):
         export_project(project, tmp_path / "missing" / "out.xlsx")
 
 
-def test_awkward_cells_are_written_safely(bbc_slice, tmp_path):
-    table = bbc_slice.head(12)[["doc_id", "text"]].copy()
+def test_awkward_cells_are_written_safely(sotu_slice, tmp_path):
+    table = sotu_slice.head(12)[["para_id", "text"]].copy()
     table["when"] = pd.Timestamp("2024-03-01 08:00", tz="Europe/Berlin")
     table["raw"] = "bell\x07 and tab-led\tvalue"
     table.loc[1, "raw"] = "\t=1+2"

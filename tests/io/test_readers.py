@@ -1,4 +1,7 @@
-"""Reading the real corpora and the files people export from Excel and LibreOffice."""
+"""Reading the sample corpus and the files people export from Excel and LibreOffice.
+
+The licensed corpora are read in tests/corpora/test_real_corpora.py.
+"""
 
 from __future__ import annotations
 
@@ -10,115 +13,81 @@ import pandas as pd
 import pytest
 from openpyxl.chart import BarChart, Reference
 
+from tests.conftest import SAMPLE_SOTU
 from topicdesk.errors import TopicDeskError
 from topicdesk.io.readers import list_sheets, load_corpus, read_table, suggest_text_column
 
-SHARED = [
-    ("bbc_news.csv", 2225, ["doc_id", "category", "title", "text"]),
-    ("bbc_news.xlsx", 2225, ["doc_id", "category", "title", "text"]),
-    (
-        "sotu_paragraphs.csv",
-        24575,
-        [
-            "para_id",
-            "doc_id",
-            "president",
-            "president_full",
-            "party",
-            "year",
-            "date",
-            "sotu_type",
-            "paragraph_no",
-            "text",
-        ],
-    ),
-    (
-        "sotu_addresses.csv",
-        237,
-        [
-            "doc_id",
-            "president",
-            "president_full",
-            "party",
-            "year",
-            "date",
-            "sotu_type",
-            "word_count",
-            "text",
-        ],
-    ),
-    (
-        "bundestag_speeches_sample_de.csv",
-        1000,
-        [
-            "speech_id",
-            "date",
-            "speaker",
-            "party",
-            "chair",
-            "agenda",
-            "speechnumber",
-            "n_terms",
-            "text",
-        ],
-    ),
-    ("gnad10k_test_de.csv", 1028, ["doc_id", "category", "text"]),
-]
+SOTU_COLUMNS = ["para_id", "president", "party", "date", "year", "sotu_type", "text"]
 
 
-@pytest.mark.parametrize("name, rows, columns", SHARED)
-def test_real_corpora(data_dir, name, rows, columns):
-    corpus = load_corpus(data_dir / name)
-    assert len(corpus) == rows
-    assert list(corpus.table.columns) == columns
+def test_sample_corpus(sotu):
+    corpus = load_corpus(SAMPLE_SOTU)
+    assert len(corpus) == 3000
+    assert list(corpus.table.columns) == SOTU_COLUMNS
     assert corpus.text_column == "text"
-    assert corpus.source_name == name
+    assert corpus.source_name == "sample_sotu.csv"
     assert len(corpus.source_hash) == 64
     assert corpus.has_text.all()
+    assert corpus.table.values.tolist() == sotu.values.tolist()
+    assert corpus.table["text"].str.contains("\n").sum() == 49  # quoted line breaks kept
 
 
-def test_bbc_workbook_matches_its_csv(data_dir, bbc):
-    corpus = load_corpus(data_dir / "bbc_news.xlsx")
-    assert list_sheets(data_dir / "bbc_news.xlsx") == ["bbc_news"]
-    assert corpus.sheet == "bbc_news"
-    assert corpus.table.values.tolist() == bbc.values.tolist()
+def test_workbook_matches_its_csv(sotu, tmp_path):
+    path = tmp_path / "sotu.xlsx"
+    sotu.head(400).to_excel(path, sheet_name="sotu", index=False)
+    corpus = load_corpus(path)
+    assert list_sheets(path) == ["sotu"]
+    assert corpus.sheet == "sotu"
+    assert corpus.table.values.tolist() == sotu.head(400).values.tolist()
 
 
-def test_csv_cells_come_back_exactly_as_written(data_dir):
-    ours = read_table(data_dir / "bundestag_speeches_sample_de.csv")
-    theirs = pd.read_csv(
-        data_dir / "bundestag_speeches_sample_de.csv", dtype=str, keep_default_na=False
-    )
-    assert ours.values.tolist() == theirs.values.tolist()
-    assert ours["speechnumber"][0] == theirs["speechnumber"][0]
-    assert ours["party"].eq("").sum() == 193  # empty cells stay "", not NaN
+def test_csv_cells_come_back_exactly_as_written(sotu, tmp_path):
+    table = sotu.head(200).copy()
+    table.loc[::7, "party"] = ""
+    table["code"] = [f"{i:04d}" for i in range(len(table))]  # leading zeros are text
+    path = tmp_path / "speeches.csv"
+    table.to_csv(path, index=False)
+    ours = read_table(path)
+    theirs = pd.read_csv(path, dtype=str, keep_default_na=False)
+    assert ours.values.tolist() == theirs.values.tolist() == table.values.tolist()
+    assert ours["code"][7] == "0007"
+    assert ours["party"].eq("").sum() == 29  # empty cells stay "", not NaN
 
 
 @pytest.mark.parametrize(
-    "name, nrows",
-    [
-        ("sotu_paragraphs.csv", 50),
-        ("sotu_paragraphs.csv", 5000),
-        ("sotu_addresses.csv", 40),
-        ("bbc_news.xlsx", 50),
-    ],
+    "name, nrows", [("speeches.csv", 50), ("speeches.csv", 2000), ("speeches.xlsx", 50)]
 )
-def test_preview_rows_are_the_first_rows(data_dir, name, nrows):
-    preview = read_table(data_dir / name, nrows=nrows)
-    full = read_table(data_dir / name)
+def test_preview_rows_are_the_first_rows(sotu, tmp_path, name, nrows):
+    path = tmp_path / name
+    if name.endswith(".csv"):
+        path.write_bytes(SAMPLE_SOTU.read_bytes())
+    else:
+        sotu.head(300).to_excel(path, index=False)
+    preview = read_table(path, nrows=nrows)
+    full = read_table(path)
+    assert len(preview) == nrows
     assert preview.values.tolist() == full.head(nrows).values.tolist()
 
 
+GERMAN = [
+    "Die Bürgerinnen und Bürger erwarten, dass die Straßen im Winter geräumt werden.",
+    "Über die Höhe der Grundsteuer wird im Ausschuss für Finanzen gestritten.",
+    "Größere Schulklassen lehnen die Elternvertreter ab; sie fordern mehr Lehrkräfte.",
+    'Der Haushalt sieht 4,5 Mrd. € für die Bahn vor, "zu wenig", sagt die Opposition.',
+    "Die Ärztin aus Köln berichtet über lange Wartezeiten:\nzwei Monate für einen Termin.",
+]
+POUNDS = [
+    "The licence fee rises to £159 a year, the broadcaster said on Tuesday.",
+    "Shares fell 3p to 212p, valuing the group at £1.2bn; analysts had expected £1.4bn.",
+]
+
+
 @pytest.fixture(scope="module")
-def mixed(bbc, data_dir) -> pd.DataFrame:
-    """German and English texts with umlauts, £, quotes, delimiters and newlines."""
-    frames = [
-        pd.read_csv(data_dir / name, dtype=str, keep_default_na=False).head(15)
-        for name in ("gnad10k_test_de.csv", "bundestag_speeches_sample_de.csv")
-    ]
-    frames.append(bbc[bbc["text"].str.contains("£")].head(15))
-    frame = pd.concat([f[["text"]] for f in frames], ignore_index=True)
-    frame.insert(0, "doc_id", [f"d{i}" for i in range(len(frame))])
+def mixed(sotu) -> pd.DataFrame:
+    """German and English texts with umlauts, €, £, quotes, delimiters and newlines."""
+    english = sotu[sotu["text"].str.contains("\n")].head(10)["text"].tolist()
+    texts = GERMAN + POUNDS + english + sotu["text"].head(10).tolist()
+    frame = pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(texts))], "text": texts})
     frame["note"] = ['a;b, "c"\tx|y'] * len(frame)
     return frame
 
@@ -321,15 +290,15 @@ def test_failures_are_clear(tmp_path, name, make, words):
     assert "\n" not in message
 
 
-def test_folder_unknown_column_sheet_on_csv_and_empty_text_column(tmp_path, data_dir):
+def test_folder_unknown_column_sheet_on_csv_and_empty_text_column(tmp_path, sotu):
     with pytest.raises(TopicDeskError, match="folder"):
         load_corpus(tmp_path)
-    with pytest.raises(TopicDeskError, match="no text column named 'body'.*doc_id, category"):
-        load_corpus(data_dir / "bbc_news.csv", text_column="body")
+    with pytest.raises(TopicDeskError, match="no text column named 'body'.*para_id, president"):
+        load_corpus(SAMPLE_SOTU, text_column="body")
     with pytest.raises(TopicDeskError, match="no date column named 'Datum'"):
-        load_corpus(data_dir / "gnad10k_test_de.csv", date_column="Datum")
+        load_corpus(SAMPLE_SOTU, date_column="Datum")
     with pytest.raises(TopicDeskError, match="without sheets"):
-        read_table(data_dir / "gnad10k_test_de.csv", sheet="Sheet1")
+        read_table(SAMPLE_SOTU, sheet="Sheet1")
     path = tmp_path / "blank_texts.csv"
     path.write_text("id,text,comment\n1,,long comment here\n2,,another one\n")
     with pytest.raises(TopicDeskError, match="'text' is empty in every row"):

@@ -80,9 +80,9 @@ def test_outliers_join_nearest_topic_above_threshold():
     assert np.isnan(sims[:4]).all() and sims[4] > 0.9 and np.isnan(sims[5])
 
 
-def test_sparse_scores_equal_the_dense_formula(bbc_slice):
+def test_sparse_scores_equal_the_dense_formula(sotu_slice):
     """tf * log(1 + A / f) computed densely, word for word and weight for weight."""
-    texts = bbc_slice["text"].tolist()
+    texts = sotu_slice["text"].tolist()
     labels = np.arange(len(texts)) % 7 - 1  # six topics and some unassigned
     settings = FitSettings()
     got = keywords.topic_keywords(texts, labels, settings)

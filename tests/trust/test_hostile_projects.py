@@ -28,9 +28,9 @@ SQL = "'); DROP TABLE topics; --"
 
 
 @pytest.fixture(scope="module")
-def original(bbc_slice, tmp_path_factory) -> Path:
+def original(sotu_slice, tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("hostile") / "original.topicdesk"
-    save_project(curated_project(bbc_slice.head(80)), path)
+    save_project(curated_project(sotu_slice.head(80)), path)
     return path
 
 
@@ -162,11 +162,11 @@ def test_future_schema_version_in_the_cli(copy, capsys):
         ("DELETE FROM documents WHERE row = 7", "the topic assignments do not match the documents"),
         ("INSERT INTO documents VALUES (5000, 0, 0.5, 'model', NULL)", "assignments do not match"),
         (
-            "UPDATE columns SET data = '[1, 2]' WHERE name = 'title'",
-            "the column 'title' does not match",
+            "UPDATE columns SET data = '[1, 2]' WHERE name = 'party'",
+            "the column 'party' does not match",
         ),
         (
-            "UPDATE columns SET name = 'text' WHERE name = 'title'",
+            "UPDATE columns SET name = 'text' WHERE name = 'party'",
             "the column 'text' does not match",
         ),
         (
@@ -228,8 +228,8 @@ class _Payload:
         return (Path.touch, (self.marker,))
 
 
-def test_sql_text_round_trips_exactly_and_tables_survive(bbc_slice, tmp_path, capsys):
-    table = bbc_slice.head(40).copy()
+def test_sql_text_round_trips_exactly_and_tables_survive(sotu_slice, tmp_path, capsys):
+    table = sotu_slice.head(40).copy()
     table[SQL] = SQL
     table.loc[0, "text"] = SQL + " " + table.loc[0, "text"]
     project = curated_project(table)

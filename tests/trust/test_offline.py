@@ -33,7 +33,6 @@ sys.exit(code)
 """
 
 
-@pytest.mark.usefixtures("data_dir")  # the CLI tests read the shared corpora
 def test_whole_workflow_with_the_network_blocked(tmp_path):
     log = tmp_path / "network.log"
     env = {
