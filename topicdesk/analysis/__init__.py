@@ -1,0 +1,1 @@
+"""Statistics on topics (stability, prevalence, validation scores); plain functions, no Qt."""
