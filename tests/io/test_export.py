@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import stat
 
 import openpyxl
 import pandas as pd
@@ -137,3 +139,51 @@ def test_too_many_rows_for_excel_and_failed_write_leaves_nothing(project, tmp_pa
     with pytest.raises(TopicDeskError, match=r"\.csv"):
         export_project(project, tmp_path / "out.xlsx")
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o027, 0o077])
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_exports_follow_the_umask_and_keep_a_replaced_files_mode(project, tmp_path, umask, suffix):
+    """Like any file the user saves: 0644 under the usual umask 022, never forced to 0600."""
+    path = tmp_path / f"out{suffix}"
+    old = os.umask(umask)
+    try:
+        export_project(project, path)
+        assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask
+        path.chmod(0o640)  # shared with a group on purpose: a new export keeps that
+        export_project(project, path)
+        assert stat.S_IMODE(path.stat().st_mode) == 0o640
+    finally:
+        os.umask(old)
+    assert [p.name for p in tmp_path.iterdir()] == [path.name]  # no temporary file left
+
+
+def test_settings_sheet_lists_each_key_once(project, tmp_path):
+    corpus = project.corpus
+    project.provenance.update(  # what a real fit records
+        model=project.settings.model,
+        embedding_precision="bfloat16",
+        source_name=corpus.source_name,
+        source_hash=corpus.source_hash,
+        documents=len(corpus),
+        distinct_texts=len(corpus) - 1,
+        empty_texts=1,
+        unassigned=4,
+        timings_s={"Embedding documents": 1.5},
+    )
+    path = tmp_path / "out.xlsx"
+    export_project(project, path)
+    rows = list(openpyxl.load_workbook(path)["settings"].iter_rows(min_row=2, values_only=True))
+    keys = [key for key, _ in rows]
+    assert len(keys) == len(set(keys)), sorted(k for k in keys if keys.count(k) > 1)
+    settings = dict(rows)
+    assert settings["documents"] == len(corpus) and settings["empty_texts"] == 1
+    assert settings["setting.model"] == project.settings.model and "model" not in settings
+    assert settings["input_file"] == "slice.csv" and "source_name" not in settings
+    assert settings["distinct_texts"] == len(corpus) - 1 and settings["unassigned"] == 4
+    assert settings["embedding_precision"] == "bfloat16"
+
+    project.provenance["model"] = "/models/another-model"  # settings changed after the fit
+    export_project(project, path)
+    rows = list(openpyxl.load_workbook(path)["settings"].iter_rows(min_row=2, values_only=True))
+    assert dict(rows)["model"] == "/models/another-model"

@@ -12,7 +12,8 @@ from __future__ import annotations
 import math
 import os
 import re
-import tempfile
+import secrets
+import stat
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
@@ -151,29 +152,40 @@ def topics_frame(project: Project) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+# Provenance entries that restate a row the settings sheet already has, under its name there.
+RESTATED = {"source_name": "input_file", "source_hash": "input_sha256", "model": "setting.model"}
+
+
 def settings_frame(project: Project) -> pd.DataFrame:
-    """Parameters, versions and the input's hash: what a methods section needs."""
+    """Parameters, versions and the input's hash: what a methods section needs, each once.
+
+    The fit's provenance repeats some facts (documents, empty texts, model, input file);
+    a fact already listed is not listed again, unless the provenance says otherwise (a
+    project whose settings changed after its fit keeps the model the topics came from).
+    """
     corpus = project.corpus
-    rows = [
-        ("exported_at", datetime.now(UTC).isoformat(timespec="seconds")),
-        ("topicdesk_version", __version__),
-        ("input_file", corpus.source_name),
-        ("input_sha256", corpus.source_hash),
-        ("input_sheet", corpus.sheet or ""),
-        ("text_column", corpus.text_column),
-        ("documents", len(corpus)),
-        ("empty_texts", int((~corpus.has_text).sum())),
-    ]
-    rows += [
-        (f"setting.{k}", "" if v is None else v) for k, v in project.settings.to_dict().items()
-    ]
+    rows: dict[str, object] = {
+        "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "topicdesk_version": __version__,
+        "input_file": corpus.source_name,
+        "input_sha256": corpus.source_hash,
+        "input_sheet": corpus.sheet or "",
+        "text_column": corpus.text_column,
+        "documents": len(corpus),
+        "empty_texts": int((~corpus.has_text).sum()),
+    }
+    for name, value in project.settings.to_dict().items():
+        rows[f"setting.{name}"] = "" if value is None else value
     provenance = dict(project.provenance)
     for name, value in (provenance.pop("versions", None) or {}).items():
-        rows.append((f"version.{name}", value))
+        rows[f"version.{name}"] = value
     for name, value in provenance.items():
-        rows.append((name, value if isinstance(value, (str, int, float, bool)) else str(value)))
-    rows.append(("human_edits", sum(1 for e in project.history.log if e.action == "do")))
-    return pd.DataFrame(rows, columns=["parameter", "value"])
+        value = value if isinstance(value, (str, int, float, bool)) else str(value)
+        if name in rows or rows.get(RESTATED.get(name, ""), object()) == value:
+            continue
+        rows[name] = value
+    rows["human_edits"] = sum(1 for e in project.history.log if e.action == "do")
+    return pd.DataFrame(list(rows.items()), columns=["parameter", "value"])
 
 
 def _column_width(name: str, values: pd.Series) -> float:
@@ -239,17 +251,17 @@ def export_project(project: Project, path: str | Path) -> None:
         )
     if project.state is None or not project.fitted:
         raise TopicDeskError("There are no topics to export yet; fit topics first.")
-    try:
-        handle, tmp_name = tempfile.mkstemp(
-            prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent
-        )
+    tmp_name = str(path.parent / f".{path.stem}.{secrets.token_hex(4)}{path.suffix}")
+    try:  # created as open() creates files: readable as the user's umask allows, not 0600
+        os.close(os.open(tmp_name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
     except OSError as exc:
         raise TopicDeskError(
             f"Could not write {path.name}: {exc.strerror or exc}; choose another folder."
         ) from exc
-    os.close(handle)
     try:  # a half-written export never replaces a good one
         writer(project, Path(tmp_name))
+        if path.is_file():  # a replaced export stays as readable to others as it was
+            os.chmod(tmp_name, stat.S_IMODE(path.stat().st_mode))
         os.replace(tmp_name, path)
     except OSError as exc:
         raise TopicDeskError(
