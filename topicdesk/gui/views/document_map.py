@@ -2,18 +2,21 @@
 
 One scatter item per topic with one shared brush (never one brush per point) keeps
 100,000 points fast to draw and to recolour: an edit redraws only the topics it touches,
-and labels are moved rather than rebuilt. Hit tests run in numpy.
+and labels are moved rather than rebuilt. Hit tests run in numpy. Resting the pointer on
+a document shows its card (map_hover); an exported image is drawn clean (map_image).
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pyqtgraph as pg
-from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen
+from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QGuiApplication, QPainterPath, QPen
 from PySide6.QtWidgets import (
     QButtonGroup,
     QGraphicsPathItem,
@@ -21,19 +24,21 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QToolButton,
-    QToolTip,
     QVBoxLayout,
     QWidget,
 )
 
 from topicdesk.core.geometry import nearest_point, points_in_polygon
 from topicdesk.core.palette import UNASSIGNED_COLOUR
+from topicdesk.gui.views.map_hover import HoverCard, card_html
+from topicdesk.gui.views.map_image import LegendEntry, save_map_image
 from topicdesk.gui.views.uniform_scatter import UniformScatter
 
 TOPIC_SIZE = 6
 UNASSIGNED_SIZE = 4
 MAX_LABELS = 40
 HOVER_RADIUS_PX = 6
+HOVER_INTERVAL_MS = 30  # the document under the pointer is looked up at most this often
 
 
 def modifier_mode(modifiers: Qt.KeyboardModifier) -> str:
@@ -105,7 +110,11 @@ class DocumentMap(QWidget):
         self._found_rows: np.ndarray | None = None
         self._label_items: dict[int, pg.TextItem] = {}
         self._label_anchors: dict[int, tuple[float, float]] = {}
-        self._last_hover = 0.0
+        self._variables: pd.DataFrame | None = None
+        self._hover_pos: QPointF | None = None
+        self._card = HoverCard(self)
+        self._hover_timer = QTimer(self, singleShot=True, interval=HOVER_INTERVAL_MS)
+        self._hover_timer.timeout.connect(self._hover_now)
 
         self._view = _MapViewBox()
         self._plot = pg.PlotWidget(viewBox=self._view, background="w")
@@ -119,6 +128,7 @@ class DocumentMap(QWidget):
         self._view.sigTransformChanged.connect(lambda *_: self._declutter_timer.start())
         self._plot.scene().sigMouseClicked.connect(self._on_click)
         self._plot.scene().sigMouseMoved.connect(self._on_hover)
+        self._plot.viewport().installEventFilter(self)
 
         self._selected = UniformScatter(  # a dark ring around each point; its colour shows through
             pxMode=True, size=TOPIC_SIZE + 3, pen=pg.mkPen("#111111", width=1.6), brush=None
@@ -181,11 +191,19 @@ class DocumentMap(QWidget):
         colours: dict[int, str],
         labels: dict[int, str],
         texts: Sequence[str],
+        *,
+        variables: pd.DataFrame | None = None,
     ) -> None:
-        """Show a new set of documents; rows without coordinates (NaN) are left out."""
+        """Show a new set of documents; rows without coordinates (NaN) are left out.
+
+        ``variables`` holds the rows' other columns (date, party, ...), in the same row
+        order, for the card shown on hover.
+        """
         self._coords = np.asarray(coords, dtype=np.float32)
         self._drawn = {}
         self._texts = texts
+        self._variables = variables
+        self._card.dismiss()
         self._lower = None
         self._hint.setVisible(False)
         self._selected_rows = np.empty(0, dtype=np.int64)
@@ -299,6 +317,8 @@ class DocumentMap(QWidget):
 
     def clear(self) -> None:
         """An empty map with a hint, as before the first fit."""
+        self._card.dismiss()
+        self._variables = None
         for item in [*self._items.values(), *self._label_items.values()]:
             self._view.removeItem(item)
         self._items, self._label_items, self._drawn = {}, {}, {}
@@ -405,26 +425,47 @@ class DocumentMap(QWidget):
         self.selectionRequested.emit(np.array([row], dtype=np.int64), mode)
 
     def tooltip_for(self, row: int) -> str:
-        """Topic label and the start of the document, as shown on hover."""
+        """The hover card's text: topic, the row's other columns, the start of the document."""
         tid = int(self._topics[row]) if row < len(self._topics) else -1
         label = self._labels.get(tid, "Unassigned") if tid >= 0 else "Unassigned"
-        text = " ".join(str(self._texts[row]).split())
-        snippet = text[:200] + ("…" if len(text) > 200 else "")
-        return f"{label}\n\n{snippet}"
+        brush = self._brushes.get(tid)
+        colour = brush.color().name() if brush is not None else UNASSIGNED_COLOUR
+        variables = [] if self._variables is None else list(self._variables.iloc[row].items())
+        return card_html(label, colour, variables, str(self._texts[row]))
 
     def _on_hover(self, scene_pos: QPointF) -> None:
-        now = time.monotonic()
-        if now - self._last_hover < 0.03 or not len(self._coords):
-            return
-        self._last_hover = now
-        if not self._plot.sceneBoundingRect().contains(scene_pos):
-            return
-        row = self._row_at(self._view.mapSceneToView(scene_pos))
+        """Remember where the pointer is; the look-up runs shortly after, for the latest spot."""
+        self._hover_pos = scene_pos
+        if not self._hover_timer.isActive():
+            self._hover_timer.start()
+
+    def _hover_now(self) -> None:
+        """Show the card of the document under a resting pointer, or none."""
+        pos = self._hover_pos
+        row = None
+        if (
+            pos is not None
+            and len(self._coords)
+            and QGuiApplication.mouseButtons() == Qt.NoButton  # not while dragging a lasso
+            and self._plot.sceneBoundingRect().contains(pos)
+        ):
+            row = self._row_at(self._view.mapSceneToView(pos))
         if row is None:
-            QToolTip.hideText()
+            self._card.dismiss()
             return
-        global_pos = self._plot.mapToGlobal(self._plot.mapFromScene(scene_pos))
-        QToolTip.showText(global_pos, self.tooltip_for(row), self._plot)
+        pointer = self._plot.mapToGlobal(self._plot.mapFromScene(pos))
+        self._card.show_row(row, self.tooltip_for(row), pointer)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """The card goes when the pointer leaves the map or the map is clicked or zoomed."""
+        if event.type() in (QEvent.Leave, QEvent.MouseButtonPress, QEvent.Wheel):
+            self._hover_pos = None
+            self._card.dismiss()
+        return super().eventFilter(watched, event)
+
+    def hideEvent(self, event) -> None:
+        self._card.dismiss()
+        super().hideEvent(event)
 
     # ----- helpers for tests and export -------------------------------------------------------
     def data_to_widget(self, x: float, y: float) -> QPoint:
@@ -436,30 +477,84 @@ class DocumentMap(QWidget):
     def viewport(self) -> QWidget:
         return self._plot.viewport()
 
+    def legend(self) -> list[LegendEntry]:
+        """Topics with their colours and document counts, largest first; unassigned last."""
+        valid = ~np.isnan(self._coords).any(axis=1) if len(self._coords) else np.zeros(0, bool)
+        ids, counts = np.unique(self._topics[valid], return_counts=True)
+        entries = [
+            LegendEntry(self._brushes[t].color().name(), self._labels.get(t, str(t)), n)
+            for t, n in zip(ids.tolist(), counts.tolist())
+            if t >= 0 and t in self._brushes
+        ]
+        entries.sort(key=lambda e: -e.size)
+        unassigned = int(counts[ids < 0].sum())
+        if unassigned:
+            entries.append(LegendEntry(UNASSIGNED_COLOUR, "Unassigned", unassigned))
+        return entries
+
+    @contextmanager
+    def _plain(self) -> Iterator[None]:
+        """All documents in full colour, without selection, search hits, lasso or card;
+        what the screen showed comes back afterwards."""
+        overlays = (self._selected, self._highlight, self._view._item, self._hint)
+        shown = [item.isVisible() for item in overlays]
+        opacity = {tid: item.opacity() for tid, item in self._items.items()}
+        view_range = self._view.viewRange()
+        self._card.dismiss()
+        try:
+            for item in overlays:
+                item.setVisible(False)
+            for item in self._items.values():
+                item.setOpacity(1.0)
+            self.reset_view()
+            self._declutter_labels()
+            self._make_room_for_labels()
+            yield
+        finally:
+            for item, visible in zip(overlays, shown):
+                item.setVisible(visible)
+            for tid, value in opacity.items():
+                self._items[tid].setOpacity(value)
+            self._view.setRange(xRange=view_range[0], yRange=view_range[1], padding=0)
+            self._declutter_labels()
+
+    def _make_room_for_labels(self) -> None:
+        """Widen the view until no label shown is cut off by the edge of the plot."""
+        margin = 6.0  # px
+        for _ in range(3):  # widening shrinks the map, which may free or move a label
+            shown = [i.sceneBoundingRect() for i in self._label_items.values() if i.isVisible()]
+            if not shown:
+                return
+            labels = shown[0]
+            for rect in shown[1:]:
+                labels = labels.united(rect)
+            area = self._view.sceneBoundingRect()
+            left, right = area.left() - labels.left(), labels.right() - area.right()
+            top, bottom = area.top() - labels.top(), labels.bottom() - area.bottom()
+            if max(left, right, top, bottom) <= 0:
+                return
+            (x0, x1), (y0, y1) = self._view.viewRange()
+            px, py = self._view.viewPixelSize()
+
+            def grow(overflow: float) -> float:
+                return overflow + margin if overflow > 0 else 0.0
+
+            self._view.setRange(
+                xRange=(x0 - grow(left) * px, x1 + grow(right) * px),
+                yRange=(y0 - grow(bottom) * py, y1 + grow(top) * py),
+                padding=0,
+            )
+            self._declutter_labels()
+
     def export_image(self, path: str) -> None:
-        """Save the map as PNG (twice the on-screen size) or SVG."""
-        from pyqtgraph import exporters
+        """Save the whole map as PNG (twice the screen's size, at least 1,600 px) or SVG.
 
-        lower = path.lower()
-        if lower.endswith(".png"):
-            exporter = exporters.ImageExporter(self._plot.plotItem)
-            exporter.parameters()["width"] = max(1600, self._plot.width() * 2)
-            exporter.export(path)
-        elif lower.endswith(".svg"):
-            # Qt's own SVG writer: pyqtgraph's exporter cannot parse the paths Qt 6 writes.
-            from PySide6.QtGui import QPainter
-            from PySide6.QtSvg import QSvgGenerator
-
-            source = self._plot.viewport().rect()
-            generator = QSvgGenerator()
-            generator.setFileName(path)
-            generator.setSize(source.size())
-            generator.setViewBox(source)
-            generator.setTitle("TopicDesk document map")
-            painter = QPainter(generator)
-            try:
-                self._plot.render(painter, source, source)
-            finally:
-                painter.end()
-        else:
+        The picture is the same whatever the screen shows: every document in its topic's
+        colour, topic labels, and a legend of colours and names; no selection, search hits,
+        faded topics or zoom.
+        """
+        if Path(path).suffix.lower() not in (".png", ".svg"):
             raise ValueError("The map can be saved as .png or .svg")
+        with self._plain():
+            source = self._view.sceneBoundingRect()
+            save_map_image(path, self._plot.plotItem, source, self.legend(), self.font())
