@@ -167,6 +167,8 @@ def wilson(counts: np.ndarray, totals: np.ndarray) -> tuple[np.ndarray, np.ndarr
     if ok.any():
         lo, hi = proportion_confint(counts[ok], totals[ok], alpha=1 - CONFIDENCE, method="wilson")
         low[ok], high[ok] = np.clip(lo, 0, 1), np.clip(hi, 0, 1)
+    low[ok & (counts == 0)] = 0.0  # exact bounds where rounding leaves 1e-17 beside them
+    high[ok & (counts == totals)] = 1.0
     return low, high
 
 
@@ -176,7 +178,8 @@ class Prevalence:
 
     Row i is ``categories[i]``; column j is ``topic_ids[j]``, the unassigned documents
     (``UNASSIGNED``) first. ``small`` marks categories of fewer than ``min_documents``;
-    ``left_out`` counts analysed documents without a category (no readable date, no group).
+    ``left_out`` counts analysed documents without a category (no readable date, no group);
+    ``period`` names the period of a table over time (None for groups).
     """
 
     categories: list[str]
@@ -191,6 +194,7 @@ class Prevalence:
     starts: np.ndarray | None = None
     min_documents: int = SMALL
     method: str = INTERVAL_METHOD
+    period: str | None = None
 
     def column(self, topic_id: int) -> int:
         """The column of a topic id (IndexError if the table has no such topic)."""
@@ -286,7 +290,12 @@ def difference(table: Prevalence, a: int, b: int) -> Difference:
     high = np.full(len(table.topic_ids), np.nan)
     if n_a and n_b:
         low, high = confint_proportions_2indep(
-            table.counts[a], n_a, table.counts[b], n_b, method="newcomb", compare="diff",
+            table.counts[a],
+            n_a,
+            table.counts[b],
+            n_b,
+            method="newcomb",
+            compare="diff",
             alpha=1 - CONFIDENCE,
         )
     return Difference(

@@ -48,9 +48,41 @@ _MONTH_WORDS = {
 MONTHS = {word: month for month, words in _MONTH_WORDS.items() for word in words.split()}
 # Words that may stand beside a date without changing it: weekdays, "of", "den", ordinals.
 FILLER = frozenset(
-    "monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur "
-    "thurs fri sat sun montag dienstag mittwoch donnerstag freitag samstag sonnabend "
-    "sonntag of the den am st nd rd th".split()
+    {
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "mon",
+        "tue",
+        "tues",
+        "wed",
+        "thu",
+        "thur",
+        "thurs",
+        "fri",
+        "sat",
+        "sun",
+        "montag",
+        "dienstag",
+        "mittwoch",
+        "donnerstag",
+        "freitag",
+        "samstag",
+        "sonnabend",
+        "sonntag",
+        "of",
+        "the",
+        "den",
+        "am",
+        "st",
+        "nd",
+        "rd",
+        "th",
+    }
 )
 
 _TIME = r"(?:[T ,]+(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?)?"
@@ -107,8 +139,10 @@ class ParsedDates:
     def sentences(self, column: str, examples: int = 5) -> list[str]:
         """What was read, in words for a dialog or a terminal."""
         n = len(self.dates)
-        out = [f"{self.readable:,} of {_cells(n)} in '{column}' read as dates"
-               + (f" ({', '.join(self.forms)})." if self.forms else ".")]
+        out = [
+            f"{self.readable:,} of {_cells(n)} in '{column}' read as dates"
+            + (f" ({', '.join(self.forms)})." if self.forms else ".")
+        ]
         if self.ambiguous:
             out.append(
                 "No day is above 12, so 03/04/2015 could be 3 April or 4 March; "
@@ -155,7 +189,7 @@ def _named(text: str) -> tuple | None:
     clock = CLOCK.search(text)
     time = _clock(clock.groups()) if clock else (0, 0, 0)
     if clock:
-        text = text[: clock.start()] + " " + text[clock.end():]
+        text = text[: clock.start()] + " " + text[clock.end() :]
     months, numbers = [], []
     for token in TOKEN.findall(text.lower()):
         if token.isdigit():
@@ -270,7 +304,11 @@ def parse_dates(values: pd.Series | list, day_first: bool | None = None) -> Pars
         if name == "blank":
             blank[i] = True
         elif name == "cell":
-            stamps[i], precision[i], forms[i] = np.datetime64(data.to_pydatetime(), "ms"), DAY, FORM_CELLS
+            stamps[i], precision[i], forms[i] = (
+                np.datetime64(data.to_pydatetime(), "ms"),
+                DAY,
+                FORM_CELLS,
+            )
         elif name == "serial":
             serials[i] = data
             forms[i] = FORM_SERIAL
@@ -303,7 +341,9 @@ def parse_dates(values: pd.Series | list, day_first: bool | None = None) -> Pars
         precision[index[ok]] = table["precision"].to_numpy()[ok]
     if serials:
         index = np.fromiter(serials, dtype=np.int64, count=len(serials))
-        made = pd.to_datetime(np.fromiter(serials.values(), dtype=float), unit="D", origin=EXCEL_EPOCH)
+        made = pd.to_datetime(
+            np.fromiter(serials.values(), dtype=float), unit="D", origin=EXCEL_EPOCH
+        )
         stamps[index] = made.to_numpy().astype("datetime64[ms]")
         precision[index] = DAY
     read = precision >= 0

@@ -14,7 +14,9 @@ import os
 import re
 import secrets
 import stat
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -212,8 +214,16 @@ def _write_sheet(book: Workbook, title: str, frame: pd.DataFrame) -> None:
         sheet.append(row)
 
 
-def export_xlsx(project: Project, path: Path) -> None:
-    """Documents, topics and settings as three sheets of one workbook."""
+def export_xlsx(
+    project: Project,
+    path: Path,
+    sheets: Mapping[str, pd.DataFrame] | None = None,
+    notes: Mapping[str, object] | None = None,
+) -> None:
+    """Documents, topics and settings as three sheets of one workbook, then ``sheets``.
+
+    ``notes`` are further rows of the settings sheet (how the extra sheets were made).
+    """
     documents = documents_frame(project)
     if len(documents) >= EXCEL_ROW_LIMIT:
         raise TopicDeskError(
@@ -222,7 +232,13 @@ def export_xlsx(project: Project, path: Path) -> None:
     book = Workbook(write_only=True)
     _write_sheet(book, "documents", documents)
     _write_sheet(book, "topics", topics_frame(project))
-    _write_sheet(book, "settings", settings_frame(project))
+    settings = settings_frame(project)
+    if notes:
+        extra = pd.DataFrame(list(notes.items()), columns=["parameter", "value"])
+        settings = pd.concat([settings, extra], ignore_index=True)
+    _write_sheet(book, "settings", settings)
+    for title, frame in (sheets or {}).items():
+        _write_sheet(book, title, frame)
     book.save(path)
 
 
@@ -240,10 +256,19 @@ def export_csv(project: Project, path: Path) -> None:
     safe.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\r\n")
 
 
-def export_project(project: Project, path: str | Path) -> None:
-    """Write the annotated spreadsheet; the format follows the file name (.xlsx or .csv)."""
+def export_project(
+    project: Project,
+    path: str | Path,
+    sheets: Mapping[str, pd.DataFrame] | None = None,
+    notes: Mapping[str, object] | None = None,
+) -> None:
+    """Write the annotated spreadsheet; the format follows the file name (.xlsx or .csv).
+
+    A workbook also gets ``sheets`` (by title) and ``notes`` in its settings sheet; a CSV
+    file holds the documents only.
+    """
     path = Path(path)
-    writers = {".xlsx": export_xlsx, ".csv": export_csv}
+    writers = {".xlsx": partial(export_xlsx, sheets=sheets, notes=notes), ".csv": export_csv}
     writer = writers.get(path.suffix.lower())
     if writer is None:
         raise TopicDeskError(
