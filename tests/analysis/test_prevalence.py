@@ -82,9 +82,7 @@ def test_shares_counts_and_wilson_intervals_by_hand():
     topics = np.array([0, 0, 0, 4, 4, 4, 4, 4, -1, -1] + [4, 4, 4, 4] + [0, 0])
     analysed = np.ones(16, dtype=bool)
     analysed[-1] = False  # an empty text: never analysed, never counted
-    table = prevalence(
-        Categories(codes, ["a", "b"]), topics, topic_columns([0, 4, 7]), analysed
-    )
+    table = prevalence(Categories(codes, ["a", "b"]), topics, topic_columns([0, 4, 7]), analysed)
     assert table.topic_ids.tolist() == [-1, 0, 4, 7]
     assert table.counts.tolist() == [[2, 3, 5, 0], [0, 0, 4, 0]]
     assert table.totals.tolist() == [10, 4]
@@ -103,7 +101,9 @@ def test_shares_counts_and_wilson_intervals_by_hand():
 def test_newcombe_difference_by_hand():
     codes = np.array([0] * 40 + [1] * 60)
     topics = np.array([1] * 20 + [-1] * 20 + [1] * 12 + [-1] * 48)
-    table = prevalence(Categories(codes, ["SPD", "CDU"]), topics, topic_columns([1]), np.ones(100, bool))
+    table = prevalence(
+        Categories(codes, ["SPD", "CDU"]), topics, topic_columns([1]), np.ones(100, bool)
+    )
     diff = difference(table, 0, 1)
     p1, p2 = 20 / 40, 12 / 60
     l1, u1 = wilson_by_hand(20, 40)
@@ -125,7 +125,13 @@ def test_export_frame_has_one_row_per_category_and_topic():
     )
     frame = table.frame({-1: "Unassigned", 0: "Economy"}, "period")
     assert list(frame.columns) == [
-        "period", "topic_id", "topic_label", "documents", "share", "share_low", "share_high"
+        "period",
+        "topic_id",
+        "topic_label",
+        "documents",
+        "share",
+        "share_low",
+        "share_high",
     ]
     assert frame["period"].tolist() == ["2015", "2015", "2016", "2016"]
     assert frame["topic_label"].tolist() == ["Unassigned", "Economy"] * 2

@@ -88,7 +88,15 @@ def test_month_names_in_english_and_german():
 
 def test_excel_cells_serials_years_and_compact_dates():
     column = pd.Series(
-        [dt.datetime(2015, 3, 12, 9, 0), dt.date(1999, 1, 2), 42075, "42075.5", 1848, "2015", 20150312],
+        [
+            dt.datetime(2015, 3, 12, 9, 0),
+            dt.date(1999, 1, 2),
+            42075,
+            "42075.5",
+            1848,
+            "2015",
+            20150312,
+        ],
         dtype=object,
     )
     parsed = parse_dates(column)
