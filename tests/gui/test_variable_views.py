@@ -1,0 +1,141 @@
+"""Topics over time and by group: the numbers drawn, clicks that select, topics chosen."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QModelIndex, Qt
+
+from tests.factories import curated_project
+from topicdesk.application import variables
+from topicdesk.core.edits import MoveDocuments
+from topicdesk.core.selection import Selection, TopicChoice
+from topicdesk.core.state import UNASSIGNED
+from topicdesk.gui.views.topics_by_group import TopicsByGroup
+from topicdesk.gui.views.topics_over_time import TopicsOverTime
+
+
+@pytest.fixture
+def project(sotu):
+    project = curated_project(sotu.head(900)[["date", "party", "text"]].copy(), n_topics=4)
+    variables.set_variables(project, "date", "party")
+    return project
+
+
+@pytest.fixture
+def models():
+    return Selection(), TopicChoice()
+
+
+def make(cls, qtbot, project, models):
+    view = cls()
+    qtbot.addWidget(view)
+    view.bind(*models)
+    view.resize(1000, 650)
+    view.show()
+    view.show_project(project)
+    qtbot.waitExposed(view)
+    return view
+
+
+def curves(view: TopicsOverTime) -> dict[int, np.ndarray]:
+    return {
+        item.topic_id: item.getData()[1] for item in view.plot.items if hasattr(item, "topic_id")
+    }
+
+
+def test_over_time_draws_the_shares_of_the_chosen_topics(qtbot, project, models):
+    _, choice = models
+    view = make(TopicsOverTime, qtbot, project, models)
+    expected = variables.prevalence_over_time(project, "decade")
+    assert view.period.currentData() == "decade"
+    assert set(curves(view)) == set(project.state.topics)  # none chosen: every topic
+    choice.set([2])
+    drawn = curves(view)
+    assert list(drawn) == [2]
+    assert np.allclose(drawn[2], 100 * expected.shares[:, expected.column(2)])
+    rest = [i for i in view.rest.items if getattr(i, "topic_id", None) == UNASSIGNED]
+    assert np.allclose(rest[0].getData()[1], 100 * expected.shares[:, 0])
+    tip = view.tooltip(2, 0)
+    j = expected.column(2)
+    assert f"{expected.counts[0, j]:,} of {expected.totals[0]:,} documents" in tip
+    assert "95% CI" in tip
+
+
+def test_clicking_a_point_selects_that_periods_documents_of_that_topic(qtbot, project, models):
+    selection, choice = models
+    view = make(TopicsOverTime, qtbot, project, models)
+    choice.set([1])
+    table = view.table
+    index = int(np.argmax(table.counts[:, table.column(1)]))
+    qtbot.mouseClick(view.canvas.viewport(), Qt.LeftButton, pos=view.point_position(1, index))
+    expected = variables.rows_in_period(project, "decade", index, 1)
+    assert len(expected) == table.counts[index, table.column(1)] > 0
+    assert selection.rows.tolist() == expected.tolist()
+
+
+def test_period_choice_and_edits_redraw(qtbot, project, models):
+    _, choice = models
+    view = make(TopicsOverTime, qtbot, project, models)
+    choice.set([0])
+    view.period.setCurrentIndex(view.period.findData("year"))
+    assert view.table.period == "year"
+    assert project.records["variables"]["period"] == "year"
+    before = curves(view)[0].copy()
+    rows = np.flatnonzero(project.state.assignments == 1)
+    project.history.do(MoveDocuments(rows=rows.tolist(), topic_id=0))
+    view.refresh(project)
+    after = curves(view)[0]
+    assert (after >= before).all() and (after > before).any()
+
+
+def test_without_a_date_column_the_view_says_where_to_choose_one(qtbot, project, models):
+    variables.set_variables(project, None, "party")
+    view = make(TopicsOverTime, qtbot, project, models)
+    assert view.canvas.isHidden() and "Project › Variables" in view.hint.text()
+
+
+def test_by_group_heatmap_bars_and_difference(qtbot, project, models):
+    _, choice = models
+    view = make(TopicsByGroup, qtbot, project, models)
+    table = variables.prevalence_by_group(project)
+    model = view.model
+    assert model.columnCount() == len(table.categories)
+    assert view.drawn_topics() == [*sorted(project.state.topics), UNASSIGNED]
+    cell = model.index(1, 0)  # topic 1 in the largest group
+    assert model.data(cell) == f"{100 * table.shares[0, table.column(1)]:.1f}%"
+    small = [i for i, s in enumerate(table.small) if s]
+    assert small and "small" in model.headerData(small[0], Qt.Horizontal)
+    choice.set([3])
+    assert view.topic.currentData() == 3
+    bars = next(i for i in view.bars.items if i.__class__.__name__ == "BarGraphItem")
+    assert np.allclose(bars.opts["width"], 100 * table.shares[:, table.column(3)])
+    view.group_a.setCurrentIndex(0)
+    view.group_b.setCurrentIndex(1)
+    diff = variables.group_difference(project, table.categories[0], table.categories[1])
+    assert np.allclose(view.difference.estimate, diff.estimate)
+    assert view.heatmap.model().rowCount() == 2  # topic 3 and the unassigned row
+
+
+def test_clicking_a_heatmap_cell_selects_its_documents(qtbot, project, models):
+    selection, _ = models
+    view = make(TopicsByGroup, qtbot, project, models)
+    index = view.model.index(2, 1)
+    rect = view.heatmap.visualRect(index)
+    qtbot.mouseClick(view.heatmap.viewport(), Qt.LeftButton, pos=rect.center())
+    expected = variables.rows_in_group(project, 1, 2)
+    assert len(expected) and selection.rows.tolist() == expected.tolist()
+    groups = project.corpus.table["party"].to_numpy()[selection.rows]
+    assert set(groups) == {view.table.categories[1]}
+    assert view.model.data(QModelIndex()) is None
+
+
+def test_charts_export_as_png_and_svg(qtbot, project, models, tmp_path):
+    for cls in (TopicsOverTime, TopicsByGroup):
+        view = make(cls, qtbot, project, models)
+        png, svg = tmp_path / f"{cls.__name__}.png", tmp_path / f"{cls.__name__}.svg"
+        view.export_image(str(png))
+        view.export_image(str(svg))
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        text = svg.read_text(encoding="utf-8")
+        assert "<svg" in text and "<path" in text

@@ -1,0 +1,405 @@
+"""Topics by group: a heatmap of shares, one topic's bars across groups, a group difference.
+
+The heatmap is a table (topics down, groups across) whose cells carry the share as text
+and as colour, so values stay readable and can be copied. Small groups (fewer than 30
+documents) are marked in the header, in grey italics and in orange bars. The difference
+between two chosen groups is shown for every drawn topic with its 95% interval; those
+whose interval leaves out zero are drawn dark. Numbers come from
+:mod:`topicdesk.application.variables`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from topicdesk.analysis.prevalence import Difference, Prevalence
+from topicdesk.application import variables
+from topicdesk.core.palette import colour_for
+from topicdesk.core.project import Project
+from topicdesk.core.selection import Selection, TopicChoice
+from topicdesk.core.state import UNASSIGNED
+from topicdesk.errors import TopicDeskError
+from topicdesk.gui.views.chart_image import save_widget_image
+from topicdesk.gui.views.topics_over_time import percent, short
+
+HEAT = np.array([43, 108, 176], dtype=float)  # the darkest cell; white is a share of 0
+SMALL_BRUSH = "#f2c6a0"
+CLEAR_PEN = "#1f3b5c"
+NOISE_PEN = "#a0a0a0"
+ROOT = QModelIndex()  # the table's invisible root, Qt's default parent
+TICK_WIDTH = 190  # px for group and topic names beside the bars
+TICK_CHARS = 26
+
+
+class ShareModel(QAbstractTableModel):
+    """Topics (rows) by groups (columns): the share as text, its size as colour."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.table: Prevalence | None = None
+        self.topics: list[int] = []
+        self.labels: dict[int, str] = {}
+        self._peak = 1.0
+
+    def show(self, table: Prevalence | None, topics: list[int], labels: dict[int, str]) -> None:
+        self.beginResetModel()
+        self.table, self.topics, self.labels = table, topics, labels
+        if table is not None:
+            real = [table.column(t) for t in topics if t != UNASSIGNED]
+            self._peak = max(float(np.max(table.shares[:, real], initial=0.0)), 1e-9)
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex = ROOT) -> int:
+        return 0 if parent.isValid() or self.table is None else len(self.topics)
+
+    def columnCount(self, parent: QModelIndex = ROOT) -> int:
+        return 0 if parent.isValid() or self.table is None else len(self.table.categories)
+
+    def cell(self, index: QModelIndex) -> tuple[int, int, int]:
+        """(group row, topic id, topic column) of a cell."""
+        topic_id = self.topics[index.row()]
+        return index.column(), topic_id, self.table.column(topic_id)
+
+    def data(self, index: QModelIndex, role: int = Qt.DisplayRole):
+        if not index.isValid() or self.table is None:
+            return None
+        table = self.table
+        g, topic_id, j = self.cell(index)
+        share = table.shares[g, j]
+        if role == Qt.DisplayRole:
+            return percent(share)
+        if role == Qt.TextAlignmentRole:
+            return int(Qt.AlignRight | Qt.AlignVCenter)
+        if role == Qt.ToolTipRole:
+            return (
+                f"{self.labels.get(topic_id, topic_id)} in {table.categories[g]}: "
+                f"{table.counts[g, j]:,} of {table.totals[g]:,} documents, {percent(share)} "
+                f"(95% CI {percent(table.low[g, j])} to {percent(table.high[g, j])})"
+            )
+        if topic_id == UNASSIGNED:
+            if role == Qt.ForegroundRole:
+                return QColor("#6b6b6b")
+            return None
+        level = min(1.0, share / self._peak)
+        if role == Qt.BackgroundRole:
+            rgb = 255 - level * (255 - HEAT)
+            return QColor(*(int(v) for v in rgb))
+        if role == Qt.ForegroundRole:
+            return QColor("white" if level > 0.55 else "#1a1a1a")
+        if role == Qt.FontRole and table.small[g]:
+            font = QFont()
+            font.setItalic(True)
+            return font
+        return None
+
+    def headerData(self, section: int, orientation, role: int = Qt.DisplayRole):
+        if self.table is None:
+            return None
+        table = self.table
+        if orientation == Qt.Horizontal:
+            small = table.small[section]
+            if role == Qt.DisplayRole:
+                mark = " · small" if small else ""
+                return f"{table.categories[section]}\nn={table.totals[section]:,}{mark}"
+            if role == Qt.ToolTipRole and small:
+                return f"Fewer than {table.min_documents} documents: its shares move a lot."
+            if role == Qt.ForegroundRole and small:
+                return QColor("#b35900")
+            return None
+        topic_id = self.topics[section]
+        if role == Qt.DisplayRole:
+            return short(self.labels.get(topic_id, str(topic_id)))
+        if role == Qt.ToolTipRole:
+            return self.labels.get(topic_id, str(topic_id))
+        return None
+
+
+class TopicsByGroup(QWidget):
+    """Which group talks about what: shares by group, one topic's bars, two groups compared."""
+
+    selectionRequested = Signal(object)  # row positions
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._project: Project | None = None
+        self._choice: TopicChoice | None = None
+        self._table: Prevalence | None = None
+        self._labels: dict[int, str] = {}
+        self.difference: Difference | None = None
+
+        self.topic = QComboBox()
+        self.topic.setToolTip("The topic whose share is shown across groups")
+        self.group_a = QComboBox()
+        self.group_b = QComboBox()
+        for combo in (self.topic, self.group_a, self.group_b):
+            combo.setMinimumContentsLength(14)
+            combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+            combo.currentIndexChanged.connect(self._redraw_charts)
+        bar = QHBoxLayout()
+        bar.setContentsMargins(6, 4, 6, 0)
+        for text, widget in (
+            ("Topic:", self.topic),
+            ("Compare", self.group_a),
+            ("with", self.group_b),
+        ):
+            bar.addWidget(QLabel(text))
+            bar.addWidget(widget)
+        bar.addStretch(1)
+
+        self.heatmap = QTableView()
+        self.model = ShareModel()
+        self.heatmap.setModel(self.model)
+        self.heatmap.setSelectionMode(QAbstractItemView.NoSelection)
+        self.heatmap.setWordWrap(False)
+        self.heatmap.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        self.heatmap.horizontalHeader().setDefaultAlignment(Qt.AlignCenter)
+        self.heatmap.verticalHeader().setSectionResizeMode(QHeaderView.Fixed)
+        self.heatmap.verticalHeader().setDefaultSectionSize(22)
+        self.heatmap.clicked.connect(self._cell_clicked)
+
+        self.canvas = pg.GraphicsLayoutWidget()
+        self.canvas.setBackground("w")
+        self.bars = self.canvas.addPlot(row=0, col=0)
+        self.forest = self.canvas.addPlot(row=1, col=0)
+        for plot in (self.bars, self.forest):
+            plot.setMenuEnabled(False)
+            plot.invertY(True)
+            plot.showGrid(x=True, y=False, alpha=0.15)
+            plot.getAxis("left").setWidth(TICK_WIDTH)
+            for side in ("left", "bottom"):
+                plot.getAxis(side).setTextPen("#333333")
+        self.canvas.ci.setContentsMargins(6, 6, 18, 6)
+        self.bars.setLabel("bottom", "Share of the group's documents (%)", color="#333333")
+        self.forest.setLabel("bottom", "Difference in percentage points", color="#333333")
+        self.bars.scene().sigMouseClicked.connect(self._bars_clicked)
+
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet("color: #555555;")
+        self.hint = QLabel()
+        self.hint.setAlignment(Qt.AlignCenter)
+        self.hint.setStyleSheet("color: #8a8a8a;")
+        self.body = QSplitter(Qt.Horizontal)
+        self.body.addWidget(self.heatmap)
+        self.body.addWidget(self.canvas)
+        self.body.setSizes([420, 480])
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        layout.addLayout(bar)
+        layout.addWidget(self.hint, 1)
+        layout.addWidget(self.body, 5)
+        layout.addWidget(self.note)
+        self._show_hint("Fit topics to compare groups.")
+
+    # ----- wiring ------------------------------------------------------------------
+    def bind(self, selection: Selection, choice: TopicChoice) -> None:
+        """Select documents through the shared selection; follow the topics chosen in the list."""
+        self._choice = choice
+        self.selectionRequested.connect(selection.select)
+        choice.changed.connect(lambda _ids: self._draw())
+
+    def show_project(self, project: Project) -> None:
+        """A new or refitted project: fill the group choices, then draw."""
+        self._project = project
+        self.refresh(project)
+
+    def refresh(self, project: Project | None = None) -> None:
+        """Recount after an edit and redraw; the chosen topic and groups stay."""
+        project = project or self._project
+        self._project = project
+        self._table = None
+        if project is None or not project.fitted:
+            self._show_hint("Fit topics to compare groups.")
+            return
+        try:
+            self._table = variables.prevalence_by_group(project)
+        except TopicDeskError:
+            self._show_hint("Choose a group column in Project › Variables… to compare groups.")
+            return
+        self._labels = variables.topic_labels(project)
+        self._draw()
+
+    @property
+    def table(self) -> Prevalence | None:
+        return self._table
+
+    def drawn_topics(self) -> list[int]:
+        """Chosen topics (all when none is chosen), then the unassigned row."""
+        if self._table is None:
+            return []
+        present = [int(t) for t in self._table.topic_ids if t != UNASSIGNED]
+        chosen = [t for t in (self._choice.real if self._choice else []) if t in present]
+        return [*(chosen or present), UNASSIGNED]
+
+    def _show_hint(self, text: str) -> None:
+        self.hint.setText(text)
+        self.hint.show()
+        self.body.hide()
+        self.note.setText("")
+
+    @staticmethod
+    def _refill(
+        combo: QComboBox, items: list[tuple[str, object]], fallback: int, wanted: object = None
+    ) -> None:
+        """New items; the wanted one, else the one shown before, else ``fallback``."""
+        current = combo.currentData()
+        combo.blockSignals(True)
+        combo.clear()
+        for text, data in items:
+            combo.addItem(text, data)
+        for data in (wanted, current):
+            if data is not None and combo.findData(data) >= 0:
+                combo.setCurrentIndex(combo.findData(data))
+                break
+        else:
+            combo.setCurrentIndex(min(fallback, combo.count() - 1))
+        combo.blockSignals(False)
+
+    def _draw(self) -> None:
+        table = self._table
+        if table is None:
+            return
+        self.hint.hide()
+        self.body.show()
+        topics = self.drawn_topics()
+        self.model.show(table, topics, self._labels)
+        self._fit_heatmap()
+        real = [t for t in topics if t != UNASSIGNED]
+        first = self._choice.real[0] if self._choice and self._choice.real else None
+        self._refill(self.topic, [(short(self._labels[t]), t) for t in real], 0, first)
+        groups = [(g, i) for i, g in enumerate(table.categories)]
+        self._refill(self.group_a, groups, 0)
+        self._refill(self.group_b, groups, 1)
+        self._redraw_charts()
+
+    def _fit_heatmap(self) -> None:
+        """Give the heatmap the width of its columns (up to 60% of the view), charts the rest."""
+        self.heatmap.resizeColumnsToContents()
+        header = self.heatmap.horizontalHeader()
+        needed = self.heatmap.verticalHeader().width() + header.length() + 24
+        total = max(self.body.width(), 600)
+        left = min(needed, int(total * 0.6))
+        self.body.setSizes([left, total - left])
+
+    def _redraw_charts(self, *_args) -> None:
+        table = self._table
+        if table is None or self.topic.currentData() is None:
+            return
+        self._draw_bars(int(self.topic.currentData()))
+        self._draw_difference()
+        small = [g for g, s in zip(table.categories, table.small) if s]
+        parts = [
+            "Shares of each group's documents; bars and lines: 95% Wilson intervals.",
+            f"Small groups ({', '.join(small)}): fewer than {table.min_documents} documents."
+            if small
+            else "",
+            f"{table.left_out:,} documents without a group left out." if table.left_out else "",
+        ]
+        self.note.setText(" ".join(p for p in parts if p))
+
+    def _ticks(self, plot: pg.PlotItem, names: list[str]) -> None:
+        plot.getAxis("left").setTicks([[(i, short(n, TICK_CHARS)) for i, n in enumerate(names)]])
+
+    def _draw_bars(self, topic_id: int) -> None:
+        table = self._table
+        j = table.column(topic_id)
+        y = np.arange(len(table.categories), dtype=float)
+        share, low, high = 100 * table.shares[:, j], 100 * table.low[:, j], 100 * table.high[:, j]
+        self.bars.clear()
+        colour = colour_for(topic_id)
+        brushes = [SMALL_BRUSH if s else colour for s in table.small]
+        self.bars.addItem(
+            pg.BarGraphItem(x0=0, y=y, height=0.6, width=share, brushes=brushes, pen=None)
+        )
+        self.bars.addItem(
+            pg.ErrorBarItem(
+                x=share, y=y, left=share - low, right=high - share, beam=0.25, pen="#333333"
+            )
+        )
+        self._ticks(self.bars, table.categories)
+        self.bars.setTitle(short(self._labels[topic_id]), color="#1a1a1a", size="10pt")
+        self.bars.setXRange(0, max(float(np.nanmax(high, initial=1.0)), 1.0), padding=0.03)
+        self.bars.setYRange(-0.6, len(y) - 0.4, padding=0)
+
+    def _draw_difference(self) -> None:
+        table = self._table
+        a, b = self.group_a.currentData(), self.group_b.currentData()
+        self.forest.clear()
+        self.difference = None
+        if a is None or b is None or a == b:
+            self.forest.setTitle(
+                "Choose two different groups to compare", color="#8a8a8a", size="9pt"
+            )
+            return
+        diff = variables.group_difference(self._project, table.categories[a], table.categories[b])
+        self.difference = diff
+        topics = [t for t in self.drawn_topics() if t != UNASSIGNED]
+        columns = [table.column(t) for t in topics]
+        y = np.arange(len(topics), dtype=float)
+        est, low, high = (100 * v[columns] for v in (diff.estimate, diff.low, diff.high))
+        clear = diff.clear[columns]
+        self.forest.addItem(pg.InfiniteLine(pos=0, angle=90, pen=pg.mkPen("#666666", width=1)))
+        for mask, colour in ((clear, CLEAR_PEN), (~clear, NOISE_PEN)):
+            if mask.any():
+                self.forest.addItem(
+                    pg.ErrorBarItem(
+                        x=est[mask],
+                        y=y[mask],
+                        left=est[mask] - low[mask],
+                        right=high[mask] - est[mask],
+                        beam=0.2,
+                        pen=pg.mkPen(colour, width=1.5),
+                    )
+                )
+                self.forest.addItem(
+                    pg.ScatterPlotItem(x=est[mask], y=y[mask], size=7, brush=colour, pen=None)
+                )
+        self._ticks(self.forest, [self._labels[t] for t in topics])
+        self.forest.setTitle(
+            f"{short(diff.group_a, 20)} − {short(diff.group_b, 20)} (dark: 95% interval leaves out 0)",
+            color="#1a1a1a",
+            size="9pt",
+        )
+        self.forest.setYRange(-0.6, len(y) - 0.4, padding=0)
+
+    # ----- requests ----------------------------------------------------------------
+    def cell_clicked(self, group: int, topic_id: int) -> np.ndarray:
+        """Select the documents of ``topic_id`` in the group at ``group``."""
+        rows = variables.rows_in_group(self._project, group, topic_id)
+        self.selectionRequested.emit(rows)
+        return rows
+
+    def _cell_clicked(self, index: QModelIndex) -> None:
+        group, topic_id, _ = self.model.cell(index)
+        self.cell_clicked(group, topic_id)
+
+    def _bars_clicked(self, event) -> None:
+        if self._table is None or event.button() != Qt.LeftButton:
+            return
+        box = self.bars.vb
+        if not box.sceneBoundingRect().contains(event.scenePos()):
+            return
+        point = box.mapSceneToView(event.scenePos())
+        group = round(float(point.y()))
+        if 0 <= group < len(self._table.categories):
+            self.cell_clicked(group, int(self.topic.currentData()))
+
+    def export_image(self, path: str) -> None:
+        """Save the heatmap and both charts as PNG or SVG."""
+        save_widget_image(self.body, path, "TopicDesk: topics by group")

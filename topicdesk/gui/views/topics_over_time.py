@@ -1,0 +1,327 @@
+"""Topics over time: each drawn topic's share per period, with its 95% band.
+
+The topics chosen in the topic list are drawn (all of them when none is chosen); bands
+are drawn for up to six topics, beyond that they would hide each other. The unassigned
+share and the number of documents per period sit in their own panels below, so neither
+is mistaken for a topic. Hovering a point gives its counts; clicking it selects that
+period's documents of that topic. Numbers come from
+:func:`topicdesk.application.variables.prevalence_over_time`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from topicdesk.analysis.prevalence import Prevalence
+from topicdesk.application import variables
+from topicdesk.core.palette import UNASSIGNED_COLOUR, colour_for
+from topicdesk.core.project import Project
+from topicdesk.core.selection import Selection, TopicChoice
+from topicdesk.core.state import UNASSIGNED
+from topicdesk.errors import TopicDeskError
+from topicdesk.gui.views.chart_image import save_widget_image
+
+MAX_BANDS = 6
+MAX_LEGEND = 12
+LABEL_CHARS = 32
+PERIOD_NAMES = {
+    "decade": "Decade",
+    "year": "Year",
+    "quarter": "Quarter",
+    "month": "Month",
+    "week": "Week",
+}
+
+
+def decimal_years(starts: np.ndarray, period: str) -> np.ndarray:
+    """Period starts as years with a fraction (2015.25 for April 2015), the x of the plot."""
+    stamps = pd.DatetimeIndex(starts.astype("datetime64[s]"))
+    if period in ("decade", "year"):
+        return stamps.year.to_numpy(dtype=float)
+    if period in ("quarter", "month"):
+        return stamps.year.to_numpy(dtype=float) + (stamps.month.to_numpy() - 1) / 12
+    return stamps.year.to_numpy(dtype=float) + (stamps.dayofyear.to_numpy() - 1) / 365.25
+
+
+def short(label: str, chars: int = LABEL_CHARS) -> str:
+    return label if len(label) <= chars else label[: chars - 1] + "…"
+
+
+def percent(value: float) -> str:
+    return f"{100 * value:.1f}%"
+
+
+class _YearAxis(pg.AxisItem):
+    """Ticks as years, or as year-month when the ticks are closer than a year."""
+
+    def tickStrings(self, values, scale, spacing):
+        if spacing >= 1:
+            return [str(round(float(v))) for v in values]
+        out = []
+        for v in values:
+            year = int(np.floor(v + 1e-9))
+            month = min(12, round(float(v - year) * 12) + 1)
+            out.append(f"{year}-{month:02d}")
+        return out
+
+
+class TopicsOverTime(QWidget):
+    """Shares of topics per period as lines with 95% bands, and the unassigned share apart."""
+
+    selectionRequested = Signal(object)  # row positions
+    periodChanged = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._project: Project | None = None
+        self._choice: TopicChoice | None = None
+        self._table: Prevalence | None = None
+        self._labels: dict[int, str] = {}
+        self._scatters: dict[int, pg.ScatterPlotItem] = {}
+
+        self.period = QComboBox()
+        self.period.setToolTip("How finely dates are grouped; suggested from the span of the dates")
+        self.period.currentIndexChanged.connect(self._period_chosen)
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet("color: #555555;")
+        bar = QHBoxLayout()
+        bar.setContentsMargins(6, 4, 6, 0)
+        bar.addWidget(QLabel("Period:"))
+        bar.addWidget(self.period)
+        bar.addWidget(self.note, 1)
+
+        self.hint = QLabel()
+        self.hint.setAlignment(Qt.AlignCenter)
+        self.hint.setStyleSheet("color: #8a8a8a;")
+        self.canvas = pg.GraphicsLayoutWidget()
+        self.canvas.setBackground("w")
+        self.plot = self.canvas.addPlot(row=0, col=0, axisItems={"bottom": _YearAxis("bottom")})
+        self.legend = pg.LegendItem(offset=None, labelTextSize="9pt", labelTextColor="#1a1a1a")
+        side = self.canvas.addLayout(row=0, col=1)  # the legend at the top, empty space below
+        side.addItem(self.legend, row=0, col=0)
+        side.addLabel("", row=1, col=0)
+        side.layout.setRowStretchFactor(1, 1)
+        self.canvas.ci.layout.setColumnMaximumWidth(1, 280)
+        self.canvas.ci.setContentsMargins(6, 6, 12, 6)
+        self.rest = self.canvas.addPlot(row=1, col=0, axisItems={"bottom": _YearAxis("bottom")})
+        self.sizes = self.canvas.addPlot(row=2, col=0, axisItems={"bottom": _YearAxis("bottom")})
+        for plot, label in (
+            (self.plot, "Share of documents (%)"),
+            (self.rest, "Unassigned (%)"),
+            (self.sizes, "Documents"),
+        ):
+            plot.setLabel("left", label, color="#333333")
+            plot.showGrid(x=False, y=True, alpha=0.15)
+            plot.setMenuEnabled(False)
+            plot.getAxis("left").setWidth(64)
+            for side in ("left", "bottom"):
+                plot.getAxis(side).setTextPen("#333333")
+        self.rest.setXLink(self.plot)
+        self.sizes.setXLink(self.plot)
+        grid = self.canvas.ci.layout
+        grid.setRowStretchFactor(0, 5)
+        grid.setRowStretchFactor(1, 2)
+        grid.setRowStretchFactor(2, 2)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        layout.addLayout(bar)
+        layout.addWidget(self.hint, 1)
+        layout.addWidget(self.canvas, 5)
+        self._show_hint("Fit topics to see how they change over time.")
+
+    # ----- wiring ------------------------------------------------------------------
+    def bind(self, selection: Selection, choice: TopicChoice) -> None:
+        """Select documents through the shared selection; draw the topics chosen in the list."""
+        self._choice = choice
+        self.selectionRequested.connect(selection.select)
+        choice.changed.connect(lambda _ids: self._draw())
+
+    def show_project(self, project: Project) -> None:
+        """A new or refitted project: offer its periods, starting with the kept or suggested one."""
+        self._project = project
+        periods = variables.available_periods(project)
+        self.period.blockSignals(True)
+        self.period.clear()
+        for name in periods:
+            self.period.addItem(PERIOD_NAMES[name], name)
+        if periods:
+            self.period.setCurrentIndex(periods.index(variables.current_period(project)))
+        self.period.blockSignals(False)
+        self.refresh(project)
+
+    def refresh(self, project: Project | None = None) -> None:
+        """Recount after an edit (one bincount) and redraw."""
+        project = project or self._project
+        self._project = project
+        self._table = None
+        if project is None or not project.fitted:
+            self._show_hint("Fit topics to see how they change over time.")
+            return
+        if not self.period.count():
+            self._show_hint("Choose a date column in Project › Variables… to see topics over time.")
+            return
+        try:
+            self._table = variables.prevalence_over_time(project, self.period.currentData())
+        except TopicDeskError as exc:
+            self._show_hint(str(exc))
+            return
+        self._labels = variables.topic_labels(project)
+        self._draw()
+
+    # ----- what is drawn -----------------------------------------------------------
+    @property
+    def table(self) -> Prevalence | None:
+        return self._table
+
+    def drawn_topics(self) -> list[int]:
+        """The chosen topics that have a column, or every topic when none is chosen."""
+        if self._table is None:
+            return []
+        present = [int(t) for t in self._table.topic_ids if t != UNASSIGNED]
+        chosen = [t for t in (self._choice.real if self._choice else []) if t in present]
+        return chosen or present
+
+    def _show_hint(self, text: str) -> None:
+        self.hint.setText(text)
+        self.hint.show()
+        self.canvas.hide()
+        self.note.setText("")
+
+    def _draw(self) -> None:
+        table = self._table
+        if table is None:
+            return
+        self.hint.hide()
+        self.canvas.show()
+        for plot in (self.plot, self.rest, self.sizes):
+            plot.clear()
+        self.legend.clear()
+        self._scatters = {}
+        x = decimal_years(table.starts, table.period)
+        topics = self.drawn_topics()
+        bands = len(topics) <= MAX_BANDS
+        for topic_id in topics:
+            self._line(self.plot, topic_id, x, colour_for(topic_id), bands, len(topics) > MAX_BANDS)
+        self._line(self.rest, UNASSIGNED, x, UNASSIGNED_COLOUR, True, False)
+        width = np.min(np.diff(x)) * 0.8 if len(x) > 1 else 0.8
+        self.sizes.addItem(
+            pg.BarGraphItem(x=x, height=table.totals, width=width, brush="#c9d3df", pen=None)
+        )
+        small = table.small
+        if small.any():
+            self.sizes.addItem(
+                pg.BarGraphItem(
+                    x=x[small], height=table.totals[small], width=width, brush="#f2c6a0", pen=None
+                )
+            )
+        self.plot.setYRange(0, self._top(topics, bands), padding=0.02)
+        self.rest.setYRange(0, 100 * float(np.nanmax(table.high[:, 0], initial=0.01)), padding=0.05)
+        self._fill_legend(topics)
+        self.note.setText(self._caption(len(topics), bands))
+
+    def _top(self, topics: list[int], bands: bool) -> float:
+        table = self._table
+        columns = [table.column(t) for t in topics]
+        values = (table.high if bands else table.shares)[:, columns]
+        return 100 * max(float(np.nanmax(values, initial=0.0)), 0.01)
+
+    def _line(
+        self, plot: pg.PlotItem, topic_id: int, x: np.ndarray, colour: str, band: bool, thin: bool
+    ) -> None:
+        table = self._table
+        j = table.column(topic_id)
+        share, low, high = 100 * table.shares[:, j], 100 * table.low[:, j], 100 * table.high[:, j]
+        if band:
+            fill = QColor(colour)
+            fill.setAlpha(45)
+            lower = pg.PlotCurveItem(x, low, pen=None)
+            upper = pg.PlotCurveItem(x, high, pen=None)
+            plot.addItem(pg.FillBetweenItem(lower, upper, brush=fill))
+        curve = pg.PlotCurveItem(x, share, pen=pg.mkPen(colour, width=1.3 if thin else 2.2))
+        curve.topic_id = topic_id
+        plot.addItem(curve)
+        brushes = [pg.mkBrush("w") if s else pg.mkBrush(colour) for s in table.small]
+        scatter = pg.ScatterPlotItem(
+            x=x,
+            y=share,
+            data=np.arange(len(x)),
+            size=5 if thin else 7,
+            pen=pg.mkPen(colour, width=1.2),
+            brush=brushes,
+            hoverable=True,
+            hoverSize=10,
+            tip=lambda x, y, data, t=topic_id: self.tooltip(t, int(data)),
+        )
+        scatter.sigClicked.connect(lambda _item, points, _ev, t=topic_id: self._clicked(t, points))
+        plot.addItem(scatter)
+        self._scatters[topic_id] = scatter
+        if plot is self.plot and len(self.legend.items) < MAX_LEGEND:
+            self.legend.addItem(curve, short(self._labels.get(topic_id, str(topic_id))))
+
+    def _fill_legend(self, topics: list[int]) -> None:
+        """At most 12 names (added with their lines); the rest are read by hovering."""
+        if len(topics) > MAX_LEGEND:
+            self.legend.addItem(pg.PlotDataItem(pen=None), f"… and {len(topics) - MAX_LEGEND} more")
+
+    def _caption(self, n_topics: int, bands: bool) -> str:
+        table = self._table
+        parts = [
+            "Lines: share of each period's documents; shaded: 95% Wilson interval.",
+            f"Hollow points and orange bars: periods of fewer than {table.min_documents} documents."
+            if table.small.any()
+            else "",
+            "" if bands else f"Choose up to {MAX_BANDS} topics in the list to see their bands.",
+            f"{table.left_out:,} documents without a readable date left out."
+            if table.left_out
+            else "",
+        ]
+        return " ".join(p for p in parts if p)
+
+    def tooltip(self, topic_id: int, index: int) -> str:
+        """What hovering a point says: topic, period, counts, share and its interval."""
+        table = self._table
+        j = table.column(topic_id)
+        name = self._labels.get(topic_id, str(topic_id))
+        small = " (few documents: read with care)" if table.small[index] else ""
+        return (
+            f"{name}\n{table.categories[index]}: {table.counts[index, j]:,} of "
+            f"{table.totals[index]:,} documents{small}\n{percent(table.shares[index, j])} "
+            f"(95% CI {percent(table.low[index, j])} to {percent(table.high[index, j])})"
+        )
+
+    # ----- requests ----------------------------------------------------------------
+    def _clicked(self, topic_id: int, points) -> None:
+        if len(points):
+            self.point_clicked(topic_id, int(points[0].data()))
+
+    def point_clicked(self, topic_id: int, index: int) -> np.ndarray:
+        """Select the documents of ``topic_id`` in the period at ``index``."""
+        rows = variables.rows_in_period(self._project, self._table.period, index, topic_id)
+        self.selectionRequested.emit(rows)
+        return rows
+
+    def _period_chosen(self, _index: int) -> None:
+        period = self.period.currentData()
+        if period and self._project is not None:
+            variables.remember_period(self._project, period)
+            self.periodChanged.emit(period)
+            self.refresh()
+
+    def point_position(self, topic_id: int, index: int):
+        """Where a point is drawn, in the plot's widget coordinates (for tests and tours)."""
+        scatter = self._scatters[topic_id]
+        x, y = scatter.data["x"][index], scatter.data["y"][index]
+        scene = self.plot.vb.mapViewToScene(pg.Point(x, y))
+        return self.canvas.mapFromScene(scene)
+
+    def export_image(self, path: str) -> None:
+        """Save the chart (all three panels and the legend) as PNG or SVG."""
+        save_widget_image(self.canvas, path, "TopicDesk: topics over time")
