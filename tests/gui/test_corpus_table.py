@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
 
+from topicdesk.core.search import find_rows
 from topicdesk.gui.models.corpus_model import CorpusTableModel
 from topicdesk.gui.views.corpus_table import CorpusTable
 
@@ -68,12 +69,13 @@ def test_filter_by_text_and_topic_matches_pandas(corpus):
     model = CorpusTableModel()
     model.set_corpus(table, "text", table["text"].tolist())
     model.set_topics(topics, LABELS, COLOURS)
-    model.set_filter("ElecTion")
-    expected = np.flatnonzero(table["text"].str.lower().str.contains("election", regex=False))
+    found = find_rows(table["text"].tolist(), "ElecTion")
+    model.set_filter(found)
+    expected = np.flatnonzero(table["text"].str.contains(r"(?<!\w)election(?!\w)", case=False))
     np.testing.assert_array_equal(model.visible_rows(), expected)
-    model.set_filter("election", topics=[2])
+    model.set_filter(found, topics=[2])
     np.testing.assert_array_equal(model.visible_rows(), expected[topics[expected] == 2])
-    model.set_filter("", topics=[-1])
+    model.set_filter(None, topics=[-1])
     np.testing.assert_array_equal(model.visible_rows(), np.flatnonzero(topics == -1))
     assert model.model_row_of(1) is None
     model.sort(5, Qt.DescendingOrder)
@@ -98,10 +100,10 @@ def test_widget_filters_count_and_emits_selection(qtbot, corpus):
         "Unassigned",
     ]
     widget.show_topics([3])
-    assert widget.count_label.text() == f"{(topics == 3).sum()} of 120 documents"
+    assert widget.count_label.text() == f"{(topics == 3).sum()} of 120 documents (topic 3)"
     widget.show_topics([])
-    widget.filter_edit.setText("film")
-    assert widget.model.rowCount() == table["text"].str.lower().str.contains("film").sum()
+    widget.filter_edit.setText("film")  # the word, not "films" or "filming"
+    assert widget.model.rowCount() == table["text"].str.contains(r"(?<!\w)film(?!\w)", case=False).sum()
     widget.filter_edit.clear()
 
     received = []

@@ -213,7 +213,7 @@ def test_selection_highlight_update_and_clear(qtbot):
 
     topics = (coords[:, 1] > 0).astype(np.int64)
     view.update_topics(topics, {0: "#1f77b4", 1: "#ff7f0e"}, {0: "South", 1: "North"})
-    labels = {item.textItem.toPlainText(): item.pos() for item in view._label_items.values()}
+    labels = {item.textItem.toPlainText(): item.pos() for item in view._names.items().values()}
     assert set(labels) == {"South", "North"}
     assert labels["North"].y() > 2 and labels["South"].y() < -2
     assert len(view._items[1].data) == int(np.nansum(coords[:, 1] > 0))
@@ -274,11 +274,11 @@ def test_labels_never_cover_each_other_and_zooming_in_shows_more(qtbot):
     QApplication.processEvents()
 
     def shown() -> list:
-        return [item for item in view._label_items.values() if item.isVisible()]
+        return [item for item in view._names.items().values() if item.isVisible()]
 
     rects = [item.sceneBoundingRect() for item in shown()]
     assert all(not a.intersects(b) for i, a in enumerate(rects) for b in rects[i + 1 :])
-    assert view._label_items[0].isVisible()  # the largest topic always keeps its label
+    assert view._names.items()[0].isVisible()  # the largest topic always keeps its label
     before = len(shown())
     assert before < n_topics
     view._view.scaleBy((0.1, 0.1))  # zoom in tenfold

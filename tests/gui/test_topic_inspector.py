@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, Qt
 
+from topicdesk.core.selection import TopicChoice
 from topicdesk.core.state import UNASSIGNED, Topic
 from topicdesk.gui.models.topic_list_model import SIZE, TOPIC_ID_ROLE
 from topicdesk.gui.views.topic_inspector import TopicInspector
@@ -82,8 +83,33 @@ def test_choice_by_mouse_emits_and_shows_details(qtbot):
     assert "Shares rose sharply" in inspector.examples.text()
     click_row(qtbot, inspector, 2, Qt.ControlModifier)
     assert chosen[-1] == [0, 2]
-    assert inspector.merge_button.isEnabled()
     assert not inspector.rename_button.isEnabled()
+
+
+def test_choice_keeps_the_order_topics_were_chosen_in(qtbot):
+    """Merging goes into the topic chosen first, even if it is lower in the list."""
+    inspector = make(qtbot)
+    inspector.show()
+    qtbot.waitExposed(inspector)
+    click_row(qtbot, inspector, 2)
+    click_row(qtbot, inspector, 0, Qt.ControlModifier)
+    assert inspector.chosen_topics() == [2, 0]
+    click_row(qtbot, inspector, 1, Qt.ControlModifier)
+    assert inspector.chosen_topics() == [2, 0, 1]
+    click_row(qtbot, inspector, 0, Qt.ControlModifier)  # unchoose
+    assert inspector.chosen_topics() == [2, 1]
+
+
+def test_bound_choice_drives_the_list_both_ways(qtbot):
+    inspector = make(qtbot)
+    choice = TopicChoice()
+    inspector.bind(choice)
+    choice.set([1])
+    assert inspector.chosen_topics() == [1] and inspector.label_edit.text() == "Football"
+    inspector.show()
+    qtbot.waitExposed(inspector)
+    click_row(qtbot, inspector, 0, Qt.ControlModifier)
+    assert choice.ids == [1, 0]
 
 
 def test_choose_topics_is_silent_and_survives_new_topics(qtbot):
@@ -101,28 +127,8 @@ def test_choose_topics_is_silent_and_survives_new_topics(qtbot):
     assert chosen == []
 
 
-def test_buttons_enable_with_choice_and_document_selection(qtbot):
-    inspector = make(qtbot)
-    assert not inspector.merge_button.isEnabled()
-    assert not inspector.move_button.isEnabled()
-    assert not inspector.new_button.isEnabled()
-    assert not inspector.delete_button.isEnabled()
-    assert inspector.recompute_button.isEnabled()
-    inspector.choose_topics([0])
-    assert inspector.delete_button.isEnabled() and not inspector.move_button.isEnabled()
-    inspector.set_document_selection_count(12)
-    assert inspector.move_button.isEnabled() and inspector.new_button.isEnabled()
-    assert inspector.move_button.text() == "Move 12 selected documents here"
-    inspector.choose_topics([0, UNASSIGNED])
-    assert not inspector.merge_button.isEnabled()
-    assert not inspector.move_button.isEnabled()
-    inspector.choose_topics([UNASSIGNED])
-    assert not inspector.delete_button.isEnabled()
-
-
 def test_signals_carry_the_right_arguments(qtbot):
     inspector = make(qtbot)
-    inspector.set_document_selection_count(3)
     inspector.choose_topics([1])
 
     with qtbot.waitSignal(inspector.renameRequested) as rename:
@@ -133,28 +139,9 @@ def test_signals_carry_the_right_arguments(qtbot):
         inspector.note_edit.setPlainText("mostly transfers")
         qtbot.mouseClick(inspector.note_button, Qt.LeftButton)
     assert note.args == [1, "mostly transfers"]
-    with qtbot.waitSignal(inspector.moveHereRequested) as move:
-        qtbot.mouseClick(inspector.move_button, Qt.LeftButton)
-    assert move.args == [1]
-    with qtbot.waitSignal(inspector.deleteRequested) as delete:
-        qtbot.mouseClick(inspector.delete_button, Qt.LeftButton)
-    assert delete.args == [1]
-    with qtbot.waitSignal(inspector.newTopicRequested):
-        qtbot.mouseClick(inspector.new_button, Qt.LeftButton)
-    with qtbot.waitSignal(inspector.recomputeRequested):
-        qtbot.mouseClick(inspector.recompute_button, Qt.LeftButton)
     with qtbot.waitSignal(inspector.documentActivated) as activated:
         inspector.examples.linkActivated.emit("1")
     assert activated.args == [1]
-
-    selection = inspector.tree.selectionModel()
-    selection.select(
-        inspector.model.index(inspector.model.row_of_topic(2), 0),
-        QItemSelectionModel.Select | QItemSelectionModel.Rows,
-    )
-    with qtbot.waitSignal(inspector.mergeRequested) as merge:
-        qtbot.mouseClick(inspector.merge_button, Qt.LeftButton)
-    assert merge.args == [[1, 2]]
 
 
 def test_rename_to_the_same_name_does_nothing(qtbot):

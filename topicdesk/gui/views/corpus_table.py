@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 from topicdesk.core.search import Query, Search
 from topicdesk.core.selection import Selection, TopicChoice
 from topicdesk.gui.models.corpus_model import CorpusTableModel
+from topicdesk.gui.views.search_box import SearchBox
 
 ALL_TOPICS = None
 UNASSIGNED_ITEM = -1
@@ -45,21 +45,20 @@ class CorpusTable(QWidget):
         self._notes: dict[int, str] = {}
         self._current: int | None = None
         self._updating = False
-        self._search = Search()
         self._owns_search = True
-        self._search.changed.connect(self._show_search)
-
-        self.filter_edit = QLineEdit(placeholderText="Find words…", clearButtonEnabled=True)
-        self.filter_edit.setToolTip(
+        self.search_box = SearchBox(
+            "Find words…",
             "Show only documents containing all these words (whole words, any case); "
-            "the map highlights the same documents"
+            "the map highlights the same documents",
+            show_count=False,
         )
+        self.search_box.search.changed.connect(self._show_search)
+        self.filter_edit = self.search_box.edit
         self.topic_combo = QComboBox()
         self.topic_combo.setMinimumContentsLength(18)
         self.topic_combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
         self.count_label = QLabel("")
         self.count_label.setStyleSheet("color: #555;")
-        self.filter_edit.textChanged.connect(lambda text: self._search.set_text(text))
         self.topic_combo.currentIndexChanged.connect(self._apply_filter)
 
         self.view = QTableView()
@@ -92,7 +91,7 @@ class CorpusTable(QWidget):
 
         filters = QHBoxLayout()
         filters.setContentsMargins(6, 4, 6, 0)
-        filters.addWidget(self.filter_edit, 2)
+        filters.addWidget(self.search_box, 2)
         filters.addWidget(self.topic_combo, 1)
         filters.addWidget(self.count_label)
         top = QWidget()
@@ -123,8 +122,9 @@ class CorpusTable(QWidget):
     # ----- shared models ---------------------------------------------------------------
     def bind(self, selection: Selection, choice: TopicChoice, search: Search) -> None:
         """Follow the app's shared selection, topic choice and search, and feed them."""
-        self._search.changed.disconnect(self._show_search)
-        self._search, self._owns_search = search, False
+        self.search_box.search.changed.disconnect(self._show_search)
+        self.search_box.bind(search)
+        self._owns_search = False
         search.changed.connect(self._show_search)
         selection.changed.connect(self.set_selection)
         self.selectionRequested.connect(selection.select)
@@ -135,7 +135,7 @@ class CorpusTable(QWidget):
         self._table, self._text_column = table, text_column
         self.model.set_corpus(table, text_column, texts)
         if self._owns_search:
-            self._search.set_texts(texts)
+            self.search_box.search.set_texts(texts)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.Interactive)
         header.resizeSection(0, 170)
@@ -236,22 +236,28 @@ class CorpusTable(QWidget):
             self.noteEdited.emit(self._current, self.note_edit.toPlainText().strip())
 
     # ----- filters -----------------------------------------------------------------------------
-    def _show_search(self, query: Query, _rows: np.ndarray | None) -> None:
-        if self.filter_edit.text() != query.text:
-            self.filter_edit.blockSignals(True)
-            self.filter_edit.setText(query.text)
-            self.filter_edit.blockSignals(False)
+    def _show_search(self, _query: Query, _rows: np.ndarray | None) -> None:
         self._apply_filter()
 
     def _apply_filter(self, *_args) -> None:
         tid = self.topic_combo.currentData()
         topics = None if tid is ALL_TOPICS else [int(tid)]
-        self.model.set_filter(self._search.rows, topics)
+        self.model.set_filter(self.search_box.search.rows, topics)
         self._update_count()
 
     def _update_count(self) -> None:
+        """How many documents show, and which filters are why (both can empty the table)."""
         total = self.model.document_count()
         shown = self.model.rowCount()
-        self.count_label.setText(
-            f"{shown:,} of {total:,} documents" if shown != total else f"{total:,} documents"
+        why = []
+        tid = self.topic_combo.currentData()
+        if tid is not ALL_TOPICS:
+            why.append("unassigned" if tid == UNASSIGNED_ITEM else f"topic {tid}")
+        search = self.search_box.search
+        if search.rows is not None:
+            why.append(f"“{search.query.text.strip()}”")
+        label = f"{shown:,} of {total:,} documents" if shown != total else f"{total:,} documents"
+        self.count_label.setText(label + (f" ({', '.join(why)})" if why else ""))
+        self.count_label.setToolTip(
+            "Shown: documents of the chosen topic that contain the words searched for"
         )

@@ -15,14 +15,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QGuiApplication, QPainterPath, QPen
+from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QGuiApplication
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QGraphicsPathItem,
     QHBoxLayout,
-    QLabel,
-    QLineEdit,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -30,64 +27,19 @@ from PySide6.QtWidgets import (
 
 from topicdesk.core.geometry import nearest_point, points_in_polygon
 from topicdesk.core.palette import UNASSIGNED_COLOUR
+from topicdesk.core.search import Query, Search
+from topicdesk.core.selection import Selection, TopicChoice
 from topicdesk.gui.views.map_hover import HoverCard, card_html
 from topicdesk.gui.views.map_image import LegendEntry, save_map_image
+from topicdesk.gui.views.map_labels import MapLabels
+from topicdesk.gui.views.map_lasso import LassoViewBox, modifier_mode
+from topicdesk.gui.views.search_box import SearchBox
 from topicdesk.gui.views.uniform_scatter import UniformScatter
 
 TOPIC_SIZE = 6
 UNASSIGNED_SIZE = 4
-MAX_LABELS = 40
 HOVER_RADIUS_PX = 6
 HOVER_INTERVAL_MS = 30  # the document under the pointer is looked up at most this often
-
-
-def modifier_mode(modifiers: Qt.KeyboardModifier) -> str:
-    """Shift adds to the selection, Alt or Ctrl removes from it, nothing replaces it."""
-    if modifiers & Qt.ShiftModifier:
-        return "add"
-    if modifiers & (Qt.AltModifier | Qt.ControlModifier):
-        return "subtract"
-    return "replace"
-
-
-class _MapViewBox(pg.ViewBox):
-    """A ViewBox whose left drag draws a lasso while the lasso tool is on."""
-
-    lassoFinished = Signal(object, str)
-
-    def __init__(self) -> None:
-        super().__init__(enableMenu=False)
-        self.lasso_mode = True
-        self._path: list[QPointF] = []
-        self._item = QGraphicsPathItem()
-        pen = QPen(QColor(30, 30, 30, 200), 1.5, Qt.DashLine)
-        pen.setCosmetic(True)
-        self._item.setPen(pen)
-        self._item.setBrush(QColor(60, 120, 220, 30))
-        self._item.setZValue(100)
-        self._item.setVisible(False)
-        self.addItem(self._item, ignoreBounds=True)
-
-    def mouseDragEvent(self, ev, axis=None):
-        if not (self.lasso_mode and ev.button() == Qt.LeftButton):
-            return super().mouseDragEvent(ev, axis)
-        ev.accept()
-        point = self.mapSceneToView(ev.scenePos())
-        if ev.isStart():
-            self._path = [self.mapSceneToView(ev.buttonDownScenePos()), point]
-            self._item.setVisible(True)
-        else:
-            self._path.append(point)
-        path = QPainterPath(self._path[0])
-        for p in self._path[1:]:
-            path.lineTo(p)
-        path.closeSubpath()
-        self._item.setPath(path)
-        if ev.isFinish():
-            polygon = np.array([[p.x(), p.y()] for p in self._path])
-            self._item.setVisible(False)
-            self._path = []
-            self.lassoFinished.emit(polygon, modifier_mode(ev.modifiers()))
 
 
 class DocumentMap(QWidget):
@@ -101,30 +53,29 @@ class DocumentMap(QWidget):
         self._coords = np.empty((0, 2), dtype=np.float32)
         self._topics = np.empty(0, dtype=np.int64)
         self._texts: Sequence[str] = []
-        self._lower: list[str] | None = None
+        self._owns_search = True
         self._labels: dict[int, str] = {}
         self._items: dict[int, UniformScatter] = {}
         self._drawn: dict[int, tuple[str, np.ndarray]] = {}
         self._brushes: dict[int, QBrush] = {}
         self._selected_rows = np.empty(0, dtype=np.int64)
         self._found_rows: np.ndarray | None = None
-        self._label_items: dict[int, pg.TextItem] = {}
-        self._label_anchors: dict[int, tuple[float, float]] = {}
         self._variables: pd.DataFrame | None = None
         self._hover_pos: QPointF | None = None
         self._card = HoverCard(self)
         self._hover_timer = QTimer(self, singleShot=True, interval=HOVER_INTERVAL_MS)
         self._hover_timer.timeout.connect(self._hover_now)
 
-        self._view = _MapViewBox()
+        self._view = LassoViewBox()
         self._plot = pg.PlotWidget(viewBox=self._view, background="w")
         self._plot.hideAxis("left")
         self._plot.hideAxis("bottom")
         self._plot.setAspectLocked(True)
         self._plot.setMouseTracking(True)
         self._view.lassoFinished.connect(self.lasso_select)
+        self._names = MapLabels(self._view)
         self._declutter_timer = QTimer(self, singleShot=True, interval=30)
-        self._declutter_timer.timeout.connect(self._declutter_labels)
+        self._declutter_timer.timeout.connect(self._names.declutter)
         self._view.sigTransformChanged.connect(lambda *_: self._declutter_timer.start())
         self._plot.scene().sigMouseClicked.connect(self._on_click)
         self._plot.scene().sigMouseMoved.connect(self._on_hover)
@@ -167,17 +118,17 @@ class DocumentMap(QWidget):
         reset = QToolButton(text="Reset view")
         reset.setToolTip("Show all documents")
         reset.clicked.connect(self.reset_view)
-        self.search = QLineEdit(placeholderText="Find a word on the map…", clearButtonEnabled=True)
-        self.search.setToolTip("Highlights the documents that contain this word or phrase")
-        self.search.setMinimumWidth(200)
-        self.search.textChanged.connect(self._on_search)
-        self.search_count = QLabel("")
-        self.search_count.setStyleSheet("color: #555;")
+        self.search_box = SearchBox(
+            "Find words on the map…",
+            "Highlights the documents that contain all these words (whole words, any case; "
+            "put a phrase in quotes); the table lists the same documents",
+        )
+        self.search_box.search.changed.connect(self._show_search)
+        self.search, self.search_count = self.search_box.edit, self.search_box.count
         for widget in (self.lasso_button, self.pan_button, reset):
             self._toolbar.addWidget(widget)
         self._toolbar.addSpacing(12)
-        self._toolbar.addWidget(self.search, 1)
-        self._toolbar.addWidget(self.search_count)
+        self._toolbar.addWidget(self.search_box, 1)
 
     def _set_lasso_mode(self, on: bool) -> None:
         self._view.lasso_mode = on
@@ -204,11 +155,13 @@ class DocumentMap(QWidget):
         self._texts = texts
         self._variables = variables
         self._card.dismiss()
-        self._lower = None
+        if self._owns_search:
+            self.search_box.search.set_texts(texts)
         self._hint.setVisible(False)
         self._selected_rows = np.empty(0, dtype=np.int64)
         self.update_topics(topic_ids, colours, labels)
-        self._on_search(self.search.text())
+        search = self.search_box.search
+        self._show_search(search.query, search.rows)
         self.reset_view()
 
     def update_topics(
@@ -255,74 +208,19 @@ class DocumentMap(QWidget):
                 brush=self._brushes[tid],
                 pen=None,
             )
-        self._place_labels(groups, moved)
+        self._names.place(groups, self._coords, self._labels, moved)
         self._overlay(self._selected, self._selected_rows)
         if self._found_rows is not None:
             self._overlay(self._highlight, self._found_rows)
-
-    def _place_labels(self, groups: dict[int, np.ndarray], moved: set[int]) -> None:
-        """Label the largest topics at their medians; only moved topics are re-measured."""
-        biggest = sorted((t for t in groups if t >= 0), key=lambda t: -len(groups[t]))[:MAX_LABELS]
-        for tid in set(self._label_items) - set(biggest):
-            self._view.removeItem(self._label_items.pop(tid))
-            self._label_anchors.pop(tid, None)
-        for tid in biggest:
-            text = self._labels.get(tid, str(tid))
-            text = text if len(text) <= 32 else text[:31] + "…"
-            item = self._label_items.get(tid)
-            if item is None:
-                item = pg.TextItem(
-                    text, color="#1a1a1a", anchor=(0.5, 0.5), fill=pg.mkBrush(255, 255, 255, 190)
-                )
-                item.setZValue(30)
-                self._view.addItem(item)
-                self._label_items[tid] = item
-                moved = moved | {tid}
-            elif item.toPlainText() != text:
-                item.setText(text)
-            if tid in moved:
-                x, y = np.median(self._coords[groups[tid]], axis=0)
-                self._label_anchors[tid] = (float(x), float(y))
-        # the dict keeps the order of size, which is the order labels claim their place in
-        self._label_items = {tid: self._label_items[tid] for tid in biggest}
-        self._declutter_labels()
-
-    def _declutter_labels(self) -> None:
-        """Keep labels from covering each other at the current zoom.
-
-        Larger topics claim their place first; a label that would overlap one already
-        placed moves up or down by up to two lines, or is hidden until zooming in frees
-        room for it.
-        """
-        _, pixel_height = self._view.viewPixelSize()
-        taken: list[QRectF] = []
-        for tid, item in self._label_items.items():
-            x, y = self._label_anchors.get(tid, (0.0, 0.0))
-            item.setPos(x, y)
-            item.updateTransform(force=True)
-            rect = item.sceneBoundingRect().adjusted(-2, -1, 2, 1)
-            place = None
-            for step in (0, -1, 1, -2, 2):  # in line heights; negative is up on screen
-                candidate = rect.translated(0, step * rect.height())
-                if not any(candidate.intersects(other) for other in taken):
-                    place = (step, candidate)
-                    break
-            item.setVisible(place is not None)
-            if place is None:
-                continue
-            step, candidate = place
-            if step:
-                item.setPos(x, y - step * rect.height() * pixel_height)
-            taken.append(candidate)
 
     def clear(self) -> None:
         """An empty map with a hint, as before the first fit."""
         self._card.dismiss()
         self._variables = None
-        for item in [*self._items.values(), *self._label_items.values()]:
+        for item in self._items.values():
             self._view.removeItem(item)
-        self._items, self._label_items, self._drawn = {}, {}, {}
-        self._label_anchors = {}
+        self._names.clear()
+        self._items, self._drawn = {}, {}
         self._coords = np.empty((0, 2), dtype=np.float32)
         self._topics = np.empty(0, dtype=np.int64)
         self._selected_rows, self._found_rows = np.empty(0, dtype=np.int64), None
@@ -380,20 +278,20 @@ class DocumentMap(QWidget):
         for item in self._items.values():
             item.setOpacity(0.25)
 
-    def _on_search(self, text: str) -> None:
-        needle = text.strip().lower()
-        if not needle or not len(self._coords):
-            self.search_count.setText("")
-            self._emphasise_rows(None)
-            return
-        if self._lower is None:
-            self._lower = [t.lower() for t in self._texts]
-        hits = np.fromiter((needle in t for t in self._lower), dtype=bool, count=len(self._lower))
-        rows = np.flatnonzero(hits)
-        self.search_count.setText(
-            f"{len(rows):,} document{'s' if len(rows) != 1 else ''} contain “{text.strip()}”"
-        )
-        self._emphasise_rows(rows)
+    def bind(self, selection: Selection, choice: TopicChoice, search: Search) -> None:
+        """Follow the app's shared selection, topic choice and search, and feed them."""
+        self.search_box.search.changed.disconnect(self._show_search)
+        self.search_box.bind(search)
+        self._owns_search = False
+        search.changed.connect(self._show_search)
+        selection.changed.connect(self.set_selection)
+        self.selectionRequested.connect(selection.select)
+        self.pointActivated.connect(lambda row: selection.select([row]))
+        choice.changed.connect(self.highlight_topics)
+
+    def _show_search(self, _query: Query, rows: np.ndarray | None) -> None:
+        """Dim everything but the documents the search found."""
+        self._emphasise_rows(None if rows is None or not len(self._coords) else rows)
 
     def lasso_select(self, polygon: np.ndarray, mode: str = "replace") -> None:
         """Select the documents inside a polygon in map coordinates (what a lasso drag does)."""
@@ -507,7 +405,7 @@ class DocumentMap(QWidget):
             for item in self._items.values():
                 item.setOpacity(1.0)
             self.reset_view()
-            self._declutter_labels()
+            self._names.declutter()
             self._make_room_for_labels()
             yield
         finally:
@@ -516,13 +414,13 @@ class DocumentMap(QWidget):
             for tid, value in opacity.items():
                 self._items[tid].setOpacity(value)
             self._view.setRange(xRange=view_range[0], yRange=view_range[1], padding=0)
-            self._declutter_labels()
+            self._names.declutter()
 
     def _make_room_for_labels(self) -> None:
         """Widen the view until no label shown is cut off by the edge of the plot."""
         margin = 6.0  # px
         for _ in range(3):  # widening shrinks the map, which may free or move a label
-            shown = [i.sceneBoundingRect() for i in self._label_items.values() if i.isVisible()]
+            shown = self._names.shown_rects()
             if not shown:
                 return
             labels = shown[0]
@@ -544,7 +442,7 @@ class DocumentMap(QWidget):
                 yRange=(y0 - grow(bottom) * py, y1 + grow(top) * py),
                 padding=0,
             )
-            self._declutter_labels()
+            self._names.declutter()
 
     def export_image(self, path: str) -> None:
         """Save the whole map as PNG (twice the screen's size, at least 1,600 px) or SVG.

@@ -30,7 +30,6 @@ from topicdesk.core.selection import TopicChoice
 from topicdesk.core.state import UNASSIGNED, Topic
 from topicdesk.gui.models.topic_list_model import ID, LABEL, SIZE, TopicListModel
 
-
 ACTION_BUTTONS = (("move_here", 0, 0, 1, 2), ("new_topic", 1, 0, 1, 1), ("merge", 1, 1, 1, 1),
                   ("delete", 2, 0, 1, 1), ("recompute", 2, 1, 1, 1))
 
@@ -51,6 +50,7 @@ class TopicInspector(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._topics: dict[int, Topic] = {}
+        self._sizes: dict[int, int] = {}
         self._texts: Sequence[str] = []
         self._updating = False
         self._choice = TopicChoice()
@@ -174,6 +174,7 @@ class TopicInspector(QWidget):
     def set_topics(self, topics: list[Topic], sizes: dict[int, int], texts: Sequence[str]) -> None:
         """Fill the list, keeping the current choice where those topics still exist."""
         self._topics = {t.id: t for t in topics}
+        self._sizes = dict(sizes)
         self._texts = texts
         self._updating = True
         self.model.set_topics(topics, sizes)
@@ -254,14 +255,15 @@ class TopicInspector(QWidget):
         topic = self._current()
         chosen = self.chosen_topics()
         if topic is None:
+            self.keywords.setText("")
             if len(chosen) > 1:
                 self.title.setText(f"{len(chosen)} topics chosen")
+                self.keywords.setText(self._several(chosen))
             elif chosen == [UNASSIGNED]:
                 self.title.setText("Unassigned documents")
             else:
                 self.title.setText("Choose a topic in the list")
             self.label_edit.clear()
-            self.keywords.setText("")
             self.examples.setText("")
             self.note_edit.clear()
         else:
@@ -286,6 +288,22 @@ class TopicInspector(QWidget):
             self.examples.setText("".join(examples))
             self.note_edit.setPlainText(topic.note)
         self._update_buttons()
+
+    def _several(self, chosen: list[int]) -> str:
+        """The chosen topics in the order chosen, and what merging them would do."""
+        lines = []
+        for tid in chosen:
+            topic = self._topics.get(tid)
+            name = html.escape(topic.label) if topic else "Unassigned"
+            lines.append(f"{'#' + str(tid) if topic else ''} {name} · {self._sizes.get(tid, 0):,}")
+        real = [t for t in chosen if t in self._topics]
+        merge = (
+            f"<p style='color:#555'>Merging puts them all into topic {real[0]}, chosen first; "
+            "it keeps its name and note.</p>"
+            if len(real) >= 2
+            else ""
+        )
+        return "<br>".join(lines) + merge
 
     def _update_buttons(self) -> None:
         single = self._current() is not None
