@@ -37,6 +37,8 @@ from topicdesk.gui.views.chart_image import save_widget_image
 from topicdesk.gui.views.topics_over_time import percent, short
 
 HEAT = np.array([43, 108, 176], dtype=float)  # the darkest cell; white is a share of 0
+GREY, WHITE, INK = QColor("#6b6b6b"), QColor("white"), QColor("#1a1a1a")
+RIGHT = int(Qt.AlignRight | Qt.AlignVCenter)
 SMALL_BRUSH = "#f2c6a0"
 CLEAR_PEN = "#1f3b5c"
 NOISE_PEN = "#a0a0a0"
@@ -53,14 +55,34 @@ class ShareModel(QAbstractTableModel):
         self.table: Prevalence | None = None
         self.topics: list[int] = []
         self.labels: dict[int, str] = {}
-        self._peak = 1.0
+        self._columns: list[int] = []
+        self._italic = QFont()
+        self._italic.setItalic(True)  # cells of small groups
 
     def show(self, table: Prevalence | None, topics: list[int], labels: dict[int, str]) -> None:
+        """New numbers; texts and colours of every cell are made here, once per redraw."""
         self.beginResetModel()
         self.table, self.topics, self.labels = table, topics, labels
+        self._columns = [] if table is None else [table.column(t) for t in topics]
+        self._text: list[list[str]] = []
+        self._background: list[list[QColor | None]] = []
+        self._foreground: list[list[QColor]] = []
         if table is not None:
-            real = [table.column(t) for t in topics if t != UNASSIGNED]
-            self._peak = max(float(np.max(table.shares[:, real], initial=0.0)), 1e-9)
+            shares = table.shares[:, self._columns].T  # topics x groups
+            real = np.array([t != UNASSIGNED for t in topics])
+            peak = max(float(np.max(shares[real], initial=0.0)), 1e-9)
+            levels = np.minimum(1.0, np.nan_to_num(shares) / peak)
+            rgb = (255 - levels[..., None] * (255 - HEAT)).astype(int)
+            colours = {}
+            for r, is_topic in enumerate(real):
+                self._text.append([f"{100 * v:.1f}%" for v in shares[r]])
+                if not is_topic:
+                    self._background.append([None] * len(table.categories))
+                    self._foreground.append([GREY] * len(table.categories))
+                    continue
+                keys = [tuple(c) for c in rgb[r]]
+                self._background.append([colours.setdefault(k, QColor(*k)) for k in keys])
+                self._foreground.append([WHITE if v > 0.55 else INK for v in levels[r]])
         self.endResetModel()
 
     def rowCount(self, parent: QModelIndex = ROOT) -> int:
@@ -69,41 +91,32 @@ class ShareModel(QAbstractTableModel):
     def columnCount(self, parent: QModelIndex = ROOT) -> int:
         return 0 if parent.isValid() or self.table is None else len(self.table.categories)
 
-    def cell(self, index: QModelIndex) -> tuple[int, int, int]:
-        """(group row, topic id, topic column) of a cell."""
-        topic_id = self.topics[index.row()]
-        return index.column(), topic_id, self.table.column(topic_id)
+    def cell(self, index: QModelIndex) -> tuple[int, int]:
+        """(group row, topic id) of a cell."""
+        return index.column(), self.topics[index.row()]
 
     def data(self, index: QModelIndex, role: int = Qt.DisplayRole):
         if not index.isValid() or self.table is None:
             return None
-        table = self.table
-        g, topic_id, j = self.cell(index)
-        share = table.shares[g, j]
+        r, g = index.row(), index.column()
         if role == Qt.DisplayRole:
-            return percent(share)
+            return self._text[r][g]
+        if role == Qt.BackgroundRole:
+            return self._background[r][g]
+        if role == Qt.ForegroundRole:
+            return self._foreground[r][g]
         if role == Qt.TextAlignmentRole:
-            return int(Qt.AlignRight | Qt.AlignVCenter)
+            return RIGHT
+        if role == Qt.FontRole and self.table.small[g]:
+            return self._italic
         if role == Qt.ToolTipRole:
+            table, topic_id, j = self.table, self.topics[r], self._columns[r]
             return (
                 f"{self.labels.get(topic_id, topic_id)} in {table.categories[g]}: "
-                f"{table.counts[g, j]:,} of {table.totals[g]:,} documents, {percent(share)} "
+                f"{table.counts[g, j]:,} of {table.totals[g]:,} documents, "
+                f"{percent(table.shares[g, j])} "
                 f"(95% CI {percent(table.low[g, j])} to {percent(table.high[g, j])})"
             )
-        if topic_id == UNASSIGNED:
-            if role == Qt.ForegroundRole:
-                return QColor("#6b6b6b")
-            return None
-        level = min(1.0, share / self._peak)
-        if role == Qt.BackgroundRole:
-            rgb = 255 - level * (255 - HEAT)
-            return QColor(*(int(v) for v in rgb))
-        if role == Qt.ForegroundRole:
-            return QColor("white" if level > 0.55 else "#1a1a1a")
-        if role == Qt.FontRole and table.small[g]:
-            font = QFont()
-            font.setItalic(True)
-            return font
         return None
 
     def headerData(self, section: int, orientation, role: int = Qt.DisplayRole):
@@ -165,7 +178,7 @@ class TopicsByGroup(QWidget):
         self.heatmap.setModel(self.model)
         self.heatmap.setSelectionMode(QAbstractItemView.NoSelection)
         self.heatmap.setWordWrap(False)
-        self.heatmap.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        self.heatmap.horizontalHeader().setSectionResizeMode(QHeaderView.Interactive)
         self.heatmap.horizontalHeader().setDefaultAlignment(Qt.AlignCenter)
         self.heatmap.verticalHeader().setSectionResizeMode(QHeaderView.Fixed)
         self.heatmap.verticalHeader().setDefaultSectionSize(22)
@@ -289,10 +302,20 @@ class TopicsByGroup(QWidget):
         self._redraw_charts()
 
     def _fit_heatmap(self) -> None:
-        """Give the heatmap the width of its columns (up to 60% of the view), charts the rest."""
-        self.heatmap.resizeColumnsToContents()
+        """Columns as wide as their header or "100.0%", the heatmap as wide as its columns
+        (up to 60% of the view); measured from the texts, not by asking every cell."""
+        table = self.model.table
         header = self.heatmap.horizontalHeader()
-        needed = self.heatmap.verticalHeader().width() + header.length() + 24
+        metrics = header.fontMetrics()
+        cell = self.heatmap.fontMetrics().horizontalAdvance("100.0%") + 14
+        total_width = 0
+        for g in range(len(table.categories)):
+            text = self.model.headerData(g, Qt.Horizontal)
+            wide = max(metrics.horizontalAdvance(line) for line in text.split("\n")) + 14
+            width = max(cell, wide)
+            header.resizeSection(g, width)
+            total_width += width
+        needed = self.heatmap.verticalHeader().sizeHint().width() + total_width + 24
         total = max(self.body.width(), 600)
         left = min(needed, int(total * 0.6))
         self.body.setSizes([left, total - left])
@@ -386,7 +409,7 @@ class TopicsByGroup(QWidget):
         return rows
 
     def _cell_clicked(self, index: QModelIndex) -> None:
-        group, topic_id, _ = self.model.cell(index)
+        group, topic_id = self.model.cell(index)
         self.cell_clicked(group, topic_id)
 
     def _bars_clicked(self, event) -> None:

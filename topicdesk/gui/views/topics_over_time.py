@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QBrush, QColor, QPen
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from topicdesk.analysis.prevalence import Prevalence
@@ -27,6 +27,7 @@ from topicdesk.errors import TopicDeskError
 from topicdesk.gui.views.chart_image import save_widget_image
 
 MAX_BANDS = 6
+BIG, SMALL = pg.mkBrush("#c9d3df"), pg.mkBrush("#f2c6a0")  # documents per period: enough, few
 MAX_LEGEND = 12
 LABEL_CHARS = 32
 PERIOD_NAMES = {
@@ -56,6 +57,34 @@ def percent(value: float) -> str:
     return f"{100 * value:.1f}%"
 
 
+class _Line:
+    """One topic's line and band, kept between redraws so an update only sets their data."""
+
+    def __init__(self, plot: pg.PlotItem, topic_id: int) -> None:
+        colour = UNASSIGNED_COLOUR if topic_id == UNASSIGNED else colour_for(topic_id)
+        self.plot = plot
+        self.colour = colour
+        self.lower = pg.PlotCurveItem([0.0], [0.0], pen=None)
+        self.upper = pg.PlotCurveItem([0.0], [0.0], pen=None)
+        fill = QColor(colour)
+        fill.setAlpha(45)
+        self.band = pg.FillBetweenItem(self.lower, self.upper, brush=fill)
+        self.curve = pg.PlotCurveItem()
+        self.curve.topic_id = topic_id
+        plot.addItem(self.band)
+        plot.addItem(self.curve)
+
+    def set(self, x, share, low, high, band: bool, thin: bool) -> None:
+        self.lower.setData(x, low)
+        self.upper.setData(x, high)
+        self.band.setVisible(band)
+        self.curve.setData(x, share, pen=pg.mkPen(self.colour, width=1.3 if thin else 2.2))
+
+    def remove(self) -> None:
+        for item in (self.band, self.curve):
+            self.plot.removeItem(item)
+
+
 class _YearAxis(pg.AxisItem):
     """Ticks as years, or as year-month when the ticks are closer than a year."""
 
@@ -82,7 +111,10 @@ class TopicsOverTime(QWidget):
         self._choice: TopicChoice | None = None
         self._table: Prevalence | None = None
         self._labels: dict[int, str] = {}
-        self._scatters: dict[int, pg.ScatterPlotItem] = {}
+        self._lines: dict[int, _Line] = {}
+        self._rest_line: dict[int, _Line] = {}
+        self._styles: dict[int, tuple[QPen, QBrush, QBrush]] = {}
+        self._legend_key: tuple = ()
 
         self.period = QComboBox()
         self.period.setToolTip("How finely dates are grouped; suggested from the span of the dates")
@@ -123,6 +155,10 @@ class TopicsOverTime(QWidget):
             for side in ("left", "bottom"):
                 plot.getAxis(side).setTextPen("#333333")
         self.rest.setXLink(self.plot)
+        self._points = self._scatter(self.plot)
+        self._rest_points = self._scatter(self.rest)
+        self._documents = pg.BarGraphItem(x=[], height=[], width=1, pen=None)
+        self.sizes.addItem(self._documents)
         self.sizes.setXLink(self.plot)
         grid = self.canvas.ci.layout
         grid.setRowStretchFactor(0, 5)
@@ -136,6 +172,18 @@ class TopicsOverTime(QWidget):
         layout.addWidget(self.hint, 1)
         layout.addWidget(self.canvas, 5)
         self._show_hint("Fit topics to see how they change over time.")
+
+    def _scatter(self, plot: pg.PlotItem) -> pg.ScatterPlotItem:
+        """The points of every line in a panel as one item: hover tells, click selects."""
+        points = pg.ScatterPlotItem(
+            hoverable=True,
+            hoverSize=10,
+            tip=lambda x, y, data: self.tooltip(int(data[0]), int(data[1])),
+        )
+        points.setZValue(10)
+        points.sigClicked.connect(self._clicked)
+        plot.addItem(points)
+        return points
 
     # ----- wiring ------------------------------------------------------------------
     def bind(self, selection: Selection, choice: TopicChoice) -> None:
@@ -196,34 +244,44 @@ class TopicsOverTime(QWidget):
         self.note.setText("")
 
     def _draw(self) -> None:
+        """Set the data of the kept items; items are made or dropped only as topics come and go."""
         table = self._table
         if table is None:
             return
         self.hint.hide()
         self.canvas.show()
-        for plot in (self.plot, self.rest, self.sizes):
-            plot.clear()
-        self.legend.clear()
-        self._scatters = {}
         x = decimal_years(table.starts, table.period)
         topics = self.drawn_topics()
         bands = len(topics) <= MAX_BANDS
+        thin = not bands
+        for topic_id in [t for t in self._lines if t not in topics]:
+            self._lines.pop(topic_id).remove()
+        xs, ys, data, pens, brushes = [], [], [], [], []
         for topic_id in topics:
-            self._line(self.plot, topic_id, x, colour_for(topic_id), bands, len(topics) > MAX_BANDS)
-        self._line(self.rest, UNASSIGNED, x, UNASSIGNED_COLOUR, True, False)
-        width = np.min(np.diff(x)) * 0.8 if len(x) > 1 else 0.8
-        self.sizes.addItem(
-            pg.BarGraphItem(x=x, height=table.totals, width=width, brush="#c9d3df", pen=None)
+            share = self._set_line(self.plot, self._lines, topic_id, x, bands, thin)
+            self._add_points(topic_id, x, share, (xs, ys, data, pens, brushes))
+        self._points.setData(
+            x=np.concatenate(xs),
+            y=np.concatenate(ys),
+            data=data,
+            pen=pens,
+            brush=brushes,
+            size=5 if thin else 7,
         )
+        share = self._set_line(self.rest, self._rest_line, UNASSIGNED, x, True, False)
+        rest = ([], [], [], [], [])
+        self._add_points(UNASSIGNED, x, share, rest)
+        self._rest_points.setData(
+            x=rest[0][0], y=rest[1][0], data=rest[2], pen=rest[3], brush=rest[4], size=7
+        )
+        width = np.min(np.diff(x)) * 0.8 if len(x) > 1 else 0.8
         small = table.small
-        if small.any():
-            self.sizes.addItem(
-                pg.BarGraphItem(
-                    x=x[small], height=table.totals[small], width=width, brush="#f2c6a0", pen=None
-                )
-            )
+        self._documents.setOpts(
+            x=x, height=table.totals, width=width, brushes=[SMALL if s else BIG for s in small]
+        )
         self.plot.setYRange(0, self._top(topics, bands), padding=0.02)
         self.rest.setYRange(0, 100 * float(np.nanmax(table.high[:, 0], initial=0.01)), padding=0.05)
+        self.plot.setXRange(x.min() - 0.5, x.max() + 0.5, padding=0.02)
         self._fill_legend(topics)
         self.note.setText(self._caption(len(topics), bands))
 
@@ -233,41 +291,47 @@ class TopicsOverTime(QWidget):
         values = (table.high if bands else table.shares)[:, columns]
         return 100 * max(float(np.nanmax(values, initial=0.0)), 0.01)
 
-    def _line(
-        self, plot: pg.PlotItem, topic_id: int, x: np.ndarray, colour: str, band: bool, thin: bool
-    ) -> None:
+    def _style(self, topic_id: int) -> tuple[QPen, QBrush, QBrush]:
+        """One pen and two brushes (filled, hollow) per topic, shared by all its points."""
+        if topic_id not in self._styles:
+            colour = UNASSIGNED_COLOUR if topic_id == UNASSIGNED else colour_for(topic_id)
+            self._styles[topic_id] = (
+                pg.mkPen(colour, width=1.2),
+                pg.mkBrush(colour),
+                pg.mkBrush("w"),
+            )
+        return self._styles[topic_id]
+
+    def _set_line(
+        self, plot: pg.PlotItem, lines: dict, topic_id: int, x: np.ndarray, band: bool, thin: bool
+    ) -> np.ndarray:
         table = self._table
         j = table.column(topic_id)
         share, low, high = 100 * table.shares[:, j], 100 * table.low[:, j], 100 * table.high[:, j]
-        if band:
-            fill = QColor(colour)
-            fill.setAlpha(45)
-            lower = pg.PlotCurveItem(x, low, pen=None)
-            upper = pg.PlotCurveItem(x, high, pen=None)
-            plot.addItem(pg.FillBetweenItem(lower, upper, brush=fill))
-        curve = pg.PlotCurveItem(x, share, pen=pg.mkPen(colour, width=1.3 if thin else 2.2))
-        curve.topic_id = topic_id
-        plot.addItem(curve)
-        brushes = [pg.mkBrush("w") if s else pg.mkBrush(colour) for s in table.small]
-        scatter = pg.ScatterPlotItem(
-            x=x,
-            y=share,
-            data=np.arange(len(x)),
-            size=5 if thin else 7,
-            pen=pg.mkPen(colour, width=1.2),
-            brush=brushes,
-            hoverable=True,
-            hoverSize=10,
-            tip=lambda x, y, data, t=topic_id: self.tooltip(t, int(data)),
-        )
-        scatter.sigClicked.connect(lambda _item, points, _ev, t=topic_id: self._clicked(t, points))
-        plot.addItem(scatter)
-        self._scatters[topic_id] = scatter
-        if plot is self.plot and len(self.legend.items) < MAX_LEGEND:
-            self.legend.addItem(curve, short(self._labels.get(topic_id, str(topic_id))))
+        if topic_id not in lines:
+            lines[topic_id] = _Line(plot, topic_id)
+        lines[topic_id].set(x, share, low, high, band, thin)
+        return share
+
+    def _add_points(self, topic_id: int, x: np.ndarray, share: np.ndarray, into) -> None:
+        xs, ys, data, pens, brushes = into
+        pen, filled, hollow = self._style(topic_id)
+        xs.append(x)
+        ys.append(share)
+        data.extend((topic_id, i) for i in range(len(x)))
+        pens.extend([pen] * len(x))
+        brushes.extend(hollow if s else filled for s in self._table.small)
 
     def _fill_legend(self, topics: list[int]) -> None:
-        """At most 12 names (added with their lines); the rest are read by hovering."""
+        """At most 12 names; the rest are read by hovering. Rebuilt only when they change."""
+        names = [(t, short(self._labels.get(t, str(t)))) for t in topics[:MAX_LEGEND]]
+        key = (tuple(names), len(topics))
+        if key == self._legend_key:
+            return
+        self._legend_key = key
+        self.legend.clear()
+        for topic_id, name in names:
+            self.legend.addItem(self._lines[topic_id].curve, name)
         if len(topics) > MAX_LEGEND:
             self.legend.addItem(pg.PlotDataItem(pen=None), f"… and {len(topics) - MAX_LEGEND} more")
 
@@ -298,9 +362,10 @@ class TopicsOverTime(QWidget):
         )
 
     # ----- requests ----------------------------------------------------------------
-    def _clicked(self, topic_id: int, points) -> None:
+    def _clicked(self, _item, points, _event=None) -> None:
         if len(points):
-            self.point_clicked(topic_id, int(points[0].data()))
+            topic_id, index = points[0].data()
+            self.point_clicked(int(topic_id), int(index))
 
     def point_clicked(self, topic_id: int, index: int) -> np.ndarray:
         """Select the documents of ``topic_id`` in the period at ``index``."""
@@ -317,9 +382,12 @@ class TopicsOverTime(QWidget):
 
     def point_position(self, topic_id: int, index: int):
         """Where a point is drawn, in the plot's widget coordinates (for tests and tours)."""
-        scatter = self._scatters[topic_id]
-        x, y = scatter.data["x"][index], scatter.data["y"][index]
-        scene = self.plot.vb.mapViewToScene(pg.Point(x, y))
+        plot, points = (
+            (self.rest, self._rest_points) if topic_id == UNASSIGNED else (self.plot, self._points)
+        )
+        found = next(i for i, d in enumerate(points.data["data"]) if tuple(d) == (topic_id, index))
+        x, y = points.data["x"][found], points.data["y"][found]
+        scene = plot.vb.mapViewToScene(pg.Point(x, y))
         return self.canvas.mapFromScene(scene)
 
     def export_image(self, path: str) -> None:
