@@ -116,7 +116,7 @@ def main() -> None:
             choice.set(chosen)
             app.processEvents()
 
-            def update() -> None:
+            def update(view=view) -> None:
                 project.history.do(
                     edits[0]
                 ) if not project.history.can_undo else project.history.undo()

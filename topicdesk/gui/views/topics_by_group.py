@@ -45,6 +45,7 @@ NOISE_PEN = "#a0a0a0"
 ROOT = QModelIndex()  # the table's invisible root, Qt's default parent
 TICK_WIDTH = 190  # px for group and topic names beside the bars
 TICK_CHARS = 26
+MAX_COMPARED = 12  # rows of the difference chart: more would not leave room for their names
 
 
 class ShareModel(QAbstractTableModel):
@@ -196,6 +197,7 @@ class TopicsByGroup(QWidget):
             for side in ("left", "bottom"):
                 plot.getAxis(side).setTextPen("#333333")
         self.canvas.ci.setContentsMargins(6, 6, 18, 6)
+        self.canvas.setMinimumWidth(360)
         self.bars.setLabel("bottom", "Share of the group's documents (%)", color="#333333")
         self.forest.setLabel("bottom", "Difference in percentage points", color="#333333")
         self.bars.scene().sigMouseClicked.connect(self._bars_clicked)
@@ -317,7 +319,7 @@ class TopicsByGroup(QWidget):
             total_width += width
         needed = self.heatmap.verticalHeader().sizeHint().width() + total_width + 24
         total = max(self.body.width(), 600)
-        left = min(needed, int(total * 0.6))
+        left = min(needed, int(total * 0.55))
         self.body.setSizes([left, total - left])
 
     def _redraw_charts(self, *_args) -> None:
@@ -328,7 +330,11 @@ class TopicsByGroup(QWidget):
         self._draw_difference()
         small = [g for g, s in zip(table.categories, table.small) if s]
         parts = [
-            "Shares of each group's documents; bars and lines: 95% Wilson intervals.",
+            (
+                "Shares of each group's documents; bars and lines: 95% Wilson intervals. "
+                "Differences: 95% Newcombe intervals, dark where they leave out 0 (with many "
+                "topics about one in twenty does by chance)."
+            ),
             f"Small groups ({', '.join(small)}): fewer than {table.min_documents} documents."
             if small
             else "",
@@ -356,7 +362,7 @@ class TopicsByGroup(QWidget):
             )
         )
         self._ticks(self.bars, table.categories)
-        self.bars.setTitle(short(self._labels[topic_id]), color="#1a1a1a", size="10pt")
+        self.bars.setTitle(short(self._labels[topic_id], 40), color="#1a1a1a", size="10pt")
         self.bars.setXRange(0, max(float(np.nanmax(high, initial=1.0)), 1.0), padding=0.03)
         self.bars.setYRange(-0.6, len(y) - 0.4, padding=0)
 
@@ -372,7 +378,7 @@ class TopicsByGroup(QWidget):
             return
         diff = variables.group_difference(self._project, table.categories[a], table.categories[b])
         self.difference = diff
-        topics = [t for t in self.drawn_topics() if t != UNASSIGNED]
+        topics = self.compared_topics(diff)
         columns = [table.column(t) for t in topics]
         y = np.arange(len(topics), dtype=float)
         est, low, high = (100 * v[columns] for v in (diff.estimate, diff.low, diff.high))
@@ -394,12 +400,24 @@ class TopicsByGroup(QWidget):
                     pg.ScatterPlotItem(x=est[mask], y=y[mask], size=7, brush=colour, pen=None)
                 )
         self._ticks(self.forest, [self._labels[t] for t in topics])
+        drawn = len(self.drawn_topics()) - 1
+        which = "" if len(topics) == drawn else f" ({len(topics)} largest)"
         self.forest.setTitle(
-            f"{short(diff.group_a, 20)} − {short(diff.group_b, 20)} (dark: 95% interval leaves out 0)",
+            f"{short(diff.group_a, 16)} − {short(diff.group_b, 16)}{which}",
             color="#1a1a1a",
             size="9pt",
         )
         self.forest.setYRange(-0.6, len(y) - 0.4, padding=0)
+
+    def compared_topics(self, diff: Difference) -> list[int]:
+        """The drawn topics, or the 12 with the largest differences when more are drawn,
+        ordered from the largest positive difference to the largest negative one."""
+        table = self._table
+        topics = [t for t in self.drawn_topics() if t != UNASSIGNED]
+        estimate = {t: float(diff.estimate[table.column(t)]) for t in topics}
+        if len(topics) > MAX_COMPARED:
+            topics = sorted(topics, key=lambda t: -abs(estimate[t]))[:MAX_COMPARED]
+        return sorted(topics, key=lambda t: -estimate[t])
 
     # ----- requests ----------------------------------------------------------------
     def cell_clicked(self, group: int, topic_id: int) -> np.ndarray:

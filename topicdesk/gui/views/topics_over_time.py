@@ -279,7 +279,7 @@ class TopicsOverTime(QWidget):
         self._documents.setOpts(
             x=x, height=table.totals, width=width, brushes=[SMALL if s else BIG for s in small]
         )
-        self.plot.setYRange(0, self._top(topics, bands), padding=0.02)
+        self.plot.setYRange(0, 1.06 * self._top(topics, bands), padding=0)
         self.rest.setYRange(0, 100 * float(np.nanmax(table.high[:, 0], initial=0.01)), padding=0.05)
         self.plot.setXRange(x.min() - 0.5, x.max() + 0.5, padding=0.02)
         self._fill_legend(topics)
