@@ -23,6 +23,7 @@ PNG_SCALE = 2.0  # twice the screen's size: sharp when printed
 
 @contextmanager
 def _export_mode(widget: QWidget, scale: float) -> Iterator[None]:
+    """Plot items drawn as shapes; ``scale`` enlarges markers (1.0 when the painter scales)."""
     items = []
     for view in [widget, *widget.findChildren(pg.GraphicsView)]:
         if isinstance(view, pg.GraphicsView):
@@ -53,7 +54,7 @@ def save_widget_image(widget: QWidget, path: str | Path, title: str) -> None:
         painter.setRenderHint(QPainter.TextAntialiasing, True)
         painter.scale(PNG_SCALE, PNG_SCALE)
         try:
-            with _export_mode(widget, PNG_SCALE):
+            with _export_mode(widget, 1.0):  # the painter is scaled already
                 QWidget.render(widget, painter, QPoint(0, 0))
         finally:
             painter.end()
