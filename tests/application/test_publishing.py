@@ -1,0 +1,182 @@
+"""The methods report, the publishing exports and the workbook's validation sheet."""
+
+from __future__ import annotations
+
+import zipfile
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from tests.subject_project import subject_project
+from topicdesk.application import publishing
+from topicdesk.application import validation as val
+from topicdesk.application.methods import curation_counts, methods_paragraphs
+from topicdesk.core.corpus import Corpus
+from topicdesk.core.edits import MergeTopics, RenameTopic
+from topicdesk.core.project import Project
+from topicdesk.errors import TopicDeskError
+
+
+class Page(HTMLParser):
+    """Text by element, table rows and every URL-bearing attribute of a report."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[str] = []
+        self.rows: list[list[str]] = []
+        self.cell: list[str] | None = None
+        self.text: list[str] = []
+        self.urls: list[str] = []
+        self.tags: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.add(tag)
+        self.urls += [v for k, v in attrs if k in ("src", "href", "xlink:href") and v]
+        if tag == "tr":
+            self.rows.append([])
+        if tag in ("td", "th"):
+            self.cell = []
+        self.stack.append(tag)
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self.cell is not None:
+            self.rows[-1].append(" ".join("".join(self.cell).split()))
+            self.cell = None
+
+    def handle_data(self, data):
+        self.text.append(data)
+        if self.cell is not None:
+            self.cell.append(data)
+
+
+def _answered(table: pd.DataFrame) -> Project:
+    project = subject_project(table)
+    test = val.start_intrusion_test(project, per_topic=2, seed=3)
+    for i, task in enumerate(test.tasks):
+        val.record_answer(
+            project,
+            "Ana",
+            task.id,
+            task.intruder if i % 4 else (task.intruder + 1) % len(task.options),
+            5.0,
+        )
+    sample = val.draw_coding_sample(project, per_topic=3, seed=2)
+    for i, (row, model) in enumerate(zip(sample.rows, sample.model)):
+        val.record_code(project, "Ana", row, model if i % 5 else -1)
+    return project
+
+
+@pytest.fixture(scope="module")
+def answered(sotu_slice: pd.DataFrame) -> Project:
+    return _answered(sotu_slice)
+
+
+def test_the_report_is_one_self_contained_page_with_every_topic(
+    answered: Project, tmp_path: Path
+) -> None:
+    path = tmp_path / "report.html"
+    publishing.write_report(answered, path)
+    html = path.read_text(encoding="utf-8")
+    page = Page()
+    page.feed(html)
+    assert "script" not in page.tags and "link" not in page.tags
+    assert all(u.startswith(("data:", "#")) for u in page.urls)
+    assert "http://" not in html.replace("http://www.w3.org/", "") and "https://" not in html
+    assert "@media print" in html
+    assert html.count("<svg") == 3  # map, over time, by group
+    codebook = next(i for i, r in enumerate(page.rows) if r[:2] == ["Topic", "Name"])
+    rows = [r for r in page.rows[codebook + 1 : codebook + 1 + len(answered.state.topics)]]
+    for topic, row in zip(answered.state.sorted_topics(), rows):
+        assert row[0] == str(topic.id) and row[1] == topic.label
+        assert ", ".join(topic.keywords) in row[2]
+        assert row[3] == f"{(answered.state.assignments == topic.id).sum():,}"
+    assert "Paragraphs on schooling and universities." in rows[0][2]
+    text = " ".join(page.text)
+    assert "Revenue & debt <public finance>" in text  # escaped in the file, read back whole
+    assert "<public finance>" not in html
+
+
+def test_the_reports_scores_match_the_validation_results(answered: Project, tmp_path: Path) -> None:
+    path = tmp_path / "report.html"
+    publishing.write_report(answered, path)
+    page = Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    overall = [s for s in val.intrusion_scores(answered) if s.topic_id is None]
+    rows = [r for r in page.rows if r[:3] == ["word intrusion", "Ana", "all topics"]]
+    word = next(s for s in overall if s.kind == "word")
+    assert rows == [
+        [
+            "word intrusion",
+            "Ana",
+            "all topics",
+            str(word.answered),
+            str(word.found),
+            f"{100 * word.share:.0f}%",
+            f"{100 * word.low:.0f}–{100 * word.high:.0f}%",
+            "5.0",
+        ]
+    ]
+    result = val.coding_result(answered, "Ana")
+    kappa = [r for r in page.rows if len(r) > 2 and r[2] == "Cohen's kappa"]
+    assert kappa[0][4] == f"{result.kappa:.2f}"
+    assert "Cohen's kappa" in " ".join(
+        page.text
+    ) and f"seed {answered.records['validation']['coding']['sample']['seed']}" in " ".join(
+        page.text
+    )
+
+
+def test_the_methods_paragraph_says_what_was_done(answered: Project) -> None:
+    first, second, third = methods_paragraphs(answered)
+    assert "sotu_slice.csv, 300 rows" in first and "all-MiniLM-L6-v2" in first
+    assert "bfloat16 through OpenVINO" in first and "seed 42" in first
+    assert "12 documents (4% of those with text) have no topic" in first
+    assert "renamed 2 topics" in second and "moved documents between topics once" in second
+    assert "Chang et al. 2009" in third and "Ying, Montgomery and Stewart (2022)" in third
+    assert "Cohen's kappa" in third
+
+
+def test_curation_counts_follow_the_log_net_of_undo(sotu_slice: pd.DataFrame) -> None:
+    project = subject_project(sotu_slice, curate=False)
+    history = project.history
+    history.do(RenameTopic(topic_id=1, label="Farming"))
+    history.do(RenameTopic(topic_id=1, label="Farms"))
+    history.do(MergeTopics(topic_ids=[2, 4]))
+    history.undo()
+    history.redo()
+    history.do(RenameTopic(topic_id=3, label="Money"))
+    history.undo()
+    counts = curation_counts(project)
+    assert counts["rename_topic"] == 1 and counts["merge_topics"] == 1
+    assert "merged topics once" in methods_paragraphs(project)[1]
+
+
+def test_exports_by_file_name(answered: Project, tmp_path: Path) -> None:
+    publishing.export_any(answered, tmp_path / "out.qdpx")
+    with zipfile.ZipFile(tmp_path / "out.qdpx") as archive:
+        assert "Cohen's kappa" in archive.read("project.qde").decode("utf-8")
+    publishing.export_any(answered, tmp_path / "codes.qdc")
+    publishing.export_any(answered, tmp_path / "out.xlsx")
+    book = load_workbook(tmp_path / "out.xlsx", read_only=True)
+    assert {"documents", "topics", "settings", "over_time", "by_group", "validation"} <= set(
+        book.sheetnames
+    )
+    sheet = pd.read_excel(tmp_path / "out.xlsx", sheet_name="validation")
+    kappa = sheet[sheet["test_or_measure"] == "cohen_kappa"]
+    assert kappa["value"].iloc[0] == pytest.approx(
+        val.coding_result(answered, "Ana").kappa, abs=1e-4
+    )
+    assert sheet["section"].str.contains("methods paragraph").sum() == 3
+    with pytest.raises(TopicDeskError, match=r"\.qdpx, \.qdc or \.html"):
+        publishing.export_any(answered, tmp_path / "out.pdf")
+
+
+def test_an_unfitted_project_is_refused_in_one_sentence(tmp_path: Path) -> None:
+    project = Project(Corpus(pd.DataFrame({"text": ["a b c"]}), "text"))
+    for name in ("r.html", "o.qdpx", "c.qdc"):
+        with pytest.raises(TopicDeskError, match="fit topics first"):
+            publishing.export_any(project, tmp_path / name)
+    assert list(tmp_path.iterdir()) == []

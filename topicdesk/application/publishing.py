@@ -1,0 +1,507 @@
+"""Publishing a project: the methods report, REFI-QDA files and the workbook with validation.
+
+Both faces call these: *File › Export report…* and ``topicdesk report PROJECT -o
+report.html`` call :func:`write_report`; *File › Export for QDA software…* and
+``topicdesk export PROJECT -o out.qdpx`` call :func:`export_any`, which picks the
+format from the file name (.qdpx, .qdc, .html, .xlsx or .csv).
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from topicdesk import __version__
+from topicdesk.analysis import validation as intrusion
+from topicdesk.application import validation as val
+from topicdesk.application import variables
+from topicdesk.application.methods import REFERENCES, methods_paragraphs, validation_sentences
+from topicdesk.core.palette import UNASSIGNED_COLOUR
+from topicdesk.core.project import Project
+from topicdesk.core.state import UNASSIGNED
+from topicdesk.errors import TopicDeskError
+from topicdesk.io import figures, qdpx
+from topicdesk.io.report import CodebookEntry, Figure, Report, Table
+from topicdesk.io.report import write_report as write_html
+
+EXCERPT = 320  # characters of a typical document shown in the codebook
+MAX_GROUPS = 12  # groups drawn in the by-group figure (the workbook has all)
+KIND_NAMES = {intrusion.WORD: "word intrusion", intrusion.TOPIC: "topic intrusion"}
+
+
+def _require_topics(project: Project) -> None:
+    if project.state is None or not project.fitted or not project.state.topics:
+        raise TopicDeskError("There are no topics to publish yet; fit topics first.")
+
+
+def _excerpt(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= EXCERPT else text[: EXCERPT - 1].rsplit(" ", 1)[0] + " …"
+
+
+def _pct(value: float) -> str:
+    return "–" if not math.isfinite(value) else f"{100 * value:.0f}%"
+
+
+def _interval(low: float, high: float) -> str:
+    return "–" if not math.isfinite(low) else f"{100 * low:.0f}–{100 * high:.0f}%"
+
+
+def codebook_entries(project: Project) -> list[CodebookEntry]:
+    """One entry per topic: name, definition (its note), keywords, size, share, examples."""
+    state, texts = project.state, project.corpus.texts
+    assert state is not None
+    sizes = state.sizes()
+    with_text = int(project.corpus.has_text.sum()) or 1
+    entries = []
+    for topic in state.sorted_topics():
+        stability = getattr(topic, "stability", None)
+        entries.append(
+            CodebookEntry(
+                id=topic.id,
+                name=topic.label,
+                definition=topic.note.strip(),
+                keywords=list(topic.keywords),
+                size=sizes.get(topic.id, 0),
+                share=sizes.get(topic.id, 0) / with_text,
+                stability=None if stability is None else float(stability),
+                colour=topic.colour,
+                examples=[_excerpt(texts[r]) for r in topic.representatives[:3] if texts[r]],
+            )
+        )
+    return entries
+
+
+# ----- validation tables -------------------------------------------------------------
+def intrusion_rows(project: Project) -> list[dict]:
+    """Per researcher (and everyone pooled when several answered): scores per topic and overall."""
+    answers = val.intrusion_answers(project)
+    names = [n for n, a in answers.items() if a]
+    groups = [(n, val.intrusion_scores(project, n)) for n in names]
+    if len(names) > 1:
+        groups.append(("all researchers", val.intrusion_scores(project)))
+    rows = []
+    for name, scores in groups:
+        for s in scores:
+            rows.append(
+                {
+                    "test": KIND_NAMES[s.kind],
+                    "researcher": name,
+                    "topic_id": s.topic_id,
+                    "topic": val.topic_name(project, s.topic_id),
+                    "answers": s.answered,
+                    "found": s.found,
+                    "share": s.share,
+                    "low": s.low,
+                    "high": s.high,
+                    "median_seconds": s.median_seconds,
+                }
+            )
+    return rows
+
+
+def coding_rows(project: Project) -> list[dict]:
+    """Per researcher: precision and recall per topic, then agreement and kappa overall."""
+    rows = []
+    for name in val.all_codes(project):
+        result = val.coding_result(project, name)
+        if result is None:
+            continue
+        for t in result.topics:
+            rows.append(
+                {
+                    "researcher": name,
+                    "topic_id": t.topic_id,
+                    "topic": val.topic_name(project, t.topic_id),
+                    "measure": "precision",
+                    "documents": t.sampled,
+                    "value": t.precision,
+                    "low": t.low,
+                    "high": t.high,
+                    "recall": t.recall,
+                }
+            )
+        for measure, value, low, high in (
+            ("agreement", result.agreement, math.nan, math.nan),
+            ("cohen_kappa", result.kappa, result.kappa_low, result.kappa_high),
+        ):
+            rows.append(
+                {
+                    "researcher": name,
+                    "topic_id": None,
+                    "topic": "all topics",
+                    "measure": measure,
+                    "documents": result.coded,
+                    "value": value,
+                    "low": low,
+                    "high": high,
+                    "recall": math.nan,
+                }
+            )
+    alpha = val.researchers_alpha(project)
+    if math.isfinite(alpha):
+        rows.append(
+            {
+                "researcher": "between researchers",
+                "topic_id": None,
+                "topic": "all topics",
+                "measure": "krippendorff_alpha",
+                "documents": len(val.coding_sample(project).rows),
+                "value": alpha,
+                "low": math.nan,
+                "high": math.nan,
+                "recall": math.nan,
+            }
+        )
+    return rows
+
+
+def validation_tables(project: Project) -> list[Table]:
+    tables = []
+    rows = intrusion_rows(project)
+    if rows:
+        tables.append(
+            Table(
+                "Intrusion tests: intruders found, per topic and overall",
+                [
+                    "Test",
+                    "Researcher",
+                    "Topic",
+                    "Answers",
+                    "Found",
+                    "Share",
+                    "95% interval",
+                    "Median s",
+                ],
+                [
+                    [
+                        r["test"],
+                        r["researcher"],
+                        r["topic"],
+                        str(r["answers"]),
+                        str(r["found"]),
+                        _pct(r["share"]),
+                        _interval(r["low"], r["high"]),
+                        f"{r['median_seconds']:.1f}",
+                    ]
+                    for r in rows
+                ],
+                "Share: answers that found the intruder (chance: 1 in 6 for word intrusion, 1 in 4 "
+                "for topic intrusion). Intervals: Wilson score, 95%.",
+            )
+        )
+    rows = coding_rows(project)
+    if rows:
+        words = {
+            "precision": "precision",
+            "agreement": "agreement",
+            "cohen_kappa": "Cohen's kappa",
+            "krippendorff_alpha": "Krippendorff's alpha",
+        }
+        tables.append(
+            Table(
+                "Blind coding: the model's topics against the researchers' codes",
+                ["Researcher", "Topic", "Measure", "Documents", "Value", "95% interval", "Recall"],
+                [
+                    [
+                        r["researcher"],
+                        r["topic"],
+                        words[r["measure"]],
+                        str(r["documents"]),
+                        _pct(r["value"])
+                        if r["measure"] in ("precision", "agreement")
+                        else f"{r['value']:.2f}"
+                        if math.isfinite(r["value"])
+                        else "–",
+                        _interval(r["low"], r["high"])
+                        if r["measure"] == "precision"
+                        else (
+                            f"{r['low']:.2f} to {r['high']:.2f}" if math.isfinite(r["low"]) else "–"
+                        ),
+                        _pct(r["recall"]),
+                    ]
+                    for r in rows
+                ],
+                "Precision: of the sampled documents the model put in a topic, the share the "
+                "researcher put there too (Wilson 95% interval). Recall: of the documents the "
+                "researcher would put in a topic, the share the model put there, weighted back "
+                "to the corpus because every topic was sampled equally. 'Unsure' codes are left out.",
+            )
+        )
+    return tables
+
+
+def validation_frame(project: Project) -> pd.DataFrame:
+    """The ``validation`` sheet: every score with its interval, then the methods paragraphs."""
+    columns = [
+        "section",
+        "test_or_measure",
+        "researcher",
+        "topic_id",
+        "topic_label",
+        "documents_or_answers",
+        "found_or_agreed",
+        "value",
+        "low",
+        "high",
+        "note",
+    ]
+    rows = []
+    for r in intrusion_rows(project):
+        rows.append(
+            [
+                "intrusion",
+                r["test"],
+                r["researcher"],
+                r["topic_id"],
+                r["topic"],
+                r["answers"],
+                r["found"],
+                r["share"],
+                r["low"],
+                r["high"],
+                f"median {r['median_seconds']:.1f} s per answer",
+            ]
+        )
+    for r in coding_rows(project):
+        rows.append(
+            [
+                "blind coding",
+                r["measure"],
+                r["researcher"],
+                r["topic_id"],
+                r["topic"],
+                r["documents"],
+                None,
+                r["value"],
+                r["low"],
+                r["high"],
+                "" if not math.isfinite(r["recall"]) else f"recall {r['recall']:.3f}",
+            ]
+        )
+    for sentence in validation_sentences(project) or ["No validation has been run yet."]:
+        rows.append(["results in words", "", "", None, "", None, None, None, None, None, sentence])
+    for paragraph in methods_paragraphs(project):
+        rows.append(
+            ["methods paragraph", "", "", None, "", None, None, None, None, None, paragraph]
+        )
+    frame = pd.DataFrame(rows, columns=columns)
+    for name in ("topic_id", "documents_or_answers", "found_or_agreed"):
+        frame[name] = frame[name].astype("Int64")
+    for name in ("value", "low", "high"):
+        frame[name] = frame[name].astype(float).round(4)
+    return frame
+
+
+# ----- figures -----------------------------------------------------------------------
+def map_figure(project: Project) -> Figure | None:
+    """The document map with each topic's number and a legend (None before a fit)."""
+    coords = project.row_coords()
+    state = project.state
+    if not np.isfinite(coords).any():
+        return None
+    sizes = state.sizes()
+    topics = [
+        figures.MapTopic(t.id, t.label, t.colour, sizes.get(t.id, 0)) for t in state.sorted_topics()
+    ]
+    svg = figures.map_svg(coords, state.assignments, topics)
+    return Figure(
+        "The documents on a two-dimensional UMAP map, coloured by topic; numbers mark each "
+        "topic's centre and match Table S1. Grey: documents without a topic.",
+        svg,
+        "Distances on the map are approximate: neighbours are similar, but the space between "
+        "distant groups carries little meaning.",
+    )
+
+
+def _panels(project: Project, table, limit: int | None = None) -> list[figures.Panel]:
+    state = project.state
+    panels = []
+    order = [t for t in table.topic_ids if t != UNASSIGNED] + [UNASSIGNED]
+    for topic_id in order:
+        j = table.column(int(topic_id))
+        topic = state.topics.get(int(topic_id))
+        title = f"{topic_id}  {topic.label}" if topic else "Unassigned"
+        colour = topic.colour if topic else UNASSIGNED_COLOUR
+        cut = slice(None, limit)
+        panels.append(
+            figures.Panel(
+                title, colour, table.shares[cut, j], table.low[cut, j], table.high[cut, j]
+            )
+        )
+    return panels
+
+
+def prevalence_figures(project: Project) -> list[Figure]:
+    """Topics over time and by group, where the project's date and group columns are set."""
+    out = []
+    cut = (
+        " Only the first 24 topics are drawn; the workbook's sheets hold all."
+        if len(project.state.topics) >= figures.MAX_PANELS
+        else ""
+    )
+    try:
+        dates = variables.parsed_dates(project)
+        groups = variables.group_categories(project)
+    except TopicDeskError:
+        return out
+    if dates is not None:
+        table = variables.prevalence_over_time(project)
+        if len(table.categories) > 1:
+            svg = figures.panels_svg(
+                table.categories,
+                _panels(project, table),
+                "share of the period's documents",
+                dates=table.starts,
+            )
+            out.append(
+                Figure(
+                    f"Each topic's share of the documents per {table.period} "
+                    f"(column '{project.corpus.date_column}'), with 95% Wilson intervals.",
+                    svg,
+                    (
+                        f"{table.left_out:,} documents without a readable date are left out. "
+                        if table.left_out
+                        else ""
+                    )
+                    + f"Periods with fewer than {table.min_documents} documents have wide "
+                    f"intervals.{cut}",
+                )
+            )
+    if groups is not None:
+        table = variables.prevalence_by_group(project)
+        shown = table.categories[:MAX_GROUPS]
+        svg = figures.panels_svg(
+            shown,
+            _panels(project, table, MAX_GROUPS),
+            "share of the group's documents",
+            small=table.small[:MAX_GROUPS],
+        )
+        more = (
+            f" The {MAX_GROUPS} largest of {len(table.categories)} groups are drawn."
+            if len(table.categories) > MAX_GROUPS
+            else ""
+        )
+        out.append(
+            Figure(
+                f"Each topic's share of the documents per group (column "
+                f"'{project.corpus.group_column}'), with 95% Wilson intervals.",
+                svg,
+                f"Hollow dots: groups of fewer than {table.min_documents} documents.{more}{cut}",
+            )
+        )
+    return out
+
+
+# ----- the report and the exports ----------------------------------------------------
+def build_report(project: Project) -> Report:
+    """Everything the report says, gathered from the project."""
+    _require_topics(project)
+    corpus, provenance = project.corpus, project.provenance
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    source = Path(corpus.source_name).name or "the imported table"
+    figures_ = [f for f in [map_figure(project)] if f is not None] + prevalence_figures(project)
+    stability = any(
+        getattr(t, "stability", None) is not None for t in project.state.topics.values()
+    )
+    facts = [
+        ("Input file", source),
+        ("Input SHA-256", corpus.source_hash or "not recorded"),
+        ("Text column", corpus.text_column),
+        ("Topics fitted", str(provenance.get("fitted_at") or "not recorded")),
+        ("Embedding model", str(provenance.get("model") or project.settings.model)),
+        ("Embedding precision", str(provenance.get("embedding_precision") or "float32")),
+    ]
+    versions = provenance.get("versions") or {}
+    if isinstance(versions, dict):
+        facts += [(f"Version of {k}", str(v)) for k, v in sorted(versions.items())]
+    facts += [("Report written", f"{now} by TopicDesk {__version__}")]
+    return Report(
+        title=f"Topics in {source}: methods, codebook and validation",
+        subtitle=f"Supplementary material written by TopicDesk {__version__} on {now[:10]}.",
+        methods=methods_paragraphs(project),
+        codebook=codebook_entries(project),
+        codebook_note=(
+            "Definition: the researcher's note on the topic. Keywords: the topic's top words. "
+            "Typical documents: those nearest the topic's centre. Share: of all documents with "
+            "text."
+            + (
+                " Stability: agreement of the topic with its counterparts in refits with other "
+                "seeds (1 = always found)."
+                if stability
+                else " Stability: not measured."
+            )
+        ),
+        figures=figures_,
+        validation=validation_tables(project),
+        validation_text=_validation_text(project),
+        references=list(REFERENCES),
+        provenance=facts,
+    )
+
+
+def _validation_text(project: Project) -> list[str]:
+    """What the tables hold and where the topics changed since (the results are in Methods)."""
+    if not intrusion_rows(project) and not coding_rows(project):
+        return ["No intrusion test or blind coding has been recorded in this project."]
+    return [
+        "The tables below give every score behind the validation results in the methods "
+        "paragraph: for each researcher, per topic and overall, with 95% intervals. The tasks "
+        "and the coding sample are saved in the project with their seeds, so a reviewer can "
+        "draw them again and take the same tests.",
+        *val.changes_since(project),
+    ]
+
+
+def write_report(project: Project, path: str | Path) -> None:
+    """Write the methods report as one self-contained HTML file."""
+    write_html(build_report(project), path)
+
+
+def export_qdpx(project: Project, path: str | Path) -> None:
+    """The project for QDA software (REFI-QDA .qdpx), with the methods text as its description."""
+    _require_topics(project)
+    qdpx.export_qdpx(project, path, description="\n\n".join(methods_paragraphs(project)))
+
+
+def export_codebook(project: Project, path: str | Path) -> None:
+    """The topics alone as a REFI-QDA codebook (.qdc)."""
+    _require_topics(project)
+    qdpx.export_codebook(project, path)
+
+
+def export_workbook(project: Project, path: str | Path) -> None:
+    """The annotated workbook with over_time, by_group and validation sheets (.xlsx), or CSV."""
+    from topicdesk.io.export import export_project
+
+    if Path(path).suffix.lower() != ".xlsx" or not project.fitted:
+        export_project(project, path)  # its own checks explain a wrong name or a missing fit
+        return
+    sheets, notes = variables.export_sheets(project)
+    sheets["validation"] = validation_frame(project)
+    export_project(project, path, sheets=sheets, notes=notes)
+
+
+EXPORTERS = {
+    ".qdpx": export_qdpx,
+    ".qdc": export_codebook,
+    ".html": write_report,
+    ".htm": write_report,
+    ".xlsx": export_workbook,
+    ".csv": export_workbook,
+}
+
+
+def export_any(project: Project, path: str | Path) -> None:
+    """Export in the format the file name asks for."""
+    exporter = EXPORTERS.get(Path(path).suffix.lower())
+    if exporter is None:
+        raise TopicDeskError(
+            f"Cannot export to '{Path(path).suffix or Path(path).name}'; choose a name ending in "
+            ".xlsx, .csv, .qdpx, .qdc or .html."
+        )
+    exporter(project, path)
