@@ -149,3 +149,17 @@ def test_pieces_for_the_map_and_the_table(project):
     assert mask.sum() == (by_period.codes == 0).sum()
     republican = variables.rows_in_groups(project, ["Republican"])
     assert (project.corpus.table["party"][republican] == "Republican").all()
+
+
+def test_model_estimate_per_group_for_one_topic(project):
+    variables.set_variables(project, "date", "party")
+    effect = variables.estimate_topic_effect(project, 1)
+    table = variables.prevalence_by_group(project)
+    assert set(effect.groups) | set(effect.left_out) == set(table.categories)
+    small = {g for g, n in zip(table.categories, table.totals) if n < 30}
+    assert small <= set(effect.left_out) and not small & set(effect.groups)
+    assert np.all(np.diff(effect.years) > 0) and effect.years[-1] - effect.years[0] > 50
+    ok = ~np.isnan(effect.low)
+    assert (effect.low[ok] <= effect.high[ok]).all()
+    with pytest.raises(TopicDeskError, match="Choose a topic"):
+        variables.estimate_topic_effect(project, 99)

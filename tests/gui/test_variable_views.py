@@ -139,3 +139,19 @@ def test_charts_export_as_png_and_svg(qtbot, project, models, tmp_path):
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
         text = svg.read_text(encoding="utf-8")
         assert "<svg" in text and "<path" in text
+
+
+def test_model_estimate_draws_one_curve_per_group_and_states_its_assumptions(
+    qtbot, project, models
+):
+    _, choice = models
+    view = make(TopicsOverTime, qtbot, project, models)
+    choice.set([1])
+    view.estimate_box.setChecked(True)
+    effect = variables.estimate_topic_effect(project, 1)
+    assert view.effect is not None and view.effect.groups == effect.groups
+    assert curves(view) == {}  # the period lines give way to the estimate
+    assert "binomial GLM" in view.note.text()
+    assert len(view.legend.items) == len(effect.groups)
+    view.estimate_box.setChecked(False)
+    assert list(curves(view)) == [1]

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from topicdesk.analysis import prevalence as prev
+from topicdesk.analysis.prevalence_model import TopicEffect, decimal_years, estimate_effect
 from topicdesk.core.corpus import Corpus
 from topicdesk.core.palette import PALETTE, UNASSIGNED_COLOUR
 from topicdesk.core.project import Project
@@ -283,6 +284,31 @@ def group_difference(project: Project, group_a: str, group_b: str) -> prev.Diffe
     if missing:
         raise TopicDeskError(f"There is no group '{missing[0]}'; choose one of the groups listed.")
     return prev.difference(table, table.categories.index(group_a), table.categories.index(group_b))
+
+
+def estimate_topic_effect(project: Project, topic_id: int) -> TopicEffect:
+    """A model-based estimate of the topic's share along time, per group when there is a
+    group column (see :mod:`topicdesk.analysis.prevalence_model` for its assumptions)."""
+    state = project.state
+    if state is None or not project.fitted:
+        raise TopicDeskError("There are no topics yet; fit topics first.")
+    if topic_id not in state.topics:
+        raise TopicDeskError("Choose a topic in the list to estimate its share over time.")
+    dates = _required_dates(project)
+    years = _kept(
+        project.corpus,
+        ("years", project.corpus.date_column, dates.day_first),
+        lambda: decimal_years(dates.dates),
+    )
+    groups = group_categories(project)
+    return estimate_effect(
+        years,
+        state.assignments == topic_id,
+        project.corpus.has_text,
+        topic_id,
+        None if groups is None else groups.codes,
+        None if groups is None else list(groups.names),
+    )
 
 
 def _rows(project: Project, categories: prev.Categories, index: int, topic_id: int) -> np.ndarray:

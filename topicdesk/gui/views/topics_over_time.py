@@ -15,11 +15,12 @@ import pandas as pd
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QPen
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from topicdesk.analysis.prevalence import Prevalence
+from topicdesk.analysis.prevalence_model import TopicEffect
 from topicdesk.application import variables
-from topicdesk.core.palette import UNASSIGNED_COLOUR, colour_for
+from topicdesk.core.palette import PALETTE, UNASSIGNED_COLOUR, colour_for
 from topicdesk.core.project import Project
 from topicdesk.core.selection import Selection, TopicChoice
 from topicdesk.core.state import UNASSIGNED
@@ -115,6 +116,8 @@ class TopicsOverTime(QWidget):
         self._rest_line: dict[int, _Line] = {}
         self._styles: dict[int, tuple[QPen, QBrush, QBrush]] = {}
         self._legend_key: tuple = ()
+        self._estimate_items: list = []
+        self.effect: TopicEffect | None = None
 
         self.period = QComboBox()
         self.period.setToolTip("How finely dates are grouped; suggested from the span of the dates")
@@ -126,6 +129,13 @@ class TopicsOverTime(QWidget):
         bar.setContentsMargins(6, 4, 6, 0)
         bar.addWidget(QLabel("Period:"))
         bar.addWidget(self.period)
+        self.estimate_box = QCheckBox("Model estimate")
+        self.estimate_box.setToolTip(
+            "A smooth estimate of the first chosen topic's share over time, per group, "
+            "from a binomial model (statsmodels); its assumptions are stated below the chart"
+        )
+        self.estimate_box.toggled.connect(lambda _on: self._draw())
+        bar.addWidget(self.estimate_box)
         bar.addWidget(self.note, 1)
 
         self.hint = QLabel()
@@ -250,7 +260,13 @@ class TopicsOverTime(QWidget):
             return
         self.hint.hide()
         self.canvas.show()
+        for item in self._estimate_items:
+            self.plot.removeItem(item)
+        self._estimate_items = []
         x = decimal_years(table.starts, table.period)
+        self._draw_panels(x)
+        if self.estimate_box.isChecked() and self._draw_estimate():
+            return
         topics = self.drawn_topics()
         bands = len(topics) <= MAX_BANDS
         thin = not bands
@@ -268,6 +284,14 @@ class TopicsOverTime(QWidget):
             brush=brushes,
             size=5 if thin else 7,
         )
+        self.plot.setYRange(0, 1.06 * self._top(topics, bands), padding=0)
+        self.plot.setXRange(x.min() - 0.5, x.max() + 0.5, padding=0.02)
+        self._fill_legend(topics)
+        self.note.setText(self._caption(len(topics), bands))
+
+    def _draw_panels(self, x: np.ndarray) -> None:
+        """The unassigned share and the documents per period, drawn in every mode."""
+        table = self._table
         share = self._set_line(self.rest, self._rest_line, UNASSIGNED, x, True, False)
         rest = ([], [], [], [], [])
         self._add_points(UNASSIGNED, x, share, rest)
@@ -275,15 +299,60 @@ class TopicsOverTime(QWidget):
             x=rest[0][0], y=rest[1][0], data=rest[2], pen=rest[3], brush=rest[4], size=7
         )
         width = np.min(np.diff(x)) * 0.8 if len(x) > 1 else 0.8
-        small = table.small
         self._documents.setOpts(
-            x=x, height=table.totals, width=width, brushes=[SMALL if s else BIG for s in small]
+            x=x,
+            height=table.totals,
+            width=width,
+            brushes=[SMALL if s else BIG for s in table.small],
         )
-        self.plot.setYRange(0, 1.06 * self._top(topics, bands), padding=0)
         self.rest.setYRange(0, 100 * float(np.nanmax(table.high[:, 0], initial=0.01)), padding=0.05)
-        self.plot.setXRange(x.min() - 0.5, x.max() + 0.5, padding=0.02)
-        self._fill_legend(topics)
-        self.note.setText(self._caption(len(topics), bands))
+
+    def _draw_estimate(self) -> bool:
+        """The model's curve per group for the first drawn topic; False if it cannot be made."""
+        topic_id = self.drawn_topics()[0]
+        try:
+            effect = variables.estimate_topic_effect(self._project, topic_id)
+        except TopicDeskError as exc:
+            self.effect = None
+            self.note.setText(str(exc))
+            return False
+        self.effect = effect
+        for line in self._lines.values():
+            line.remove()
+        self._lines = {}
+        self._points.setData(x=[], y=[])
+        self.legend.clear()
+        self._legend_key = ()
+        for g, name in enumerate(effect.groups):
+            colour = PALETTE[g % len(PALETTE)]
+            fill = QColor(colour)
+            fill.setAlpha(40)
+            seen = ~np.isnan(effect.estimate[g])  # only the years the group speaks in
+            years = effect.years[seen]
+            low = pg.PlotCurveItem(years, 100 * effect.low[g, seen], pen=None)
+            high = pg.PlotCurveItem(years, 100 * effect.high[g, seen], pen=None)
+            band = pg.FillBetweenItem(low, high, brush=fill)
+            curve = pg.PlotCurveItem(
+                years, 100 * effect.estimate[g, seen], pen=pg.mkPen(colour, width=2.2)
+            )
+            for item in (band, curve):
+                self.plot.addItem(item)
+                self._estimate_items.append(item)
+            self.legend.addItem(curve, short(name))
+        # Where a time holds no document of the topic the band spans 0-100%: the model
+        # cannot place the share there. The axis follows the curves and the observed
+        # shares instead, so such bands run off the top rather than flatten everything.
+        observed = self._table.high[:, self._table.column(topic_id)]
+        top = max(float(np.nanmax(effect.estimate)), float(np.nanmax(observed)), 0.0001)
+        self.plot.setYRange(0, 100 * min(1.0, 1.3 * top), padding=0)
+        self.plot.setXRange(effect.years[0], effect.years[-1], padding=0.02)
+        skipped = ", ".join(f"{g} ({why})" for g, why in effect.left_out.items())
+        self.note.setText(
+            f"{self._labels.get(topic_id, topic_id)}: {effect.assumptions} Bands that run off "
+            "the top: years with no document of this topic, where the model cannot say."
+            + (f" Not estimated: {skipped}." if skipped else "")
+        )
+        return True
 
     def _top(self, topics: list[int], bands: bool) -> float:
         table = self._table
