@@ -163,3 +163,12 @@ def test_model_estimate_per_group_for_one_topic(project):
     assert (effect.low[ok] <= effect.high[ok]).all()
     with pytest.raises(TopicDeskError, match="Choose a topic"):
         variables.estimate_topic_effect(project, 99)
+
+
+def test_a_date_column_without_dates_from_the_import_leaves_the_export_whole(project, tmp_path):
+    project.corpus.date_column = "party"  # as the import dialog may set it, unchecked
+    with pytest.raises(TopicDeskError, match="No cell in 'party' reads as a date"):
+        variables.prevalence_over_time(project)
+    path = tmp_path / "out.xlsx"
+    variables.export_workbook(project, path)
+    assert load_workbook(path, read_only=True).sheetnames == ["documents", "topics", "settings"]

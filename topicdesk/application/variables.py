@@ -217,6 +217,11 @@ def _required_dates(project: Project) -> ParsedDates:
     dates = parsed_dates(project)
     if dates is None:
         raise TopicDeskError("This project has no date column; choose one in Project > Variables….")
+    if not dates.readable:
+        raise TopicDeskError(
+            f"No cell in '{project.corpus.date_column}' reads as a date; choose the date "
+            "column in Project > Variables…."
+        )
     return dates
 
 
@@ -342,7 +347,8 @@ def export_sheets(project: Project) -> tuple[dict[str, object], dict[str, object
     sheets: dict[str, object] = {}
     notes: dict[str, object] = {}
     labels = topic_labels(project)
-    if parsed_dates(project) is not None:
+    dates = parsed_dates(project)
+    if dates is not None and dates.readable:  # a column chosen at import may hold no date
         table = prevalence_over_time(project)
         sheets["over_time"] = table.frame(labels, "period")
         notes["variables.date_column"] = project.corpus.date_column
