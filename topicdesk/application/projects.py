@@ -10,6 +10,7 @@ from topicdesk.core.corpus import Corpus
 from topicdesk.core.project import Project
 from topicdesk.core.settings import FitSettings, suggest_min_topic_size
 from topicdesk.core.state import BY_HUMAN
+from topicdesk.pipeline.long_texts import LongCount
 
 
 def suggested_settings(corpus: Corpus, base: FitSettings | None = None) -> FitSettings:
@@ -72,6 +73,8 @@ class ProjectSummary:
     topics: int
     unassigned: int
     human_edits: int
+    long_texts: LongCount | None = None  # None: not counted (see summarize)
+    long_text_mode: str = "whole"
 
     @property
     def with_text(self) -> int:
@@ -87,7 +90,25 @@ class ProjectSummary:
                 f"{self.repeated_texts:,} repeating another row's text word for word "
                 "(each distinct text is embedded once and repeats share its topic)"
             )
-        return "; ".join(parts) + f": {_count(self.distinct_texts, 'distinct text')} to embed."
+        sentence = "; ".join(parts) + f": {_count(self.distinct_texts, 'distinct text')} to embed."
+        return f"{sentence} {self.long_texts_sentence()}".rstrip()
+
+    def long_texts_sentence(self) -> str:
+        """How many texts are longer than the model reads at once, and what happens to them."""
+        count = self.long_texts
+        if count is None:
+            return ""
+        if count.long == 0:
+            return f"No text is longer than the model reads at once ({count.window} word pieces)."
+        about = "" if count.exact else "about "
+        verb = "is" if count.long == 1 and count.exact else "are"
+        head = (
+            f"{about}{_count(count.long, 'text')} {verb} longer than the model reads at once "
+            f"({count.window} word pieces, some 150 to 200 words)"
+        )
+        if self.long_text_mode == "whole":
+            return f"{head[0].upper()}{head[1:]}: each is read whole, in windows whose meanings are averaged."
+        return f"{head[0].upper()}{head[1:]}: only the first {count.window} word pieces of each are used."
 
     def topics_sentence(self) -> str:
         if not self.fitted:
@@ -98,7 +119,32 @@ class ProjectSummary:
         )
 
 
-def summarize(project: Project) -> ProjectSummary:
+def long_text_count(corpus: Corpus, settings: FitSettings) -> LongCount | None:
+    """Texts longer than the model's window (estimated from a sample in large corpora),
+    or None when the model's tokenizer cannot be read. Remembered per corpus and window."""
+    from topicdesk.errors import TopicDeskError
+    from topicdesk.pipeline import embed, long_texts
+
+    try:
+        folder = embed.resolve_model(settings)
+    except TopicDeskError:
+        return None
+    key = (corpus.text_hash, folder, settings.max_seq_length)
+    if key not in _LONG_COUNTS:
+        tokenizer = long_texts.load_counting_tokenizer(folder)
+        if tokenizer is None:
+            return None
+        texts, _ = corpus.unique_texts()
+        _LONG_COUNTS[key] = long_texts.count_long(tokenizer, texts, settings.max_seq_length)
+    return _LONG_COUNTS[key]
+
+
+_LONG_COUNTS: dict[tuple[str, str, int], LongCount] = {}
+
+
+def summarize(project: Project, long_texts: bool = False) -> ProjectSummary:
+    """The project's counts; with ``long_texts`` also how many texts exceed the model's
+    window (tokenises up to 400 texts once per corpus: for dialogs, not every status update)."""
     corpus, state = project.corpus, project.state
     assert state is not None
     has_text = corpus.has_text
@@ -113,6 +159,8 @@ def summarize(project: Project) -> ProjectSummary:
         topics=len(state.topics),
         unassigned=int(((state.assignments < 0) & has_text).sum()),
         human_edits=sum(1 for e in project.history.log if e.action == "do"),
+        long_texts=long_text_count(corpus, project.settings) if long_texts else None,
+        long_text_mode=project.settings.long_texts,
     )
 
 

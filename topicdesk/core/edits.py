@@ -13,7 +13,14 @@ from typing import ClassVar
 
 import numpy as np
 
-from topicdesk.core.state import BY_HUMAN, UNASSIGNED, Topic, TopicState, default_label
+from topicdesk.core.state import (
+    BY_HUMAN,
+    UNASSIGNED,
+    Topic,
+    TopicState,
+    default_label,
+    relabel,
+)
 from topicdesk.errors import TopicDeskError
 
 
@@ -221,7 +228,8 @@ class NewTopic(Edit):
         assert self.topic_id is not None
         state.topics[self.topic_id] = Topic(
             id=self.topic_id,
-            label=self.label.strip() or default_label(self.keywords),
+            label=self.label.strip()
+            or default_label(self.keywords, taken=[t.label for t in state.topics.values()]),
             keywords=list(self.keywords),
             weights=list(self.weights),
             representatives=[int(r) for r in rows[:3]],
@@ -306,8 +314,7 @@ class UpdateKeywords(Edit):
             topic.keywords = list(words)
             topic.weights = list(self.weights.get(tid, []))
             topic.representatives = list(self.representatives.get(tid, topic.representatives))
-            if not topic.label_is_human:
-                topic.label = default_label(topic.keywords)
+        relabel(state.topics, self.keywords)
 
     def params(self):
         return {
@@ -318,6 +325,41 @@ class UpdateKeywords(Edit):
 
     def describe(self):
         return "Recompute keywords"
+
+
+@dataclass
+class SetStopWords(UpdateKeywords):
+    """The researcher's own stop words, with every topic's keywords recomputed without them.
+
+    Names a person gave stay; undo restores the previous list and keywords.
+    """
+
+    kind: ClassVar[str] = "set_stop_words"
+    words: list[str] = field(default_factory=list)
+    _words_before: tuple[str, ...] = field(default=(), init=False, repr=False, compare=False)
+
+    def apply(self, state):
+        if self._before is None:
+            self._words_before = state.stop_words
+        super().apply(state)
+
+    def _do(self, state):
+        state.stop_words = tuple(self.words)
+        super()._do(state)
+
+    def revert(self, state):
+        super().revert(state)
+        state.stop_words = self._words_before
+
+    def params(self):
+        return {"words": list(self.words), **super().params()}
+
+    def describe(self):
+        added = len(self.words) - len(self._words_before)
+        if added > 0 and set(self._words_before) <= set(self.words):
+            new = [w for w in self.words if w not in self._words_before]
+            return f"Ignore “{new[0]}”" if len(new) == 1 else f"Ignore {len(new)} more words"
+        return "Change the stop words"
 
 
 EDIT_TYPES: dict[str, type[Edit]] = {
@@ -331,6 +373,7 @@ EDIT_TYPES: dict[str, type[Edit]] = {
         MergeTopics,
         DeleteTopic,
         UpdateKeywords,
+        SetStopWords,
     )
 }
 
@@ -342,10 +385,10 @@ def edit_from_params(kind: str, params: dict) -> Edit:
         raise TopicDeskError(
             f"Unknown edit '{kind}' in the edit log; the project may come from a newer TopicDesk."
         )
-    if cls is UpdateKeywords:
-        return UpdateKeywords(
-            keywords={int(k): v for k, v in params.get("keywords", {}).items()},
-            weights={int(k): v for k, v in params.get("weights", {}).items()},
-            representatives={int(k): v for k, v in params.get("representatives", {}).items()},
+    if issubclass(cls, UpdateKeywords):  # JSON turned the topic ids into strings
+        by_topic = ("keywords", "weights", "representatives")
+        return cls(
+            **{name: {int(k): v for k, v in params.get(name, {}).items()} for name in by_topic},
+            **{k: v for k, v in params.items() if k not in by_topic},
         )
     return cls(**params)

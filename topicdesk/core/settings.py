@@ -127,6 +127,40 @@ SPECS: tuple[SettingSpec, ...] = (
         requires="reduce_outliers",
     ),
     SettingSpec(
+        "clean_text",
+        "Leave links, @handles and numbers out of keywords",
+        "Web addresses, e-mail addresses, @handles, 'RT', HTML entities such as &amp;, "
+        "numbers and link-shortener fragments (bit.ly, ow.ly) never become keywords, and "
+        "garbled characters (Ã© for é) are repaired; the texts themselves stay as imported.",
+        "bool",
+    ),
+    SettingSpec(
+        "long_texts",
+        "Texts longer than the model reads at once:",
+        "The model reads at most 'Max tokens per text' word pieces at once (about 190 words "
+        "at 256). Whole text: a longer text is read in windows and their meanings averaged, "
+        "so all of it counts (it takes longer). First part only: the rest is ignored.",
+        "choice",
+        "long-text handling",
+        choices=(("whole", "Whole text (read in windows)"), ("truncate", "First part only")),
+    ),
+    SettingSpec(
+        "keyword_ranking",
+        "Keyword order:",
+        "How each topic's keywords are ordered; its default name is made of the first three. "
+        "Distinctive: the words most typical of the topic (c-TF-IDF). Varied: typical words "
+        "that do not repeat each other (MMR). Closest in meaning: typical words closest to "
+        "the topic's documents in the embedding model.",
+        "choice",
+        "keyword order",
+        choices=(
+            ("ctfidf", "Distinctive (c-TF-IDF)"),
+            ("mmr", "Distinctive and varied (MMR)"),
+            ("embedding", "Closest in meaning to the topic"),
+        ),
+        advanced=True,
+    ),
+    SettingSpec(
         "ngram_max",
         "Keyword phrase length (words):",
         "Keywords can be phrases of up to this many words.",
@@ -214,7 +248,8 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec(
         "max_seq_length",
         "Max tokens per text:",
-        "Longer texts are cut to this many word pieces when embedded.",
+        "The model reads this many word pieces at once; longer texts are read in windows of "
+        "this size or cut here (see the handling of long texts).",
         "int",
         "The maximum tokens per text",
         "word pieces",
@@ -266,6 +301,7 @@ class FitSettings:
     allow_download: bool = False
     batch_size: int = 32
     max_seq_length: int = 256
+    long_texts: str = "whole"
     precision: str = "auto"
     n_neighbors: int = 15
     cluster_dimensions: int = 5
@@ -274,6 +310,8 @@ class FitSettings:
     min_samples: int | None = None
     seed: int = 42
     language: str = "english"
+    clean_text: bool = True
+    keyword_ranking: str = "ctfidf"
     ngram_max: int = 2
     min_df: int = 2
     top_n_words: int = 10

@@ -7,6 +7,7 @@ Documents are addressed by row position in the corpus. Topic ``-1`` (``UNASSIGNE
 from __future__ import annotations
 
 import copy
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -64,9 +65,41 @@ class Topic:
         )
 
 
-def default_label(keywords: list[str], n: int = 3) -> str:
-    """The label a topic gets until a person names it: its top keywords."""
-    return ", ".join(keywords[:n]) if keywords else "untitled topic"
+def _label_variants(keywords: list[str], n: int):
+    """Names from the top keywords: the first ``n``, then the last place taken in turn by
+    each later keyword, then the first ``n`` numbered."""
+    head = keywords[: n - 1] if len(keywords) > n - 1 else keywords[:-1]
+    yield ", ".join(keywords[:n])
+    for extra in keywords[n:]:
+        yield ", ".join([*head, extra])
+    base = ", ".join(keywords[:n])
+    for number in range(2, 10_000):
+        yield f"{base} ({number})"
+
+
+def default_label(keywords: list[str], n: int = 3, taken: Collection[str] = ()) -> str:
+    """The label a topic gets until a person names it: its top keywords, changed as little
+    as needed to differ from every name in ``taken`` (compared case-insensitively)."""
+    used = {t.casefold() for t in taken}
+    for label in _label_variants(list(keywords) or ["untitled topic"], n):
+        if label.casefold() not in used:
+            return label
+    raise AssertionError("unreachable: numbered names never run out")
+
+
+def relabel(topics: dict[int, Topic], ids: Iterable[int]) -> None:
+    """Give the topics ``ids`` that no person named a default name no other topic has.
+
+    Names of the other topics are kept; the given topics are named in their order, so
+    the first keeps its plain name when two would share it.
+    """
+    ids = [t for t in ids if t in topics and not topics[t].label_is_human]
+    renamed = set(ids)
+    taken = {t.label for tid, t in topics.items() if tid not in renamed}
+    for tid in ids:
+        topic = topics[tid]
+        topic.label = default_label(topic.keywords, taken=taken)
+        taken.add(topic.label)
 
 
 @dataclass
@@ -74,7 +107,8 @@ class TopicState:
     """Assignments of documents to topics plus the topics themselves.
 
     ``assigned_by`` records for each document whether the model or a person put it in
-    its current topic; ``doc_notes`` holds notes on single documents by row.
+    its current topic; ``doc_notes`` holds notes on single documents by row;
+    ``stop_words`` the researcher's own words and phrases left out of every keyword list.
     """
 
     assignments: np.ndarray
@@ -82,6 +116,7 @@ class TopicState:
     assigned_by: list[str]
     topics: dict[int, Topic] = field(default_factory=dict)
     doc_notes: dict[int, str] = field(default_factory=dict)
+    stop_words: tuple[str, ...] = ()
 
     @classmethod
     def empty(cls, n_docs: int) -> TopicState:
@@ -102,6 +137,7 @@ class TopicState:
             assigned_by=list(self.assigned_by),
             topics={k: copy.deepcopy(v) for k, v in self.topics.items()},
             doc_notes=dict(self.doc_notes),
+            stop_words=self.stop_words,
         )
 
     def sorted_topics(self) -> list[Topic]:
@@ -139,4 +175,5 @@ class TopicState:
             and {k: v.to_dict() for k, v in self.topics.items()}
             == {k: v.to_dict() for k, v in other.topics.items()}
             and self.doc_notes == other.doc_notes
+            and self.stop_words == other.stop_words
         )

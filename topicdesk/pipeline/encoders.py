@@ -16,7 +16,7 @@ from threading import Lock
 import numpy as np
 
 from topicdesk.core.settings import FitSettings
-from topicdesk.pipeline import embed
+from topicdesk.pipeline import embed, long_texts
 from topicdesk.pipeline.progress import Progress
 
 
@@ -40,23 +40,40 @@ class Encoder(ABC):
 class SentenceTransformerEncoder(Encoder):
     """A sentence-transformers model (or its OpenVINO/bfloat16 copy) on the CPU."""
 
-    def __init__(self, model, precision: str, identity: str) -> None:
+    def __init__(
+        self, model, precision: str, identity: str, whole_texts: bool = False
+    ) -> None:
         self.model = model
         self.precision = precision
         self.identity = identity
+        self.whole_texts = whole_texts
 
     def embed(
         self, texts: list[str], batch_size: int, progress: Progress | None = None
     ) -> np.ndarray:
-        """Embed in batches of equal token length.
+        """Embed in batches of equal token length; with ``whole_texts`` long texts in windows.
 
         Equal lengths mean no padding: character-sorted batches spent 18% of the model's
         work on padding and took 1.3x as long (benchmarks/embedding_batches.py);
-        cancelling takes effect after the batch that is running.
+        cancelling takes effect after the batch that is running. A text longer than the
+        model's window is embedded window by window and pooled (:mod:`long_texts`).
         """
+        progress = progress or Progress()
+        tokenizer = getattr(self.model, "tokenizer", None)
+        limit = getattr(self.model, "max_seq_length", None)
+        if not self.whole_texts or not getattr(tokenizer, "is_fast", False) or not limit:
+            return self._embed(texts, batch_size, progress, "documents")
+        windows = long_texts.split_texts(tokenizer, texts, limit, progress.check)
+        if not windows.split:
+            return self._embed(texts, batch_size, progress, "documents")
+        vectors = self._embed(windows.pieces, batch_size, progress, "passages")
+        return long_texts.pool(vectors, windows, len(texts))
+
+    def _embed(
+        self, texts: list[str], batch_size: int, progress: Progress, unit: str
+    ) -> np.ndarray:
         import torch
 
-        progress = progress or Progress()
         model = self.model
         order = np.argsort(embed.token_lengths(model, texts, progress), kind="stable")
         out = np.empty((len(texts), model.get_embedding_dimension()), dtype=np.float32)
@@ -73,19 +90,27 @@ class SentenceTransformerEncoder(Encoder):
                 )  # normalised below in float32: a bfloat16 norm is only good to ~0.5%
                 out[idx] = torch.nn.functional.normalize(batch.float(), dim=1).numpy()
                 done = min(start + size, len(texts))
-                progress.update(done / len(texts), f"{done:,} of {len(texts):,} documents")
+                progress.update(done / len(texts), f"{done:,} of {len(texts):,} {unit}")
         return out
 
 
 def load_encoder(settings: FitSettings) -> Encoder:
     """The encoder for these settings (today: every model is a sentence-transformers one)."""
     model, precision = embed.load_sentence_transformer(settings)
-    return SentenceTransformerEncoder(model, precision, embed.model_identity(settings))
+    return SentenceTransformerEncoder(
+        model, precision, embed.model_identity(settings), settings.long_texts == "whole"
+    )
 
 
-def encoder_key(settings: FitSettings) -> tuple[str, int, str]:
-    """What makes two settings need different encoders: model, text window, precision."""
-    return (embed.resolve_model(settings), settings.max_seq_length, settings.precision)
+def encoder_key(settings: FitSettings) -> tuple[str, int, str, str]:
+    """What makes two settings need different encoders: model, text window, precision and
+    what happens to longer texts."""
+    return (
+        embed.resolve_model(settings),
+        settings.max_seq_length,
+        settings.precision,
+        settings.long_texts,
+    )
 
 
 class EncoderCache:
@@ -93,7 +118,7 @@ class EncoderCache:
 
     def __init__(self, loader: Callable[[FitSettings], Encoder] | None = None) -> None:
         self._loader = loader  # None: this module's load_encoder, looked up when needed
-        self._encoders: dict[tuple[str, int, str], Encoder] = {}
+        self._encoders: dict[tuple[str, int, str, str], Encoder] = {}
         self._lock = Lock()
 
     def get(self, settings: FitSettings) -> Encoder:

@@ -9,53 +9,91 @@ and ``f`` the word's count in the whole corpus.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 import numpy as np
 import scipy.sparse as sp
 
 from topicdesk.core.settings import FitSettings
 from topicdesk.core.state import UNASSIGNED
+from topicdesk.pipeline import textclean
 from topicdesk.pipeline.stopwords import stop_words
 
 ANNOTATION = re.compile(r"\[[^\]]{0,40}\]")  # transcript notes such as [Applause]
 TOKEN_PATTERN = r"(?u)\b(?!\d+\b)\w\w+\b"  # words of 2+ characters, not pure numbers
+TOKEN = re.compile(TOKEN_PATTERN)
 MAX_DOC_SHARE = 0.4
 
 
-def _clean(text: str) -> str:
-    return ANNOTATION.sub(" ", text)
+def _clean(text: str, clean_text: bool) -> str:
+    text = ANNOTATION.sub(" ", text)
+    return textclean.for_keywords(text) if clean_text else text
 
 
-def _doc_term_matrix(texts: list[str], settings: FitSettings):
+def own_stop_words(entries: Iterable[str]) -> tuple[list[str], list[str]]:
+    """A researcher's stop words as the keyword counter sees them: single words, and
+    phrases (several words, which only remove keywords containing the whole phrase)."""
+    words: set[str] = set()
+    phrases: set[str] = set()
+    for entry in entries:
+        tokens = TOKEN.findall(entry.lower())
+        if len(tokens) == 1:
+            words.add(tokens[0])
+        elif tokens:
+            phrases.add(" ".join(tokens))
+    return sorted(words), sorted(phrases)
+
+
+def _without_phrases(counts, vocab: np.ndarray, phrases: list[str]):
+    """Drop the keywords (columns) that contain one of the phrases word for word."""
+    if not phrases or not len(vocab):
+        return counts, vocab
+    padded = [f" {p} " for p in phrases]
+    keep = np.fromiter(
+        (not any(p in f" {term} " for p in padded) for term in vocab), dtype=bool, count=len(vocab)
+    )
+    return counts[:, keep], vocab[keep]
+
+
+def _doc_term_matrix(texts: list[str], settings: FitSettings, own: Iterable[str] = ()):
     from sklearn.feature_extraction.text import CountVectorizer
 
-    cleaned = [_clean(t) for t in texts]
+    cleaned = [_clean(t, settings.clean_text) for t in texts]
     n_docs = len(cleaned)
+    words, phrases = own_stop_words(own)
+    base = stop_words(settings.language) or []
+    stop = sorted(set(base) | set(words)) or None
     # Words in most documents ("said", "people") describe the corpus, not a topic.
     max_df = MAX_DOC_SHARE if n_docs >= 50 else 1.0
     for min_df, top_df in ((settings.min_df, max_df), (1, 1.0)):
         vectorizer = CountVectorizer(
-            stop_words=stop_words(settings.language),
+            stop_words=stop,
             ngram_range=(1, settings.ngram_max),
             min_df=min(min_df, max(1, n_docs)),
             max_df=top_df,
             token_pattern=TOKEN_PATTERN,
         )
         try:
-            return vectorizer.fit_transform(cleaned), vectorizer.get_feature_names_out()
+            counts = vectorizer.fit_transform(cleaned)
         except ValueError:  # no word left at this min_df, e.g. on a tiny corpus
             continue
+        return _without_phrases(counts, vectorizer.get_feature_names_out(), phrases)
     return sp.csr_matrix((n_docs, 0), dtype=np.int64), np.array([], dtype=object)
 
 
 def topic_keywords(
-    texts: list[str], assignments: np.ndarray, settings: FitSettings
+    texts: list[str],
+    assignments: np.ndarray,
+    settings: FitSettings,
+    own_stop: Iterable[str] = (),
+    n_words: int | None = None,
 ) -> dict[int, tuple[list[str], list[float]]]:
-    """Top ``settings.top_n_words`` words per topic with their c-TF-IDF weights."""
+    """Top ``n_words`` (default ``settings.top_n_words``) words per topic with their
+    c-TF-IDF weights; ``own_stop`` holds the researcher's own stop words and phrases."""
     rows = np.flatnonzero(np.fromiter((bool(t) for t in texts), dtype=bool, count=len(texts)))
     if not len(rows):
         return {}
-    counts, vocab = _doc_term_matrix([texts[r] for r in rows], settings)
+    counts, vocab = _doc_term_matrix([texts[r] for r in rows], settings, own_stop)
     labels = assignments[rows]
     classes = np.unique(labels)
     membership = sp.csr_matrix(
@@ -80,7 +118,7 @@ def topic_keywords(
             continue
         start, end = scores.indptr[i], scores.indptr[i + 1]
         values, columns = scores.data[start:end], scores.indices[start:end]
-        top = np.argsort(-values, kind="stable")[: settings.top_n_words]
+        top = np.argsort(-values, kind="stable")[: n_words or settings.top_n_words]
         top = [j for j in top if values[j] > 0]
         out[int(topic)] = (
             [str(vocab[columns[j]]) for j in top],

@@ -10,6 +10,7 @@ import hashlib
 import json
 import platform
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -18,9 +19,10 @@ import numpy as np
 from topicdesk.core.corpus import Corpus
 from topicdesk.core.project import Project, StageCache
 from topicdesk.core.settings import FitSettings
-from topicdesk.core.state import BY_MODEL, Topic, TopicState, default_label
+from topicdesk.core.palette import assign_colours
+from topicdesk.core.state import BY_MODEL, Topic, TopicState, relabel
 from topicdesk.pipeline import cluster as cluster_stage
-from topicdesk.pipeline import embed, keywords, outliers, reduce
+from topicdesk.pipeline import embed, keywords, long_texts, outliers, ranking, reduce
 from topicdesk.pipeline.encoders import ENCODERS, EncoderCache
 from topicdesk.pipeline.progress import Progress
 from topicdesk.versions import package_version
@@ -59,10 +61,24 @@ def _key(*parts: object) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:32]
 
 
+def _long_text_handling(corpus: Corpus, settings: FitSettings) -> tuple[str, ...]:
+    """The long-text handling, as far as it changes embeddings: not at all (and so not in
+    the key, which keeps saved embeddings) while no text has more characters than a window
+    holds word pieces, or when texts are cut as before windows existed."""
+    if settings.long_texts == "truncate":
+        return ()
+    size = long_texts.window_size(settings.max_seq_length)
+    return (settings.long_texts,) if any(len(t) > size for t in corpus.texts) else ()
+
+
 def stage_keys(corpus: Corpus, settings: FitSettings) -> tuple[str, str, str]:
     """Cache keys of the embeddings, the clustering space and the map coordinates."""
     emb = _key(
-        "embeddings", embed.model_identity(settings), settings.max_seq_length, corpus.text_hash
+        "embeddings",
+        embed.model_identity(settings),
+        settings.max_seq_length,
+        corpus.text_hash,
+        *_long_text_handling(corpus, settings),
     )
     red = _key(emb, reduce.umap_params(settings.cluster_dimensions, settings))
     crd = _key(emb, reduce.umap_params(2, settings))
@@ -183,18 +199,29 @@ def fit_project(
     state.confidence[has] = confidence[inverse[has]]
 
     run.begin(KEYWORDS)
-    words = keywords.topic_keywords(corpus.texts, state.assignments, settings)
+    state.stop_words = project.state.stop_words  # the researcher's list outlives refits
+    words = ranking.topic_keywords(
+        corpus.texts,
+        state.assignments,
+        settings,
+        state.stop_words,
+        *_ranking_inputs(settings, embeddings, labels, encoders),
+    )
     reps = keywords.representatives(embeddings, labels, settings.n_representatives)
     first_row = _first_rows(inverse, len(texts))
+    colours = _topic_colours(sorted(words), labels, coords)
     for tid, (kw, weights) in sorted(words.items()):
         state.topics[tid] = Topic(
             id=tid,
-            label=default_label(kw),
+            label="",
             keywords=kw,
             weights=weights,
             representatives=[int(first_row[i]) for i in reps.get(tid, [])],
+            colour=colours[tid],
             origin=BY_MODEL,
         )
+    sizes = state.sizes()
+    relabel(state.topics, sorted(state.topics, key=lambda t: (-sizes[t], t)))
     run.end(KEYWORDS)
 
     provenance = {
@@ -212,6 +239,25 @@ def fit_project(
         "timings_s": {k: round(v, 3) for k, v in run.timings.items()},
     }
     return FitResult(state, cache, provenance, settings, run.timings)
+
+
+def _ranking_inputs(
+    settings: FitSettings, embeddings: np.ndarray, labels: np.ndarray, encoders: EncoderCache
+) -> tuple[dict[int, np.ndarray] | None, Callable[[list[str]], np.ndarray] | None]:
+    """Topic centroids and a word embedder for keyword orders that need them."""
+    if settings.keyword_ranking == "ctfidf":
+        return None, None
+    encoder = encoders.get(settings)
+    return ranking.centroids(embeddings, labels), lambda words: encoder.embed(
+        words, settings.batch_size
+    )
+
+
+def _topic_colours(topic_ids: list[int], labels: np.ndarray, coords: np.ndarray) -> dict[int, str]:
+    """Colours for the topics, neighbours on the map kept apart (see palette.assign_colours)."""
+    centres = np.array([coords[labels == t].mean(axis=0) for t in topic_ids]).reshape(-1, 2)
+    sizes = np.array([(labels == t).sum() for t in topic_ids])
+    return dict(zip(topic_ids, assign_colours(centres, sizes)))
 
 
 def _first_rows(inverse: np.ndarray, n_texts: int) -> np.ndarray:

@@ -80,6 +80,7 @@ def _write(db: sqlite3.Connection, project: Project) -> None:
         "settings": project.settings.to_dict(),
         "provenance": project.provenance,
         "records": project.records,
+        "stop_words": list(state.stop_words),
         "fitted": project.fitted,
         "rows": len(corpus),
     }
@@ -304,6 +305,13 @@ def _read_records(path: Path, data: object) -> dict[str, object]:
     return dict(data)
 
 
+def _read_stop_words(path: Path, data: object) -> tuple[str, ...]:
+    """The researcher's own stop words (absent in older files)."""
+    if not isinstance(data, list) or not all(isinstance(w, str) for w in data):
+        raise _damaged(path, "its stop words are unreadable")
+    return tuple(data)
+
+
 def _read(db: sqlite3.Connection, path: Path) -> Project:
     meta = {k: json.loads(v) for k, v in db.execute("SELECT key, value FROM meta")}
     table = _read_table(db, path, int(meta["rows"]))
@@ -354,6 +362,7 @@ def _read(db: sqlite3.Connection, path: Path) -> Project:
     state.confidence[:] = [np.nan if d[2] is None else d[2] for d in docs]
     state.assigned_by = [str(d[3]) for d in docs]
     state.doc_notes = {int(d[0]): str(d[4]) for d in docs if d[4]}
+    state.stop_words = _read_stop_words(path, meta.get("stop_words", []))
     orphans = ~np.isin(state.assignments, [UNASSIGNED, *topics])
     if orphans.any():  # documents of a topic that is not in the file: keep them, unassigned
         state.assignments[orphans] = UNASSIGNED
