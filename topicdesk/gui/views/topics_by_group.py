@@ -45,6 +45,8 @@ NOISE_PEN = "#a0a0a0"
 ROOT = QModelIndex()  # the table's invisible root, Qt's default parent
 TICK_WIDTH = 190  # px for group and topic names beside the bars
 TICK_CHARS = 26
+EXPORT_CHART_WIDTH = 520  # px of the charts beside the heatmap in a saved picture
+EXPORT_MIN_HEIGHT = 560
 MAX_COMPARED = 12  # rows of the difference chart: more would not leave room for their names
 
 
@@ -71,7 +73,9 @@ class ShareModel(QAbstractTableModel):
         if table is not None:
             shares = table.shares[:, self._columns].T  # topics x groups
             real = np.array([t != UNASSIGNED for t in topics])
-            peak = max(float(np.max(shares[real], initial=0.0)), 1e-9)
+            big = ~table.small if (~table.small).any() else np.ones(len(table.small), bool)
+            # the colour scale follows the groups large enough to trust; small ones cap at it
+            peak = max(float(np.max(shares[real][:, big], initial=0.0)), 1e-9)
             levels = np.minimum(1.0, np.nan_to_num(shares) / peak)
             rgb = (255 - levels[..., None] * (255 - HEAT)).astype(int)
             colours = {}
@@ -154,6 +158,7 @@ class TopicsByGroup(QWidget):
         self._table: Prevalence | None = None
         self._labels: dict[int, str] = {}
         self.difference: Difference | None = None
+        self._heatmap_width = 0
 
         self.topic = QComboBox()
         self.topic.setToolTip("The topic whose share is shown across groups")
@@ -317,9 +322,9 @@ class TopicsByGroup(QWidget):
             width = max(cell, wide)
             header.resizeSection(g, width)
             total_width += width
-        needed = self.heatmap.verticalHeader().sizeHint().width() + total_width + 24
+        self._heatmap_width = self.heatmap.verticalHeader().sizeHint().width() + total_width + 24
         total = max(self.body.width(), 600)
-        left = min(needed, int(total * 0.55))
+        left = min(self._heatmap_width, int(total * 0.55))
         self.body.setSizes([left, total - left])
 
     def _redraw_charts(self, *_args) -> None:
@@ -442,5 +447,31 @@ class TopicsByGroup(QWidget):
             self.cell_clicked(group, int(self.topic.currentData()))
 
     def export_image(self, path: str) -> None:
-        """Save the heatmap and both charts as PNG or SVG."""
-        save_widget_image(self.body, path, "TopicDesk: topics by group")
+        """Save the whole heatmap (every row and column, no scroll bars) and both charts.
+
+        The view is laid out at the size the picture needs while it is painted, then put
+        back as it was.
+        """
+        if self._table is None:
+            raise TopicDeskError("There is no chart to save yet; choose a group column first.")
+        old_size, old_sizes = self.body.size(), self.body.sizes()
+        rows = self.heatmap.verticalHeader().length() + self.heatmap.horizontalHeader().height()
+        charts = max(self.canvas.width(), EXPORT_CHART_WIDTH)
+        height = max(EXPORT_MIN_HEIGHT, rows + 8)
+        handle = self.body.handleWidth()
+        off = Qt.ScrollBarAlwaysOff
+        policies = (
+            self.heatmap.horizontalScrollBarPolicy(),
+            self.heatmap.verticalScrollBarPolicy(),
+        )
+        self.heatmap.setHorizontalScrollBarPolicy(off)
+        self.heatmap.setVerticalScrollBarPolicy(off)
+        try:
+            self.body.resize(self._heatmap_width + handle + charts, height)
+            self.body.setSizes([self._heatmap_width, charts])
+            save_widget_image(self.body, path, "TopicDesk: topics by group")
+        finally:
+            self.heatmap.setHorizontalScrollBarPolicy(policies[0])
+            self.heatmap.setVerticalScrollBarPolicy(policies[1])
+            self.body.resize(old_size)
+            self.body.setSizes(old_sizes)
