@@ -180,3 +180,15 @@ def test_an_unfitted_project_is_refused_in_one_sentence(tmp_path: Path) -> None:
         with pytest.raises(TopicDeskError, match="fit topics first"):
             publishing.export_any(project, tmp_path / name)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_coding_alone_points_to_the_second_table(sotu_slice: pd.DataFrame, tmp_path: Path) -> None:
+    project = subject_project(sotu_slice)
+    sample = val.draw_coding_sample(project, per_topic=2, seed=5)
+    for row, model in zip(sample.rows, sample.model):
+        val.record_code(project, "Ana", row, model)
+    third = methods_paragraphs(project)[2]
+    assert "(Table S2)" in third and "intrusion" not in third
+    publishing.write_report(project, tmp_path / "r.html")
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "Table S2. Blind coding" in html and "Table S3" not in html

@@ -286,7 +286,7 @@ def validation_sentences(project: Project) -> list[str]:
                 f"model and {name} agreed on {_pct(result.agreement)} of them, {kappa}"
                 + (
                     f", with per-topic precision from {_pct(min(precision))} to "
-                    f"{_pct(max(precision))} (Table S3)."
+                    f"{_pct(max(precision))} (Table S{3 if scores else 2})."
                     if precision
                     else "."
                 )

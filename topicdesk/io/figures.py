@@ -167,9 +167,8 @@ def panels_svg(
         x = dates if dates is not None else np.arange(len(categories))
         hollow = np.zeros(len(categories), bool) if small is None else np.asarray(small, bool)
         for ax, panel in zip(axes.flat, panels):
-            ax.set_title(
-                _short(panel.title, 30 if columns == 3 else 60), loc="left", color=panel.colour
-            )
+            limit = (22 if by_group else 30) if columns == 3 else 60
+            ax.set_title(_short(panel.title, limit), loc="left", color=panel.colour)
             if by_group:
                 y = np.arange(len(categories))[::-1]
                 ax.hlines(y, panel.low, panel.high, color=panel.colour, lw=1.2)
