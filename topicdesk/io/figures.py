@@ -162,12 +162,12 @@ def panels_svg(
         by_group = dates is None
         height = (0.6 + 0.16 * len(categories)) if by_group else 1.7
         figure = _figure(7.5, max(1.0, height) * rows + 0.4)
-        axes = figure.subplots(rows, columns, sharex=True, sharey=not by_group, squeeze=False)
+        axes = figure.subplots(rows, columns, sharex=True, sharey=True, squeeze=False)
         top = max(float(np.nanmax([np.nanmax(p.high) for p in panels] or [0.0])), 0.05)
         x = dates if dates is not None else np.arange(len(categories))
         hollow = np.zeros(len(categories), bool) if small is None else np.asarray(small, bool)
-        for ax, panel in zip(axes.flat, panels):
-            limit = (22 if by_group else 30) if columns == 3 else 60
+        for i, (ax, panel) in enumerate(zip(axes.flat, panels)):
+            limit = 26 if columns == 3 else 60
             ax.set_title(_short(panel.title, limit), loc="left", color=panel.colour)
             if by_group:
                 y = np.arange(len(categories))[::-1]
@@ -181,7 +181,8 @@ def panels_svg(
                     s=14,
                     zorder=3,
                 )
-                ax.set_yticks(y, [_short(c, 18) for c in categories], fontsize=7)
+                if i % columns == 0:  # the groups are the same in every panel of a row
+                    ax.set_yticks(y, [_short(c, 18) for c in categories], fontsize=7)
                 ax.set_xlim(0, top * 1.05)
             else:
                 ax.fill_between(x, panel.low, panel.high, color=panel.colour, alpha=0.2, lw=0)
