@@ -145,3 +145,21 @@ def test_a_closed_pipe_ends_quietly(sotu, tmp_path):
     assert proc.wait(timeout=60) == 0
     assert first.startswith(b"many.topicdesk: 3,000 documents")
     assert err == ""
+
+
+def test_report_and_qda_exports_from_the_command_line(sotu, tmp_path, capsys):
+    import zipfile
+
+    from tests.factories import curated_project
+    from topicdesk.project.store import save_project
+
+    project = tmp_path / "study.topicdesk"
+    save_project(curated_project(sotu.head(120)), project)
+    assert main(["report", str(project), "-o", str(tmp_path / "report.html")]) == 0
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "<html" in page and "Economy" in page  # a topic the factory renamed
+    assert main(["export", str(project), "-o", str(tmp_path / "study.qdpx")]) == 0
+    with zipfile.ZipFile(tmp_path / "study.qdpx") as archive:
+        assert "project.qde" in archive.namelist()
+    assert main(["report", str(project), "-o", str(tmp_path / "report.pdf")]) == 1
+    assert "ending in .html" in capsys.readouterr().err

@@ -66,9 +66,21 @@ def build_parser() -> argparse.ArgumentParser:
     for spec in SPECS:
         _add_setting(settings, spec)
 
-    export = sub.add_parser("export", help="write the annotated spreadsheet of a project")
+    export = sub.add_parser(
+        "export", help="write a project as an annotated spreadsheet, for QDA software, or a report"
+    )
     export.add_argument("project", type=Path)
-    export.add_argument("-o", "--output", type=Path, required=True, help="OUT.xlsx or OUT.csv")
+    export.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        required=True,
+        help="OUT.xlsx or OUT.csv (annotated table), OUT.qdpx or OUT.qdc (REFI-QDA), OUT.html",
+    )
+
+    report = sub.add_parser("report", help="write a project's methods report (one HTML file)")
+    report.add_argument("project", type=Path)
+    report.add_argument("-o", "--output", type=Path, required=True, help="REPORT.html")
 
     info = sub.add_parser("info", help="print a project's topics")
     info.add_argument("project", type=Path)
@@ -138,10 +150,20 @@ def _fit(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     from topicdesk.application.projects import open_project
-    from topicdesk.io.export import export_project
+    from topicdesk.application.publishing import export_any
 
-    project = open_project(args.project)
-    export_project(project, args.output)
+    export_any(open_project(args.project), args.output)
+    print(f"Wrote {args.output}", file=sys.stderr)
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from topicdesk.application.projects import open_project
+    from topicdesk.application.publishing import write_report
+
+    if args.output.suffix.lower() not in (".html", ".htm"):
+        raise TopicDeskError("The report is a web page: choose a name ending in .html.")
+    write_report(open_project(args.project), args.output)
     print(f"Wrote {args.output}", file=sys.stderr)
     return 0
 
@@ -180,7 +202,7 @@ def _print_topics(project, out: TextIO) -> None:
     print(f"{summary.topics_sentence()}, {summary.empty_texts:,} empty", file=out)
 
 
-COMMANDS = {"fit": _fit, "export": _export, "info": _info}
+COMMANDS = {"fit": _fit, "export": _export, "report": _report, "info": _info}
 
 
 def _quiet_broken_pipe() -> int:

@@ -102,3 +102,33 @@ def test_every_action_has_a_rule_and_rules_read_the_situation():
     )
     one = Situation(has_project=True, fitted=True, chosen=(4,), selected=2)
     assert rules.documents_and_one_topic(one) and rules.one_topic(one)
+
+
+def test_report_and_qda_export_from_the_file_menu(window, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    for name, suffix in (("export_report", "report.html"), ("export_qda", "study.qdpx")):
+        target = tmp_path / suffix
+        monkeypatch.setattr(
+            QFileDialog, "getSaveFileName", staticmethod(lambda *a, t=target, **k: (str(t), ""))
+        )
+        window.actions[name].trigger()
+        assert target.is_file() and target.stat().st_size > 1000
+    assert window.statusBar().currentMessage() == "Exported study.qdpx"
+
+
+def test_validation_work_marks_the_project_unsaved(window, monkeypatch):
+    from topicdesk.gui.dialogs.intrusion_dialog import IntrusionDialog
+
+    window.settings.setValue("researcher", "MK")
+    seen = {}
+
+    def take_test(dialog):
+        seen["name"] = dialog.name.text()
+        dialog.changed.emit()
+        return 0
+
+    monkeypatch.setattr(IntrusionDialog, "exec", take_test)
+    assert not window.isWindowModified()
+    window.actions["intrusion"].trigger()
+    assert seen == {"name": "MK"} and window.isWindowModified() and window.session.dirty

@@ -45,7 +45,7 @@ class FileCommands(QObject):
     def session(self):
         return self.window.session
 
-    def _folder(self) -> str:
+    def folder(self) -> str:
         return str(self.window.settings.value("last_folder", str(Path.home())))
 
     def ask_to_keep_changes(self) -> bool:
@@ -67,7 +67,7 @@ class FileCommands(QObject):
     def import_spreadsheet(self, path: str | None = None) -> None:
         if not path:
             path, _ = QFileDialog.getOpenFileName(
-                self.window, "Open a spreadsheet", self._folder(), SPREADSHEET_FILTER
+                self.window, "Open a spreadsheet", self.folder(), SPREADSHEET_FILTER
             )
             if not path:
                 return
@@ -90,7 +90,7 @@ class FileCommands(QObject):
 
     def open_project_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self.window, "Open a project", self._folder(), PROJECT_FILTER
+            self.window, "Open a project", self.folder(), PROJECT_FILTER
         )
         if path:
             self.open_path(path)
@@ -116,7 +116,7 @@ class FileCommands(QObject):
         if self.session.project is None:
             return False
         stem = Path(self.session.project.corpus.source_name or "project").stem
-        suggested = str(Path(self._folder()) / f"{stem}{PROJECT_SUFFIX}")
+        suggested = str(Path(self.folder()) / f"{stem}{PROJECT_SUFFIX}")
         path, _ = QFileDialog.getSaveFileName(
             self.window, "Save project", suggested, PROJECT_FILTER
         )
@@ -140,11 +140,11 @@ class FileCommands(QObject):
 
     # ----- exporting -----------------------------------------------------------------
     def export_spreadsheet(self) -> None:
-        from topicdesk.io.export import export_project
+        from topicdesk.application.publishing import export_workbook
 
         project = self.session.project
         stem = Path(project.corpus.source_name or "topics").stem
-        suggested = str(Path(self._folder()) / f"{stem}-topics.xlsx")
+        suggested = str(Path(self.folder()) / f"{stem}-topics.xlsx")
         path, _ = QFileDialog.getSaveFileName(
             self.window,
             "Export annotated spreadsheet",
@@ -155,14 +155,14 @@ class FileCommands(QObject):
             return
         if Path(path).suffix.lower() not in (".xlsx", ".csv"):
             path += ".xlsx"
-        if self.window.guard(export_project, project, path) is None and Path(path).exists():
+        if self.window.exported(export_workbook, path):
             self.window.statusBar().showMessage(f"Exported {Path(path).name}", 4000)
 
     def export_map(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
             self.window,
             "Export map image",
-            str(Path(self._folder()) / "map.png"),
+            str(Path(self.folder()) / "map.png"),
             "PNG image (*.png);;SVG drawing (*.svg)",
         )
         if not path:

@@ -24,6 +24,7 @@ from topicdesk.gui.dialogs.about import show_about
 from topicdesk.gui.file_commands import FileCommands
 from topicdesk.gui.fit_commands import FitCommands
 from topicdesk.gui.progress_panel import ProgressPanel
+from topicdesk.gui.publish_commands import PublishCommands
 from topicdesk.gui.recovery import AUTOSAVE_MS, Autosaver
 from topicdesk.gui.session import ProjectSession
 from topicdesk.gui.start_screen import StartScreen
@@ -58,6 +59,7 @@ class MainWindow(QMainWindow):
         self.files = FileCommands(self)
         self.fitting = FitCommands(self)
         self.topics = TopicCommands(self)
+        self.publish = PublishCommands(self)
         undo = self.session.undo_stack.createUndoAction(self, "&Undo")
         redo = self.session.undo_stack.createRedoAction(self, "&Redo")
         self.actions, self.menus, toolbar = build_actions(self, undo, redo)
@@ -143,6 +145,7 @@ class MainWindow(QMainWindow):
                 {t.id: t.colour for t in state.topics.values()},
                 {t.id: t.label for t in state.topics.values()},
                 corpus.texts,
+                variables=corpus.table.drop(columns=[corpus.text_column]),
             )
         else:
             self.map.clear()
@@ -236,6 +239,10 @@ class MainWindow(QMainWindow):
         except Exception as exc:  # noqa: BLE001 - never let a slot take the app down
             self.show_error(f"Something went wrong: {exc}", traceback.format_exc())
         return None
+
+    def exported(self, exporter, path: str) -> bool:
+        """Write the project with ``exporter``; True if it worked, else a dialog said why."""
+        return bool(self.guard(lambda: exporter(self.session.project, path) or True))
 
     # ----- view and help --------------------------------------------------------------
     def focus_search(self) -> None:

@@ -79,6 +79,11 @@ class ProjectSession(QObject):
         self.fitAdopted.emit()
         self.dirtyChanged.emit(True)
 
+    def records_changed(self) -> None:
+        """Work saved in the project's records (validation answers) awaits saving to the file."""
+        self._unsaved_fit = True
+        self.dirtyChanged.emit(True)
+
     def saved(self, path: Path) -> None:
         self.path = path
         self._unsaved_fit = False
