@@ -74,7 +74,7 @@ def encode(model, texts: list[str], batch_size: int) -> tuple[np.ndarray, float]
 def topics(embeddings: np.ndarray, settings: FitSettings) -> np.ndarray:
     """Topic per document as a fit finds them: UMAP, HDBSCAN, then outlier placement."""
     reduced = reduce.reduce(embeddings, settings.cluster_dimensions, settings)
-    labels = cluster.cluster(reduced, settings)[0]
+    labels = cluster.cluster(reduced, settings).labels
     return outliers.reassign_outliers(embeddings, labels, settings.outlier_threshold)[0]
 
 

@@ -53,9 +53,11 @@ def test_clusters_of_separated_groups():
     centres = np.array([[0, 0], [10, 0], [0, 10]], dtype=np.float32)
     sizes = [30, 20, 12]
     points = np.concatenate([c + rng.normal(0, 0.3, (n, 2)) for c, n in zip(centres, sizes)])
-    labels, probabilities = cluster(points, FitSettings(min_topic_size=5))
+    found = cluster(points, FitSettings(min_topic_size=5))
+    labels, probabilities = found.labels, found.probabilities
     assert [int((labels == t).sum()) for t in range(3)] == sizes
     assert labels.dtype == np.int64 and ((probabilities >= 0) & (probabilities <= 1)).all()
+    assert found.broad_share == pytest.approx(30 / 62)  # the largest blob, as excess of mass picks
 
 
 def test_no_clusters_asks_for_a_smaller_minimum_topic_size():

@@ -29,6 +29,7 @@ class _Snapshot:
     rows: np.ndarray
     assignments: np.ndarray
     confidence: np.ndarray
+    stability: np.ndarray
     assigned_by: list[str]
     notes: dict[int, str]
     topics: dict[int, Topic | None]
@@ -75,6 +76,7 @@ class Edit:
                 rows=rows,
                 assignments=state.assignments[rows].copy(),
                 confidence=state.confidence[rows].copy(),
+                stability=state.doc_stability[rows].copy(),
                 assigned_by=[state.assigned_by[r] for r in rows],
                 notes={int(r): state.doc_notes[r] for r in rows if r in state.doc_notes},
                 topics={t: copy.deepcopy(state.topics.get(t)) for t in topic_ids},
@@ -88,6 +90,7 @@ class Edit:
             raise RuntimeError("revert() before apply()")
         state.assignments[snap.rows] = snap.assignments
         state.confidence[snap.rows] = snap.confidence
+        state.doc_stability[snap.rows] = snap.stability
         for row, by in zip(snap.rows.tolist(), snap.assigned_by):
             state.assigned_by[row] = by
             if row in snap.notes:
@@ -392,3 +395,8 @@ def edit_from_params(kind: str, params: dict) -> Edit:
             **{k: v for k, v in params.items() if k not in by_topic},
         )
     return cls(**params)
+
+
+# The topic tree's edits and those a refit or a stability check makes live in modules of
+# their own, which register them in EDIT_TYPES when imported here.
+from topicdesk.core import refit_edits, tree_edits  # noqa: F401

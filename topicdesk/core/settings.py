@@ -81,6 +81,17 @@ SPECS: tuple[SettingSpec, ...] = (
         low=2,
     ),
     SettingSpec(
+        "topic_detail",
+        "Topics: fewer and broader (−4) … more and finer (+4):",
+        "Each step up makes the smallest topic about 1.4 times smaller, so there are more, "
+        "finer topics; each step down gives fewer, broader ones. The number of topics "
+        "changes a little with each step. 0 keeps the smallest topic size as set.",
+        "int",
+        "The topic detail",
+        low=-4,
+        high=4,
+    ),
+    SettingSpec(
         "n_neighbors",
         "Neighbours (local vs global structure):",
         "How many similar documents each document looks at. Small values find local detail, "
@@ -307,6 +318,7 @@ class FitSettings:
     cluster_dimensions: int = 5
     min_dist: float = 0.0
     min_topic_size: int = 10
+    topic_detail: int = 0
     min_samples: int | None = None
     seed: int = 42
     language: str = "english"

@@ -32,10 +32,29 @@ class Topic:
     colour: str = ""
     label_is_human: bool = False
     origin: str = BY_MODEL
+    parent: int | None = None
+    stability: float | None = None
+    runs_found: int | None = None
+    runs_total: int | None = None
 
     def __post_init__(self) -> None:
         if not self.colour:
             self.colour = colour_for(self.id)
+
+    def stability_words(self) -> str:
+        """How reliably the topic comes back when the clustering is run again, in words
+        ("found in 4 of 5 runs, overlap 0.82"), or "" before anyone measured it.
+
+        ``stability`` is the mean Jaccard overlap of the topic with its best match in each
+        run; a run "found" it when that overlap is at least 0.5. ``parent`` is the topic
+        this one was split from (see the topic tree), None for a topic of its own.
+        """
+        if self.stability is None or not self.runs_total:
+            return ""
+        return (
+            f"found in {self.runs_found} of {self.runs_total} runs, "
+            f"overlap {self.stability:.2f}"
+        )
 
     def to_dict(self) -> dict:
         return {
@@ -48,6 +67,10 @@ class Topic:
             "colour": self.colour,
             "label_is_human": self.label_is_human,
             "origin": self.origin,
+            "parent": self.parent,
+            "stability": self.stability,
+            "runs_found": self.runs_found,
+            "runs_total": self.runs_total,
         }
 
     @classmethod
@@ -62,7 +85,15 @@ class Topic:
             colour=str(data.get("colour", "")),
             label_is_human=bool(data.get("label_is_human", False)),
             origin=str(data.get("origin", BY_MODEL)),
+            parent=_optional(int, data.get("parent")),
+            stability=_optional(float, data.get("stability")),
+            runs_found=_optional(int, data.get("runs_found")),
+            runs_total=_optional(int, data.get("runs_total")),
         )
+
+
+def _optional(kind: type, value: object):
+    return None if value is None else kind(value)
 
 
 def _label_variants(keywords: list[str], n: int):
@@ -108,6 +139,8 @@ class TopicState:
 
     ``assigned_by`` records for each document whether the model or a person put it in
     its current topic; ``doc_notes`` holds notes on single documents by row;
+    ``doc_stability`` the share of clustering runs that put each document in its topic
+    (NaN where not measured);
     ``stop_words`` the researcher's own words and phrases left out of every keyword list.
     """
 
@@ -117,6 +150,11 @@ class TopicState:
     topics: dict[int, Topic] = field(default_factory=dict)
     doc_notes: dict[int, str] = field(default_factory=dict)
     stop_words: tuple[str, ...] = ()
+    doc_stability: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        if self.doc_stability is None:
+            self.doc_stability = np.full(len(self.assignments), np.nan)
 
     @classmethod
     def empty(cls, n_docs: int) -> TopicState:
@@ -137,6 +175,7 @@ class TopicState:
             assigned_by=list(self.assigned_by),
             topics={k: copy.deepcopy(v) for k, v in self.topics.items()},
             doc_notes=dict(self.doc_notes),
+            doc_stability=self.doc_stability.copy(),
             stop_words=self.stop_words,
         )
 
@@ -175,5 +214,6 @@ class TopicState:
             and {k: v.to_dict() for k, v in self.topics.items()}
             == {k: v.to_dict() for k, v in other.topics.items()}
             and self.doc_notes == other.doc_notes
+            and np.array_equal(self.doc_stability, other.doc_stability, equal_nan=True)
             and self.stop_words == other.stop_words
         )

@@ -1,12 +1,41 @@
-"""HDBSCAN clustering of the reduced embeddings into topics."""
+"""HDBSCAN clustering of one reduced space into topics.
+
+Topics are HDBSCAN's leaf clusters: the finest groups of at least the minimum topic size.
+HDBSCAN's default, excess-of-mass selection, keeps a cluster that forms early and stays
+whole for long instead of its parts. When a small group stands apart from everything
+else, the rest forms such a cluster near the root of the tree and the fit collapses
+(3,000 SOTU paragraphs: 2 topics of 2,924 and 60 documents in 7 of 10 seeds, the 2,924
+born at a density where only the 60 had split off). Leaf selection cannot collapse that
+way, and its number of topics follows the minimum size in small steps. What excess of
+mass would have chosen is still measured (``broad_share``): it says whether most
+documents form one broad theme.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
 from topicdesk.core.settings import FitSettings
 from topicdesk.errors import TopicDeskError
 from topicdesk.pipeline.progress import Progress
+
+
+@dataclass(frozen=True)
+class Clusters:
+    """Topic label per point (-1 for outliers), HDBSCAN's membership strength, and the
+    share of points in the largest cluster excess-of-mass selection would have kept."""
+
+    labels: np.ndarray
+    probabilities: np.ndarray
+    broad_share: float
+
+
+def min_cluster_size(settings: FitSettings) -> int:
+    """The smallest topic HDBSCAN may form: the minimum topic size moved by the topic
+    detail, a factor of about 1.4 (the square root of 2) per step."""
+    return max(2, round(settings.min_topic_size * 2 ** (-settings.topic_detail / 2)))
 
 
 def renumber_by_size(labels: np.ndarray) -> np.ndarray:
@@ -19,24 +48,38 @@ def renumber_by_size(labels: np.ndarray) -> np.ndarray:
     return out
 
 
+def _broad_share(model, n: int) -> float:
+    """Share of the points in the largest cluster that excess of mass selects in the same tree."""
+    from hdbscan._hdbscan_tree import compute_stability, get_clusters
+
+    tree = model.condensed_tree_.to_numpy()
+    if not len(tree):
+        return 0.0
+    labels = get_clusters(tree, compute_stability(tree), "eom")[0]
+    found = labels[labels >= 0]
+    return float(np.bincount(found).max() / n) if len(found) else 0.0
+
+
 def cluster(
     reduced: np.ndarray, settings: FitSettings, progress: Progress | None = None
-) -> tuple[np.ndarray, np.ndarray]:
-    """Topic label per point (-1 for outliers) and HDBSCAN's membership strength."""
+) -> Clusters:
+    """HDBSCAN's leaf clusters of at least :func:`min_cluster_size` points, largest first."""
     import hdbscan
 
     if progress:
         progress.check()
-    if len(reduced) <= settings.min_topic_size:
+    size = min_cluster_size(settings)
+    if len(reduced) <= size:
         raise TopicDeskError(
-            f"The minimum topic size ({settings.min_topic_size}) is not smaller than the number of "
-            f"different documents ({len(reduced)}); choose a smaller minimum topic size."
+            f"The smallest topic ({size} documents) is not smaller than the number of "
+            f"different documents ({len(reduced)}); choose a smaller minimum topic size "
+            "or more topic detail."
         )
     model = hdbscan.HDBSCAN(
-        min_cluster_size=settings.min_topic_size,
+        min_cluster_size=size,
         min_samples=settings.min_samples,
         metric="euclidean",
-        cluster_selection_method="eom",
+        cluster_selection_method="leaf",
         prediction_data=False,
         core_dist_n_jobs=1,
     )
@@ -48,4 +91,6 @@ def cluster(
     probabilities = np.asarray(model.probabilities_, dtype=np.float64)
     if progress:
         progress.update(1.0)
-    return renumber_by_size(labels.astype(np.int64)), probabilities
+    return Clusters(
+        renumber_by_size(labels.astype(np.int64)), probabilities, _broad_share(model, len(reduced))
+    )

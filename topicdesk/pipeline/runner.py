@@ -21,7 +21,7 @@ from topicdesk.core.project import Project, StageCache
 from topicdesk.core.settings import FitSettings
 from topicdesk.core.palette import assign_colours
 from topicdesk.core.state import BY_MODEL, Topic, TopicState, relabel
-from topicdesk.pipeline import cluster as cluster_stage
+from topicdesk.pipeline import consensus
 from topicdesk.pipeline import embed, keywords, long_texts, outliers, ranking, reduce
 from topicdesk.pipeline.encoders import ENCODERS, EncoderCache
 from topicdesk.pipeline.progress import Progress
@@ -55,6 +55,7 @@ class FitResult:
     provenance: dict
     settings: FitSettings = field(default_factory=FitSettings)
     timings: dict[str, float] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # plain sentences for the researcher
 
 
 def _key(*parts: object) -> str:
@@ -164,24 +165,32 @@ def fit_project(
     run.begin(REDUCE)
     reduced = old.matching("reduced", red_key, len(texts))
     coords = old.matching("coords", crd_key, len(texts))
+    runs_key = _key(red_key, "runs", consensus.run_seeds(settings.seed))
+    extra = old.matching("reduced_runs", runs_key, len(texts))
     knn = None
-    if reduced is None or coords is None:
+    if reduced is None or coords is None or extra is None:
         progress.update(0.05, "finding each document's nearest neighbours")
         knn = reduce.neighbours(embeddings, settings)
-    progress.update(0.25, "reducing dimensions for clustering")
+    progress.update(0.15, "reducing dimensions for clustering")
     if reduced is None:
         reduced = reduce.reduce(embeddings, settings.cluster_dimensions, settings, progress, knn)
     cache.put("reduced", reduced, red_key)
-    progress.update(0.6, "placing documents on the map")
+    progress.update(0.3, "placing documents on the map")
     if coords is None:
         coords = reduce.reduce(embeddings, 2, settings, progress, knn)
     cache.put("coords", coords, crd_key)
+    if extra is None:
+        extra = consensus.extra_spaces(embeddings, settings, knn, progress)
+    cache.put("reduced_runs", extra, runs_key)
     run.end(REDUCE)
 
     run.begin(CLUSTER)
-    labels, probabilities = cluster_stage.cluster(reduced, settings, progress)
-    run.end(CLUSTER, f"{labels.max() + 1} topics")
-    confidence = probabilities.astype(np.float64)
+    agreed = consensus.find_topics(
+        embeddings, consensus.split_spaces(reduced, extra), settings, progress
+    )
+    labels = agreed.labels
+    run.end(CLUSTER, f"{labels.max() + 1} topics that most of {len(agreed.runs)} runs agree on")
+    confidence = agreed.support.copy()
     if settings.reduce_outliers:
         run.begin(OUTLIERS)
         labels, sims = outliers.reassign_outliers(
@@ -197,6 +206,9 @@ def fit_project(
     has = inverse >= 0
     state.assignments[has] = labels[inverse[has]]
     state.confidence[has] = confidence[inverse[has]]
+    figures = consensus.agreement(labels, agreed.runs)
+    state.doc_stability[has] = figures.documents[inverse[has]]
+    warnings = consensus.warnings_for(labels, agreed.broad_share, figures)
 
     run.begin(KEYWORDS)
     state.stop_words = project.state.stop_words  # the researcher's list outlives refits
@@ -222,6 +234,7 @@ def fit_project(
         )
     sizes = state.sizes()
     relabel(state.topics, sorted(state.topics, key=lambda t: (-sizes[t], t)))
+    consensus.record(state, figures)
     run.end(KEYWORDS)
 
     provenance = {
@@ -237,8 +250,10 @@ def fit_project(
         "empty_texts": int((~corpus.has_text).sum()),
         "unassigned": int((state.assignments[has] < 0).sum()),
         "timings_s": {k: round(v, 3) for k, v in run.timings.items()},
+        "runs": len(agreed.runs),
+        "warnings": warnings,
     }
-    return FitResult(state, cache, provenance, settings, run.timings)
+    return FitResult(state, cache, provenance, settings, run.timings, warnings)
 
 
 def _ranking_inputs(

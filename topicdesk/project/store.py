@@ -28,8 +28,9 @@ from topicdesk.core.corpus import Corpus
 from topicdesk.core.history import LogEntry
 from topicdesk.core.project import Project, StageCache
 from topicdesk.core.settings import FitSettings
-from topicdesk.core.state import UNASSIGNED, Topic, TopicState
+from topicdesk.core.state import UNASSIGNED, TopicState
 from topicdesk.errors import TopicDeskError
+from topicdesk.project import topic_rows
 from topicdesk.project.values import decode_column, encode_column
 
 try:
@@ -37,29 +38,30 @@ try:
 except ImportError:  # Windows: an open file cannot be deleted, which protects it instead
     fcntl = None
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 APPLICATION_ID = 0x54445350  # "TDSP"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 ARRAY_DTYPES = {"float32", "float64", "int64"}
-ARRAY_NAMES = ("embeddings", "reduced", "coords")
+ARRAY_NAMES = ("embeddings", "reduced", "coords", "reduced_runs")
 CHECKSUM_KEY = "content_sha256"
 CHECKED_TABLES = ("meta", "columns", "arrays", "documents", "topics", "edits")
 
-SCHEMA = """
+SCHEMA = f"""
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE columns (position INTEGER PRIMARY KEY, name TEXT NOT NULL, dtype TEXT NOT NULL, data TEXT NOT NULL);
 CREATE TABLE arrays (name TEXT PRIMARY KEY, key TEXT NOT NULL, dtype TEXT NOT NULL, shape TEXT NOT NULL, data BLOB NOT NULL);
 CREATE TABLE documents (row INTEGER PRIMARY KEY, topic INTEGER NOT NULL, confidence REAL,
                         assigned_by TEXT NOT NULL, note TEXT);
-CREATE TABLE topics (id INTEGER PRIMARY KEY, label TEXT NOT NULL, keywords TEXT NOT NULL, weights TEXT NOT NULL,
-                     representatives TEXT NOT NULL, note TEXT NOT NULL, colour TEXT NOT NULL,
-                     label_is_human INTEGER NOT NULL, origin TEXT NOT NULL);
+CREATE TABLE topics ({topic_rows.COLUMNS});
 CREATE TABLE edits (seq INTEGER PRIMARY KEY, time TEXT NOT NULL, action TEXT NOT NULL, kind TEXT NOT NULL,
                     description TEXT NOT NULL, params TEXT NOT NULL);
 """
 
-# Upgrades from older schema versions, applied in order to an in-memory copy on open.
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {}
+# Upgrades from older schema versions, applied in order to an in-memory copy on open;
+# a version that changed no table has no entry.
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
+    1: topic_rows.add_tree_and_stability,
+}
 
 
 def _write(db: sqlite3.Connection, project: Project) -> None:
@@ -95,8 +97,11 @@ def _write(db: sqlite3.Connection, project: Project) -> None:
             for i, name in enumerate(corpus.table.columns)
         ],
     )
-    for name, entry in project.cache.items():
-        array, key = np.ascontiguousarray(entry.array), entry.key
+    arrays = [(name, entry.array, entry.key) for name, entry in project.cache.items()]
+    if not np.isnan(state.doc_stability).all():
+        arrays.append((topic_rows.DOCUMENT_STABILITY, state.doc_stability[:, None], "rows"))
+    for name, array, key in arrays:
+        array = np.ascontiguousarray(array)
         db.execute(
             "INSERT INTO arrays VALUES (?, ?, ?, ?, ?)",
             (name, key, str(array.dtype), json.dumps(list(array.shape)), array.tobytes()),
@@ -112,23 +117,7 @@ def _write(db: sqlite3.Connection, project: Project) -> None:
             [state.doc_notes.get(i) for i in range(len(state))],
         ),
     )
-    db.executemany(
-        "INSERT INTO topics VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            (
-                t.id,
-                t.label,
-                json.dumps(t.keywords, ensure_ascii=False),
-                json.dumps(t.weights),
-                json.dumps(t.representatives),
-                t.note,
-                t.colour,
-                int(t.label_is_human),
-                t.origin,
-            )
-            for t in state.sorted_topics()
-        ],
-    )
+    db.executemany(topic_rows.INSERT, [topic_rows.to_row(t) for t in state.sorted_topics()])
     db.executemany(
         "INSERT INTO edits VALUES (?, ?, ?, ?, ?, ?)",
         [
@@ -334,25 +323,19 @@ def _read(db: sqlite3.Connection, path: Path) -> Project:
             cache.put(row[0], _read_array(path, row, n_texts), str(row[1]))
 
     topics = {}
-    for tid, label, kw, weights, reps, note, colour, human, origin in db.execute(
-        "SELECT * FROM topics ORDER BY id"
-    ):
-        if int(tid) < 0:  # negative numbers mean "unassigned" inside the app
-            raise _damaged(path, f"a topic has the invalid number {tid}")
-        representatives = [int(r) for r in json.loads(reps) if 0 <= int(r) < n]
-        topics[int(tid)] = Topic(
-            id=int(tid),
-            label=str(label),
-            keywords=[str(k) for k in json.loads(kw)],
-            weights=[float(w) for w in json.loads(weights)],
-            representatives=representatives,
-            note=str(note),
-            colour=str(colour),
-            label_is_human=bool(human),
-            origin=str(origin),
-        )
+    for row in db.execute("SELECT * FROM topics ORDER BY id"):
+        if int(row[0]) < 0:  # negative numbers mean "unassigned" inside the app
+            raise _damaged(path, f"a topic has the invalid number {row[0]}")
+        topics[int(row[0])] = topic_rows.from_row(row, n)
+    topic_rows.drop_broken_parents(topics)
     state = TopicState.empty(n)
     state.topics = topics
+    stability = db.execute(
+        "SELECT name, key, dtype, shape, data FROM arrays WHERE name = ?",
+        (topic_rows.DOCUMENT_STABILITY,),
+    ).fetchone()
+    if stability is not None:
+        state.doc_stability = topic_rows.document_stability(_read_array(path, stability, n))
     docs = db.execute(
         "SELECT row, topic, confidence, assigned_by, note FROM documents ORDER BY row"
     ).fetchall()
@@ -442,7 +425,8 @@ def open_project(path: str | Path) -> Project:
             db.close()
             db = memory
             for step in range(version, SCHEMA_VERSION):
-                MIGRATIONS[step](db)
+                if step in MIGRATIONS:
+                    MIGRATIONS[step](db)
         return _read(db, path)
     except TopicDeskError:
         raise
