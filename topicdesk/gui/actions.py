@@ -205,6 +205,36 @@ MENUS: dict[str, list[ActionSpec | None]] = {
             short="Recompute keywords",
         ),
     ],
+    "&Project": [
+        ActionSpec(
+            "variables",
+            "&Variables…",
+            "variables_dialog",
+            (),
+            "Choose the date and group columns that topics are compared by",
+            when=rules.has_project,
+        ),
+        None,
+        ActionSpec(
+            "show_over_time",
+            "Topics &over time",
+            "show_over_time",
+            ("Ctrl+2",),
+            "Each topic's share of the documents per period",
+            when=rules.fitted,
+        ),
+        ActionSpec(
+            "show_by_group",
+            "Topics by &group",
+            "show_by_group",
+            ("Ctrl+3",),
+            "Each topic's share of the documents per group",
+            when=rules.fitted,
+        ),
+        ActionSpec(
+            "show_map", "Document &map", "show_map", ("Ctrl+1",), "The map of all documents"
+        ),
+    ],
     "&Validate": [
         ActionSpec(
             "intrusion",

@@ -11,7 +11,14 @@ from __future__ import annotations
 import traceback
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter, QStackedWidget
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QTabWidget,
+)
 
 from topicdesk.application.enablement import Situation
 from topicdesk.application.projects import summarize
@@ -32,6 +39,8 @@ from topicdesk.gui.topic_commands import TopicCommands
 from topicdesk.gui.views.corpus_table import CorpusTable
 from topicdesk.gui.views.document_map import DocumentMap
 from topicdesk.gui.views.topic_inspector import TopicInspector
+from topicdesk.gui.views.topics_by_group import TopicsByGroup
+from topicdesk.gui.views.topics_over_time import TopicsOverTime
 from topicdesk.gui.worker import FitController
 
 
@@ -53,6 +62,8 @@ class MainWindow(QMainWindow):
         self.map = DocumentMap()
         self.table = CorpusTable()
         self.inspector = TopicInspector()
+        self.over_time = TopicsOverTime()
+        self.by_group = TopicsByGroup()
         self.start = StartScreen()
         self.progress = ProgressPanel()
         self._build_layout()
@@ -78,8 +89,18 @@ class MainWindow(QMainWindow):
     def _build_layout(self) -> None:
         self.upper = QSplitter(Qt.Horizontal)
         self.upper.setObjectName("upper_splitter")
+        self.views = QTabWidget()
+        self.views.setDocumentMode(True)
+        self.views.addTab(self.map, "Map")
+        self.views.addTab(self.over_time, "Over time")
+        self.views.addTab(self.by_group, "By group")
+        self.views.setTabToolTip(1, "Each topic's share of the documents per period")
+        self.views.setTabToolTip(
+            2, "Each topic's share of the documents per group, and differences"
+        )
+        self.views.currentChanged.connect(lambda _i: self._refresh_chart())
         self.upper.addWidget(self.inspector)
-        self.upper.addWidget(self.map)
+        self.upper.addWidget(self.views)
         self.upper.setStretchFactor(0, 0)
         self.upper.setStretchFactor(1, 1)
         self.outer = QSplitter(Qt.Vertical)
@@ -108,6 +129,8 @@ class MainWindow(QMainWindow):
         s.dirtyChanged.connect(self._update_title)
         for view in (self.map, self.table):
             view.bind(self.selection, self.choice, self.search)
+        for chart in (self.over_time, self.by_group):
+            chart.bind(self.selection, self.choice)
         self.inspector.bind(self.choice)
         self.selection.changed.connect(lambda _rows: self.refresh_actions())
         self.choice.changed.connect(lambda _ids: self.refresh_actions())
@@ -149,6 +172,8 @@ class MainWindow(QMainWindow):
             )
         else:
             self.map.clear()
+        for chart in (self.over_time, self.by_group):
+            chart.show_project(project)
         self._show_state()
         self._update_title()
 
@@ -168,7 +193,25 @@ class MainWindow(QMainWindow):
         self.choice.keep_only(state.topics)
         self.map.highlight_topics(self.choice.ids)
         self.map.set_selection(self.selection.rows)
+        self._refresh_chart()
         self.refresh_actions()
+
+    def _refresh_chart(self) -> None:
+        """Recount the chart on show (the hidden one waits until its tab is chosen)."""
+        chart = self.views.currentWidget()
+        if chart is not self.map and self.session.project is not None:
+            chart.refresh(self.session.project)
+
+    def variables_dialog(self) -> None:
+        """Project › Variables…: the date and group columns, without refitting."""
+        from topicdesk.gui.dialogs.variables_dialog import VariablesDialog
+
+        project = self.session.project
+        if self.guard(VariablesDialog(project, self).exec):
+            self.session.records_changed()
+            for chart in (self.over_time, self.by_group):
+                chart.show_project(project)
+            self._refresh_chart()
 
     def show_topics(self, ids: list[int]) -> None:
         """Choose topics; the list, the map and the table follow the shared choice."""
@@ -248,6 +291,15 @@ class MainWindow(QMainWindow):
     def focus_search(self) -> None:
         self.map.search.setFocus()
         self.map.search.selectAll()
+
+    def show_map(self) -> None:
+        self.views.setCurrentWidget(self.map)
+
+    def show_over_time(self) -> None:
+        self.views.setCurrentWidget(self.over_time)
+
+    def show_by_group(self) -> None:
+        self.views.setCurrentWidget(self.by_group)
 
     def reset_map(self) -> None:
         self.map.reset_view()
