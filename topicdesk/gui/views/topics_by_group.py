@@ -44,7 +44,7 @@ CLEAR_PEN = "#1f3b5c"
 NOISE_PEN = "#a0a0a0"
 ROOT = QModelIndex()  # the table's invisible root, Qt's default parent
 TICK_WIDTH = 190  # px for group and topic names beside the bars
-TICK_CHARS = 26
+TICK_CHARS = 24
 EXPORT_CHART_WIDTH = 520  # px of the charts beside the heatmap in a saved picture
 EXPORT_MIN_HEIGHT = 560
 MAX_COMPARED = 12  # rows of the difference chart: more would not leave room for their names
@@ -74,9 +74,10 @@ class ShareModel(QAbstractTableModel):
             shares = table.shares[:, self._columns].T  # topics x groups
             real = np.array([t != UNASSIGNED for t in topics])
             big = ~table.small if (~table.small).any() else np.ones(len(table.small), bool)
-            # the colour scale follows the groups large enough to trust; small ones cap at it
-            peak = max(float(np.max(shares[real][:, big], initial=0.0)), 1e-9)
-            levels = np.minimum(1.0, np.nan_to_num(shares) / peak)
+            # Colour shows, for each topic, which groups speak of it most: a share against
+            # the topic's largest share among groups large enough to trust (small ones cap).
+            peak = np.nanmax(shares[:, big], axis=1, initial=0.0)[:, None]
+            levels = np.minimum(1.0, np.nan_to_num(shares) / np.maximum(peak, 1e-9))
             rgb = (255 - levels[..., None] * (255 - HEAT)).astype(int)
             colours = {}
             for r, is_topic in enumerate(real):
@@ -336,7 +337,8 @@ class TopicsByGroup(QWidget):
         small = [g for g, s in zip(table.categories, table.small) if s]
         parts = [
             (
-                "Shares of each group's documents; bars and lines: 95% Wilson intervals. "
+                "Shares of each group's documents (colour: against the topic's largest share); "
+                "bars and lines: 95% Wilson intervals. "
                 "Differences: 95% Newcombe intervals, dark where they leave out 0 (with many "
                 "topics about one in twenty does by chance)."
             ),
@@ -368,7 +370,9 @@ class TopicsByGroup(QWidget):
         )
         self._ticks(self.bars, table.categories)
         self.bars.setTitle(short(self._labels[topic_id], 40), color="#1a1a1a", size="10pt")
-        self.bars.setXRange(0, max(float(np.nanmax(high, initial=1.0)), 1.0), padding=0.03)
+        trusted = high[~table.small] if (~table.small).any() else high
+        # small groups' wide intervals run off the edge instead of squeezing the rest
+        self.bars.setXRange(0, max(float(np.nanmax(trusted, initial=1.0)), 1.0), padding=0.03)
         self.bars.setYRange(-0.6, len(y) - 0.4, padding=0)
 
     def _draw_difference(self) -> None:
