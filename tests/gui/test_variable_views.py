@@ -155,3 +155,16 @@ def test_model_estimate_draws_one_curve_per_group_and_states_its_assumptions(
     assert len(view.legend.items) == len(effect.groups)
     view.estimate_box.setChecked(False)
     assert list(curves(view)) == [1]
+
+
+def test_lines_take_each_topics_own_colour(qtbot, project, models):
+    _, choice = models
+    project.state.topics[2].colour = "#123456"
+    view = make(TopicsOverTime, qtbot, project, models)
+    choice.set([2])
+    line = next(i for i in view.plot.items if getattr(i, "topic_id", None) == 2)
+    assert line.opts["pen"].color().name() == "#123456"
+    project.state.topics[2].colour = "#654321"
+    view.refresh(project)
+    line = next(i for i in view.plot.items if getattr(i, "topic_id", None) == 2)
+    assert line.opts["pen"].color().name() == "#654321"

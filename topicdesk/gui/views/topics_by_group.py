@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
 
 from topicdesk.analysis.prevalence import Difference, Prevalence
 from topicdesk.application import variables
-from topicdesk.core.palette import colour_for
 from topicdesk.core.project import Project
 from topicdesk.core.selection import Selection, TopicChoice
 from topicdesk.core.state import UNASSIGNED
@@ -358,7 +357,7 @@ class TopicsByGroup(QWidget):
         y = np.arange(len(table.categories), dtype=float)
         share, low, high = 100 * table.shares[:, j], 100 * table.low[:, j], 100 * table.high[:, j]
         self.bars.clear()
-        colour = colour_for(topic_id)
+        colour = self._project.state.topics[topic_id].colour  # as on the map
         brushes = [SMALL_BRUSH if s else colour for s in table.small]
         self.bars.addItem(
             pg.BarGraphItem(x0=0, y=y, height=0.6, width=share, brushes=brushes, pen=None)

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLa
 from topicdesk.analysis.prevalence import Prevalence
 from topicdesk.analysis.prevalence_model import TopicEffect
 from topicdesk.application import variables
-from topicdesk.core.palette import PALETTE, UNASSIGNED_COLOUR, colour_for
+from topicdesk.core.palette import PALETTE, UNASSIGNED_COLOUR
 from topicdesk.core.project import Project
 from topicdesk.core.selection import Selection, TopicChoice
 from topicdesk.core.state import UNASSIGNED
@@ -61,8 +61,7 @@ def percent(value: float) -> str:
 class _Line:
     """One topic's line and band, kept between redraws so an update only sets their data."""
 
-    def __init__(self, plot: pg.PlotItem, topic_id: int) -> None:
-        colour = UNASSIGNED_COLOUR if topic_id == UNASSIGNED else colour_for(topic_id)
+    def __init__(self, plot: pg.PlotItem, topic_id: int, colour: str) -> None:
         self.plot = plot
         self.colour = colour
         self.lower = pg.PlotCurveItem([0.0], [0.0], pen=None)
@@ -115,6 +114,7 @@ class TopicsOverTime(QWidget):
         self._lines: dict[int, _Line] = {}
         self._rest_line: dict[int, _Line] = {}
         self._styles: dict[int, tuple[QPen, QBrush, QBrush]] = {}
+        self._colours: dict[int, str] = {}
         self._legend_key: tuple = ()
         self._estimate_items: list = []
         self.effect: TopicEffect | None = None
@@ -232,6 +232,7 @@ class TopicsOverTime(QWidget):
             self._show_hint(str(exc))
             return
         self._labels = variables.topic_labels(project)
+        self._take_colours(project)
         self._draw()
 
     # ----- what is drawn -----------------------------------------------------------
@@ -288,6 +289,15 @@ class TopicsOverTime(QWidget):
         self.plot.setXRange(x.min() - 0.5, x.max() + 0.5, padding=0.02)
         self._fill_legend(topics)
         self.note.setText(self._caption(len(topics), bands))
+
+    def _take_colours(self, project: Project) -> None:
+        """Each topic's own colour, as on the map; lines of a recoloured topic are remade."""
+        colours = {t.id: t.colour for t in project.state.sorted_topics()}
+        for topic_id in [t for t, c in self._colours.items() if colours.get(t) != c]:
+            self._styles.pop(topic_id, None)
+            if topic_id in self._lines:
+                self._lines.pop(topic_id).remove()
+        self._colours = {UNASSIGNED: UNASSIGNED_COLOUR, **colours}
 
     def _draw_panels(self, x: np.ndarray) -> None:
         """The unassigned share and the documents per period, drawn in every mode."""
@@ -363,7 +373,7 @@ class TopicsOverTime(QWidget):
     def _style(self, topic_id: int) -> tuple[QPen, QBrush, QBrush]:
         """One pen and two brushes (filled, hollow) per topic, shared by all its points."""
         if topic_id not in self._styles:
-            colour = UNASSIGNED_COLOUR if topic_id == UNASSIGNED else colour_for(topic_id)
+            colour = self._colours.get(topic_id, UNASSIGNED_COLOUR)
             self._styles[topic_id] = (
                 pg.mkPen(colour, width=1.2),
                 pg.mkBrush(colour),
@@ -378,7 +388,7 @@ class TopicsOverTime(QWidget):
         j = table.column(topic_id)
         share, low, high = 100 * table.shares[:, j], 100 * table.low[:, j], 100 * table.high[:, j]
         if topic_id not in lines:
-            lines[topic_id] = _Line(plot, topic_id)
+            lines[topic_id] = _Line(plot, topic_id, self._colours.get(topic_id, UNASSIGNED_COLOUR))
         lines[topic_id].set(x, share, low, high, band, thin)
         return share
 
