@@ -163,3 +163,25 @@ def test_report_and_qda_exports_from_the_command_line(sotu, tmp_path, capsys):
         assert "project.qde" in archive.namelist()
     assert main(["report", str(project), "-o", str(tmp_path / "report.pdf")]) == 1
     assert "ending in .html" in capsys.readouterr().err
+
+
+def test_date_and_group_columns_on_fit(sotu, tmp_path, capsys):
+    """A refit from a project (embeddings saved, so no model) sets the variables it is given."""
+    import openpyxl
+
+    from tests.factories import curated_project
+    from topicdesk.project.store import open_project, save_project
+
+    project = tmp_path / "study.topicdesk"
+    save_project(curated_project(sotu.head(200)[["date", "party", "text"]].copy()), project)
+    out = tmp_path / "dated.topicdesk"
+    args = ["fit", str(project), "-o", str(out), "--min-topic-size", "5"]
+    assert main([*args, "--date-column", "date", "--group-column", "party"]) == 0
+    assert "groups in 'party'" in capsys.readouterr().err
+    corpus = open_project(out).corpus
+    assert (corpus.date_column, corpus.group_column) == ("date", "party")
+    assert main(["export", str(out), "-o", str(tmp_path / "dated.xlsx")]) == 0
+    sheets = openpyxl.load_workbook(tmp_path / "dated.xlsx", read_only=True).sheetnames
+    assert {"over_time", "by_group"} <= set(sheets)
+    assert main([*args, "--date-column", "nope"]) == 1
+    assert "nope" in capsys.readouterr().err

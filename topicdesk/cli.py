@@ -60,6 +60,13 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument(
         "--text-column", help="column holding the texts (default: the one with the longest texts)"
     )
+    fit.add_argument("--date-column", help="column of dates, to see topics over time")
+    fit.add_argument("--group-column", help="column of groups (party, outlet, wave) to compare")
+    fit.add_argument(
+        "--day-first",
+        action=argparse.BooleanOptionalAction,
+        help="dates such as 03/04/2015 put the day first (only asked when the column cannot tell)",
+    )
     settings = fit.add_argument_group(
         "fit settings", "default: the project's own settings, or those suggested for a new corpus"
     )
@@ -133,6 +140,8 @@ def _fit(args: argparse.Namespace) -> int:
 
     output = require_project_output(args.output)
     project, _ = open_any(args.input, sheet=args.sheet, text_column=args.text_column)
+    if args.date_column or args.group_column or args.day_first is not None:
+        _set_variables(project, args)
     settings = project.settings.replace(**_setting_changes(args))
     corpus = project.corpus
     print(
@@ -146,6 +155,26 @@ def _fit(args: argparse.Namespace) -> int:
     reporter.done(f"Wrote {output}")
     _print_topics(project, sys.stdout)
     return 0
+
+
+def _set_variables(project, args: argparse.Namespace) -> None:
+    """Apply --date-column/--group-column (keeping the project's other one) and report them."""
+    from topicdesk.application.variables import set_variables
+
+    corpus = project.corpus
+    report = set_variables(
+        project,
+        args.date_column or corpus.date_column,
+        args.group_column or corpus.group_column,
+        args.day_first,
+    )
+    if report.needs_order and args.day_first is None:
+        raise TopicDeskError(
+            f"The dates in '{report.date_column}' could be day/month or month/day; "
+            "say which with --day-first or --no-day-first."
+        )
+    for sentence in report.sentences():
+        print(sentence, file=sys.stderr)
 
 
 def _export(args: argparse.Namespace) -> int:
