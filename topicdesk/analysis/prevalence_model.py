@@ -53,7 +53,7 @@ class TopicEffect:
     estimate: np.ndarray  # (groups, years)
     low: np.ndarray
     high: np.ndarray
-    documents: int
+    documents: int  # dated documents of the groups estimated (those without a group left out)
     left_out: dict[str, str]  # group name -> why it was not estimated
     spline_df: int
     assumptions: str = ASSUMPTIONS

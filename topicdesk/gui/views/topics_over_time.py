@@ -358,7 +358,8 @@ class TopicsOverTime(QWidget):
         self.plot.setXRange(effect.years[0], effect.years[-1], padding=0.02)
         skipped = ", ".join(f"{g} ({why})" for g, why in effect.left_out.items())
         self.note.setText(
-            f"{self._labels.get(topic_id, topic_id)}: {effect.assumptions} Bands that run off "
+            f"{self._labels.get(topic_id, topic_id)}, {effect.documents:,} documents: "
+            f"{effect.assumptions} Bands that run off "
             "the top: years with no document of this topic, where the model cannot say."
             + (f" Not estimated: {skipped}." if skipped else "")
         )
