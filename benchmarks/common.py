@@ -38,6 +38,18 @@ def bbc_news() -> tuple[list[str], list[str]]:
     return frame["text"].astype(str).tolist(), frame["category"].astype(str).tolist()
 
 
+def sotu_addresses() -> tuple[list[str], list[str]]:
+    """The 237 whole State of the Union addresses (median 40,370 characters) and their party."""
+    frame = pd.read_csv(DATA / "sotu_addresses.csv")
+    return frame["text"].astype(str).tolist(), frame["party"].astype(str).tolist()
+
+
+def bundestag_speeches() -> tuple[list[str], list[str]]:
+    """The 1,000 Bundestag speeches (German, 3-47,172 characters) and the speaker's party."""
+    frame = pd.read_csv(DATA / "bundestag_speeches_sample_de.csv", keep_default_na=False)
+    return frame["text"].astype(str).tolist(), frame["party"].astype(str).tolist()
+
+
 def corpus(name: str, limit: int | None = None) -> list[str]:
     """A benchmark corpus by name: 'sotu' or 'bbc'."""
     if name == "sotu":

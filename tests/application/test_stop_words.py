@@ -139,3 +139,12 @@ def test_damaged_stop_words_in_a_file_are_refused(tmp_path):
     tamper(tmp_path / "s.topicdesk", "UPDATE meta SET value = '{\"a\": 1}' WHERE key = 'stop_words'")
     with pytest.raises(TopicDeskError, match="stop words are unreadable"):
         open_project(tmp_path / "s.topicdesk")
+
+
+def test_export_lists_the_stop_words_in_the_settings_sheet():
+    from topicdesk.io.export import settings_frame
+
+    project = speeches_project()
+    project.history.do(curation.stop_words_edit(project, ["hon", "right honourable"]))
+    rows = dict(zip(settings_frame(project)["parameter"], settings_frame(project)["value"]))
+    assert rows["own_stop_words"] == "hon; right honourable"

@@ -186,6 +186,8 @@ def settings_frame(project: Project) -> pd.DataFrame:
         if name in rows or rows.get(RESTATED.get(name, ""), object()) == value:
             continue
         rows[name] = value
+    # the researcher's own stop words shape every keyword list, so a methods section needs them
+    rows["own_stop_words"] = "; ".join(project.state.stop_words) if project.state else ""
     rows["human_edits"] = sum(1 for e in project.history.log if e.action == "do")
     return pd.DataFrame(list(rows.items()), columns=["parameter", "value"])
 

@@ -39,16 +39,18 @@ def window_size(limit: int) -> int:
     return max(1, limit - SPECIAL_TOKENS)
 
 
-def _boundaries(word_ids: list[int | None], n_windows: int) -> list[int]:
-    """Token positions where windows start: nearly equal sizes, moved back to a word start."""
+def _boundaries(word_ids: list[int | None], size: int) -> list[int]:
+    """Token positions where windows start: at most ``size`` tokens each, nearly equal,
+    each moved back to the start of a word."""
     n = len(word_ids)
-    size = math.ceil(n / n_windows)
     starts = [0]
-    for k in range(1, n_windows):
-        b = k * size
-        while b > starts[-1] + 1 and word_ids[b] is not None and word_ids[b] == word_ids[b - 1]:
-            b -= 1  # never split a word: its pieces would be read as other words
-        starts.append(b)
+    while n - starts[-1] > size:
+        start = starts[-1]
+        left = math.ceil((n - start) / size)  # windows still needed
+        end = start + math.ceil((n - start) / left)
+        while end > start + 1 and word_ids[end] is not None and word_ids[end] == word_ids[end - 1]:
+            end -= 1  # never split a word: its pieces would be read as other words
+        starts.append(end)
     return starts
 
 
@@ -83,7 +85,7 @@ def split_texts(tokenizer, texts: list[str], limit: int, check=None) -> Windows:
                 owner.append(start + i)
                 tokens.append(max(n, 1))
                 continue
-            starts = _boundaries(encoded.word_ids(i), math.ceil(n / size))
+            starts = _boundaries(encoded.word_ids(i), size)
             ends = [*starts[1:], n]
             for a, b in zip(starts, ends):
                 pieces.append(text[offsets[a][0] : offsets[b - 1][1]])
