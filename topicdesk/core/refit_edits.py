@@ -92,7 +92,10 @@ class CarryOver(Edit):
     def describe(self):
         carried = len(self.topics) + len(self.kept)
         placed = sum(len(m["rows"]) for m in [*self.moves, *self.kept])
-        text = f"Carry over {carried} topics and {placed} placed documents from the previous fit"
+        text = (
+            f"Carry over {carried} topic{'s' if carried != 1 else ''} and {placed} placed "
+            f"document{'s' if placed != 1 else ''} from the previous fit"
+        )
         return text + (f" ({len(self.not_carried)} not carried)" if self.not_carried else "")
 
 

@@ -41,7 +41,9 @@ class SplitTopic(Edit):
         _require_topic(state, self.topic_id)
         groups = [_rows(g, len(state)) for g in self.groups]
         if not groups or any(g.size == 0 for g in groups):
-            raise TopicDeskError("A split needs at least one non-empty sub-topic; preview it again.")
+            raise TopicDeskError(
+                "A split needs at least one non-empty sub-topic; preview it again."
+            )
         rows = np.concatenate(groups)
         if len(np.unique(rows)) != len(rows):
             raise TopicDeskError("A document cannot go to two sub-topics; preview the split again.")

@@ -28,6 +28,7 @@ import scipy.sparse as sp
 
 from topicdesk.core.settings import FitSettings
 from topicdesk.core.state import UNASSIGNED, TopicState
+from topicdesk.errors import TopicDeskError
 from topicdesk.pipeline import cluster as cluster_stage
 from topicdesk.pipeline import outliers, reduce
 from topicdesk.pipeline.cluster import Clusters, renumber_by_size
@@ -60,7 +61,9 @@ def extra_spaces(
     spaces = []
     for i, seed in enumerate(run_seeds(settings.seed, runs)[1:]):
         if progress:
-            progress.update(0.45 + 0.5 * i / (runs - 1), f"reducing again for run {i + 2} of {runs}")
+            progress.update(
+                0.45 + 0.5 * i / (runs - 1), f"reducing again for run {i + 2} of {runs}"
+            )
         graph = None if knn is None else reduce.Neighbours(knn.knn, check_random_state(seed))
         spaces.append(reduce.reduce(embeddings, dims, settings.replace(seed=seed), progress, graph))
     if not spaces:
@@ -223,8 +226,14 @@ def find_topics(
     means what HDBSCAN means by it.
     """
     found: list[Clusters] = []
+    failure: TopicDeskError | None = None
     for i, space in enumerate(spaces):
-        found.append(cluster_stage.cluster(space, settings, progress))
+        try:
+            found.append(cluster_stage.cluster(space, settings, progress))
+        except TopicDeskError as exc:  # no topics in this run; the others may have some
+            failure = exc
+            nothing = np.full(len(space), UNASSIGNED, dtype=np.int64)
+            found.append(Clusters(nothing, np.zeros(len(space)), 0.0))
         if progress:
             progress.update(
                 (i + 1) / (len(spaces) + 1),
@@ -232,10 +241,15 @@ def find_topics(
             )
     runs = [c.labels for c in found]
     if settings.reduce_outliers:
-        runs = [outliers.reassign_outliers(embeddings, r, settings.outlier_threshold)[0] for r in runs]
+        runs = [
+            outliers.reassign_outliers(embeddings, r, settings.outlier_threshold)[0] for r in runs
+        ]
+    if failure is not None and all((c.labels < 0).all() for c in found):
+        raise failure
     labels, support = agree(runs, cluster_stage.min_cluster_size(settings))
-    if (labels < 0).all():  # no topic has a majority: fall back on the fit's own run
-        labels, support = found[0].labels.copy(), (found[0].labels >= 0).astype(np.float64)
+    if (labels < 0).all():  # no topic has a majority: the first run that found some
+        first = next(c.labels for c in found if (c.labels >= 0).any())
+        labels, support = first.copy(), (first >= 0).astype(np.float64)
     return Consensus(labels, support, runs, float(np.median([c.broad_share for c in found])))
 
 

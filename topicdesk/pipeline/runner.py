@@ -21,8 +21,7 @@ from topicdesk.core.project import Project, StageCache
 from topicdesk.core.settings import FitSettings
 from topicdesk.core.palette import assign_colours
 from topicdesk.core.state import BY_MODEL, Topic, TopicState, relabel
-from topicdesk.pipeline import consensus
-from topicdesk.pipeline import embed, keywords, long_texts, outliers, ranking, reduce
+from topicdesk.pipeline import consensus, embed, keywords, long_texts, outliers, ranking, reduce
 from topicdesk.pipeline.encoders import ENCODERS, EncoderCache
 from topicdesk.pipeline.progress import Progress
 from topicdesk.versions import package_version
