@@ -18,6 +18,7 @@ HEAT = np.array([43, 108, 176], dtype=float)  # the darkest cell; white is a sha
 GREY, WHITE, INK = QColor("#6b6b6b"), QColor("white"), QColor("#1a1a1a")
 RIGHT = int(Qt.AlignRight | Qt.AlignVCenter)
 ROOT = QModelIndex()  # the table's invisible root, Qt's default parent
+TOOLTIP = int(Qt.ToolTipRole)
 
 
 class ShareModel(QAbstractTableModel):
@@ -31,6 +32,7 @@ class ShareModel(QAbstractTableModel):
         self._columns: list[int] = []
         self._italic = QFont()
         self._italic.setItalic(True)  # cells of small groups
+        self._grids: dict[int, list[list]] = {}  # role -> value per cell, made in show()
 
     def show(self, table: Prevalence | None, topics: list[int], labels: dict[int, str]) -> None:
         """New numbers; texts and colours of every cell are made here, once per redraw."""
@@ -40,6 +42,7 @@ class ShareModel(QAbstractTableModel):
         self._text: list[list[str]] = []
         self._background: list[list[QColor | None]] = []
         self._foreground: list[list[QColor]] = []
+        self._grids: dict[int, list[list]] = {}
         if table is not None:
             shares = table.shares[:, self._columns].T  # topics x groups
             real = np.array([t != UNASSIGNED for t in topics])
@@ -59,6 +62,14 @@ class ShareModel(QAbstractTableModel):
                 keys = [tuple(c) for c in rgb[r]]
                 self._background.append([colours.setdefault(k, QColor(*k)) for k in keys])
                 self._foreground.append([WHITE if v > 0.55 else INK for v in levels[r]])
+            fonts = [self._italic if small else None for small in table.small]
+            self._grids = {
+                int(Qt.DisplayRole): self._text,
+                int(Qt.BackgroundRole): self._background,
+                int(Qt.ForegroundRole): self._foreground,
+                int(Qt.TextAlignmentRole): [[RIGHT] * len(table.categories)] * len(topics),
+                int(Qt.FontRole): [fonts] * len(topics),
+            }
         self.endResetModel()
 
     def rowCount(self, parent: QModelIndex = ROOT) -> int:
@@ -72,20 +83,14 @@ class ShareModel(QAbstractTableModel):
         return index.column(), self.topics[index.row()]
 
     def data(self, index: QModelIndex, role: int = Qt.DisplayRole):
-        if not index.isValid() or self.table is None:
+        """A look-up by role (an int key: comparing Qt's role enums costs more than painting)."""
+        grid = self._grids.get(int(role))
+        if not index.isValid():
             return None
-        r, g = index.row(), index.column()
-        if role == Qt.DisplayRole:
-            return self._text[r][g]
-        if role == Qt.BackgroundRole:
-            return self._background[r][g]
-        if role == Qt.ForegroundRole:
-            return self._foreground[r][g]
-        if role == Qt.TextAlignmentRole:
-            return RIGHT
-        if role == Qt.FontRole and self.table.small[g]:
-            return self._italic
-        if role == Qt.ToolTipRole:
+        if grid is not None:
+            return grid[index.row()][index.column()]
+        if int(role) == TOOLTIP and self.table is not None:
+            r, g = index.row(), index.column()
             table, topic_id, j = self.table, self.topics[r], self._columns[r]
             return (
                 f"{self.labels.get(topic_id, topic_id)} in {table.categories[g]}: "
