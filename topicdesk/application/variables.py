@@ -108,9 +108,8 @@ class VariablesReport:
         if self.group_column is not None:
             out.append(f"{len(self.groups):,} groups in '{self.group_column}'.")
             if self.group_blank:
-                out.append(
-                    f"{self.group_blank:,} rows have no group and are left out of group comparisons."
-                )
+                rows = "1 row has" if self.group_blank == 1 else f"{self.group_blank:,} rows have"
+                out.append(f"{rows} no group and left out of group comparisons.")
             if self.small_groups:
                 shown = ", ".join(self.small_groups[:6]) + (
                     " …" if len(self.small_groups) > 6 else ""

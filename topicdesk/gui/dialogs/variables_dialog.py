@@ -117,8 +117,10 @@ class VariablesDialog(QDialog):
         lines = plain.sentences() if self._ambiguous else report.sentences()
         if self._ambiguous:
             lines = [s for s in lines if "until you choose" not in s]
-            lines.append(
-                "No day in this column is above 12: choose whether the day or the month comes first."
+            lines.insert(  # right after the sentence on the dates, before the groups
+                1,
+                "No day in this column is above 12: choose whether the day or the month "
+                "comes first.",
             )
         self.summary.setText(
             "\n".join(lines) or "No variables: topics are not compared by date or group."
