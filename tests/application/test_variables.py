@@ -12,6 +12,7 @@ from topicdesk.analysis.prevalence import INTERVAL_METHOD
 from topicdesk.application import variables
 from topicdesk.core.edits import MoveDocuments
 from topicdesk.errors import TopicDeskError
+from topicdesk.io.export import export_project
 
 
 @pytest.fixture
@@ -88,15 +89,21 @@ def test_without_columns_the_analyses_say_what_to_do(project):
         variables.prevalence_by_group(project)
 
 
+def export(project, path) -> None:
+    """The workbook with the sheets the variables give (as the app's export writes it)."""
+    sheets, notes = variables.export_sheets(project)
+    export_project(project, path, sheets=sheets, notes=notes)
+
+
 def test_export_adds_the_two_sheets_when_columns_are_set(project, tmp_path):
     plain = tmp_path / "plain.xlsx"
-    variables.export_workbook(project, plain)
+    export(project, plain)
     assert load_workbook(plain, read_only=True).sheetnames == ["documents", "topics", "settings"]
 
     variables.set_variables(project, "date", "party")
     variables.remember_period(project, "decade")
     path = tmp_path / "out.xlsx"
-    variables.export_workbook(project, path)
+    export(project, path)
     book = load_workbook(path, read_only=True)
     assert book.sheetnames == ["documents", "topics", "settings", "over_time", "by_group"]
     over = pd.DataFrame(list(book["over_time"].values))
@@ -170,5 +177,5 @@ def test_a_date_column_without_dates_from_the_import_leaves_the_export_whole(pro
     with pytest.raises(TopicDeskError, match="No cell in 'party' reads as a date"):
         variables.prevalence_over_time(project)
     path = tmp_path / "out.xlsx"
-    variables.export_workbook(project, path)
+    export(project, path)
     assert load_workbook(path, read_only=True).sheetnames == ["documents", "topics", "settings"]

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import weakref
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 import numpy as np
 
@@ -362,17 +361,6 @@ def export_sheets(project: Project) -> tuple[dict[str, object], dict[str, object
         notes["variables.share_interval"] = prev.INTERVAL_METHOD
         notes["variables.small_when"] = prev.SMALL_RULE
     return sheets, notes
-
-
-def export_workbook(project: Project, path: str | Path) -> None:
-    """The annotated spreadsheet, with topics over time and by group when columns are set."""
-    from topicdesk.io.export import export_project
-
-    if Path(path).suffix.lower() != ".xlsx" or not project.fitted:
-        export_project(project, path)  # its own checks explain a wrong name or a missing fit
-        return
-    sheets, notes = export_sheets(project)
-    export_project(project, path, sheets=sheets, notes=notes)
 
 
 @dataclass(frozen=True, eq=False)
