@@ -23,22 +23,27 @@ SETTINGS = FitSettings(min_topic_size=8, max_seq_length=128, long_texts="truncat
 
 
 @pytest.fixture(scope="module")
-def fitted(sotu_slice):
+def fitted(subject_paragraphs):
     """300 SOTU paragraphs on five subjects fitted once; the events the fit reported."""
-    project = Project(Corpus(sotu_slice, "text", source_name="sotu.csv"))
+    project = Project(Corpus(subject_paragraphs, "text", source_name="sotu.csv"))
     events = []
     result = fit_project(project, SETTINGS, Progress(events.append))
     return project, result, events
 
 
-def test_topics_find_the_subjects_again(fitted, sotu_slice):
-    """Five subjects, five topics: NMI 0.69-0.72 over seeds 42, 3 and 7 (0.02 for shuffled
-    subjects); each subject's main topic is its own and speaks of it in words beyond the ones
-    that chose its paragraphs."""
+def test_topics_find_the_subjects_again(fitted, subject_paragraphs):
+    """Five subjects come out as topics of their own.
+
+    Over seeds 42, 3 and 7, with the pipeline of fb36519 and with long texts cut or read
+    whole in its successor: NMI 0.64-0.71 (0.02 for shuffled subjects), 78-95% of each
+    subject's paragraphs in topics where that subject is the majority (a subject may split
+    into finer topics; mixed ones fail), and those topics speak of the subject in words
+    beyond the ones that chose its paragraphs."""
     _, result, _ = fitted
     assignments = result.state.assignments
-    nmi = normalized_mutual_info_score(sotu_slice["subject"], assignments)
-    assert nmi >= 0.6, nmi
+    subjects = subject_paragraphs["subject"].to_numpy()
+    nmi = normalized_mutual_info_score(subjects, assignments)
+    assert nmi >= 0.55, nmi
     assert (assignments == -1).mean() <= 0.15
     assert 4 <= len(result.state.topics) <= 20
     for topic in result.state.topics.values():
@@ -46,13 +51,19 @@ def test_topics_find_the_subjects_again(fitted, sotu_slice):
         assert topic.representatives and all(
             assignments[r] == topic.id for r in topic.representatives
         )
-    main = {}
-    for subject, rows in sotu_slice.groupby("subject").groups.items():
-        found = assignments[rows.to_numpy()]
-        main[subject] = np.bincount(found[found >= 0]).argmax()
-        assert (found == main[subject]).mean() >= 0.5, subject
-    assert len(set(main.values())) == len(main)  # no two subjects share their main topic
-    words = {s: set(result.state.topics[t].keywords) for s, t in main.items()}
+    owner = {}  # each topic's majority subject
+    for tid in result.state.topics:
+        names, counts = np.unique(subjects[assignments == tid], return_counts=True)
+        if len(names):
+            owner[tid] = names[counts.argmax()]
+    for subject in np.unique(subjects):
+        own = [tid for tid, s in owner.items() if s == subject]
+        assert own, f"no topic is mostly {subject}"
+        share = np.isin(assignments[subjects == subject], own).mean()
+        assert share >= 0.7, (subject, share)
+    words = {s: set() for s in owner.values()}
+    for tid, subject in owner.items():
+        words[subject] |= set(result.state.topics[tid].keywords)
     assert {"care", "insurance"} & words["health"]
     assert {"security", "peace", "nations"} & words["terrorism"]
     assert {"children", "teachers", "learning"} & words["education"]
@@ -185,9 +196,9 @@ def test_recomputed_keywords_follow_curation_and_keep_human_labels(fitted):
     assert topics[2].keywords == first.state.topics[2].keywords
 
 
-def test_keywords_for_selected_rows(fitted, sotu_slice):
+def test_keywords_for_selected_rows(fitted, subject_paragraphs):
     project, _, _ = fitted
-    rows = np.flatnonzero(sotu_slice["subject"].eq("farming").to_numpy())[:25].tolist()
+    rows = np.flatnonzero(subject_paragraphs["subject"].eq("farming").to_numpy())[:25].tolist()
     words, weights = keywords_for_rows(project, rows)
     assert len(words) == SETTINGS.top_n_words and weights == sorted(weights, reverse=True)
     assert {"agriculture", "farm", "farmers", "agricultural", "crops", "production"} & set(words)
