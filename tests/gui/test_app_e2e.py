@@ -35,8 +35,8 @@ def test_person_goes_through_the_app(
         return 1
 
     def fit_exec(dialog: FitDialog) -> int:
-        dialog.min_size.setValue(5)
-        dialog.max_tokens.setValue(64)
+        dialog.widgets["min_topic_size"].setValue(5)
+        dialog.widgets["max_seq_length"].setValue(64)
         dialog.accept()
         return 1
 
@@ -98,7 +98,7 @@ def test_person_goes_through_the_app(
     assert window.windowTitle() == "study.topicdesk[*] — TopicDesk"
 
     other = make_window()
-    other.open_path(str(saved))
+    other.files.open_path(str(saved))
     back = other.session.project
     assert back.state.equals(project.state)
     assert back.state.topics[new_id].note == "check these by hand"

@@ -21,7 +21,7 @@ def test_autosave_keeps_unsaved_work_until_it_is_saved(make_window, sotu_slice, 
     window.session.rename(0, "Unsaved idea")
     qtbot.waitUntil(lambda: saver.pending() is not None, timeout=3000)
     assert open_project(saver.pending()).state.topics[0].label == "Unsaved idea"
-    window.save()
+    window.files.save()
     assert saver.pending() is None
 
 

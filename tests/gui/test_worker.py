@@ -48,7 +48,7 @@ def test_event_loop_runs_during_a_real_fit(make_window, sotu_slice, qtbot):
     events = []
     window.fits.progress.connect(events.append)
     with qtbot.waitSignal(window.fits.finished, timeout=240_000):
-        window.start_fit(SETTINGS)
+        window.fitting.start_fit(SETTINGS)
     timer.stop()
     assert window.session.project.fitted
     gaps = [b - a for a, b in pairwise(ticks)]
@@ -64,7 +64,7 @@ def test_cancel_within_one_batch_then_fit_again(make_window, sotu_slice, qtbot, 
     fake, calls = slow_fit()
     real = runner.fit_project
     monkeypatch.setattr(runner, "fit_project", fake)
-    window.start_fit(SETTINGS)
+    window.fitting.start_fit(SETTINGS)
     qtbot.waitUntil(lambda: calls["batches"] >= 3, timeout=10_000)
     with qtbot.waitSignal(window.fits.cancelled, timeout=5_000):
         window.progress.cancel_button.click()
@@ -74,7 +74,7 @@ def test_cancel_within_one_batch_then_fit_again(make_window, sotu_slice, qtbot, 
     assert not window.session.project.fitted
     monkeypatch.setattr(runner, "fit_project", real)
     with qtbot.waitSignal(window.fits.finished, timeout=240_000):
-        window.start_fit(SETTINGS)
+        window.fitting.start_fit(SETTINGS)
     assert window.session.project.fitted
 
 
@@ -89,7 +89,7 @@ def test_failure_shows_a_dialog_and_the_app_goes_on(
 
     monkeypatch.setattr(runner, "fit_project", broken)
     with qtbot.waitSignal(window.fits.failed, timeout=10_000):
-        window.start_fit(SETTINGS)
+        window.fitting.start_fit(SETTINGS)
     qtbot.waitUntil(lambda: bool(isolated), timeout=5_000)
     assert "disk on fire" in isolated[-1]
     qtbot.waitUntil(lambda: not window.fits.running, timeout=5_000)
@@ -101,7 +101,7 @@ def test_closing_during_a_fit_stops_the_thread(make_window, sotu_slice, qtbot, m
     window.session.replace(small_project(sotu_slice), None, dirty=True)
     fake, calls = slow_fit(batches=400)
     monkeypatch.setattr(runner, "fit_project", fake)
-    window.start_fit(SETTINGS)
+    window.fitting.start_fit(SETTINGS)
     qtbot.waitUntil(lambda: calls["batches"] >= 2, timeout=10_000)
     thread = window.fits._thread
     started = time.monotonic()
@@ -118,11 +118,11 @@ def test_refit_reuses_cached_embeddings(make_window, sotu_slice, qtbot, monkeypa
     window = make_window()
     window.session.replace(small_project(sotu_slice), None, dirty=True)
     with qtbot.waitSignal(window.fits.finished, timeout=240_000):
-        window.start_fit(SETTINGS)
+        window.fitting.start_fit(SETTINGS)
     monkeypatch.setattr(
         embed, "embed_texts", lambda *a, **k: (_ for _ in ()).throw(AssertionError("re-embedded"))
     )
     with qtbot.waitSignal(window.fits.finished, timeout=120_000):
-        window.start_fit(SETTINGS.replace(min_topic_size=8))
+        window.fitting.start_fit(SETTINGS.replace(min_topic_size=8))
     assert window.session.project.settings.min_topic_size == 8
     assert isinstance(window.session.project.corpus.table, pd.DataFrame)

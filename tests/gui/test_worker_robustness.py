@@ -25,7 +25,7 @@ def test_a_stage_that_raises_leaves_the_app_usable_and_the_next_fit_works(
 
     monkeypatch.setattr(cluster, "cluster", broken)
     with qtbot.waitSignal(window.fits.failed, timeout=240_000):
-        window.start_fit(SETTINGS)
+        window.fitting.start_fit(SETTINGS)
     qtbot.waitUntil(lambda: bool(isolated), timeout=5_000)
     assert "not enough memory" in isolated[-1] and "Traceback" not in isolated[-1]
     qtbot.waitUntil(lambda: not window.fits.running, timeout=5_000)
@@ -33,7 +33,7 @@ def test_a_stage_that_raises_leaves_the_app_usable_and_the_next_fit_works(
 
     monkeypatch.setattr(cluster, "cluster", real)
     with qtbot.waitSignal(window.fits.finished, timeout=240_000):
-        window.start_fit(SETTINGS)  # embeddings from the failed run are not needed again
+        window.fitting.start_fit(SETTINGS)  # embeddings from the failed run are not needed again
     project = window.session.project
     assert project.fitted and project.state.topics
     tid = min(project.state.topics)
@@ -58,7 +58,7 @@ window = MainWindow()
 table = pd.read_csv({csv!r}, dtype=str, keep_default_na=False).head(400)
 window.session.replace(Project(Corpus(table, "text")), None, dirty=False)
 window.show()
-window.start_fit(SETTINGS)
+window.fitting.start_fit(SETTINGS)
 stages = []
 
 def seen(event):

@@ -30,8 +30,13 @@ from topicdesk.core.selection import TopicChoice
 from topicdesk.core.state import UNASSIGNED, Topic
 from topicdesk.gui.models.topic_list_model import ID, LABEL, SIZE, TopicListModel
 
-ACTION_BUTTONS = (("move_here", 0, 0, 1, 2), ("new_topic", 1, 0, 1, 1), ("merge", 1, 1, 1, 1),
-                  ("delete", 2, 0, 1, 1), ("recompute", 2, 1, 1, 1))
+ACTION_BUTTONS = (
+    ("move_here", 0, 0, 1, 2),
+    ("new_topic", 1, 0, 1, 1),
+    ("merge", 1, 1, 1, 1),
+    ("delete", 2, 0, 1, 1),
+    ("recompute", 2, 1, 1, 1),
+)
 
 
 class TopicInspector(QWidget):
