@@ -35,7 +35,7 @@ def test_columns_set_later_feed_the_charts_which_follow_edits(
     assert window.isWindowModified()
 
     window.actions["show_over_time"].trigger()
-    assert window.views.currentWidget() is window.over_time
+    assert window.current_view() is window.over_time
     window.choice.set([1])
     before = curves(window.over_time)[1].copy()
     # clicking a point selects that period's documents of that topic, on the map and table

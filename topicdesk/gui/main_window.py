@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QScrollArea,
     QSplitter,
     QStackedWidget,
     QTabWidget,
@@ -91,9 +92,14 @@ class MainWindow(QMainWindow):
         self.upper.setObjectName("upper_splitter")
         self.views = QTabWidget()
         self.views.setDocumentMode(True)
+        self._tabs = [self.map, self.over_time, self.by_group]
         self.views.addTab(self.map, "Map")
-        self.views.addTab(self.over_time, "Over time")
-        self.views.addTab(self.by_group, "By group")
+        for chart, title in ((self.over_time, "Over time"), (self.by_group, "By group")):
+            scroll = QScrollArea()  # charts scroll in a narrow window rather than widen it
+            scroll.setWidget(chart)
+            scroll.setWidgetResizable(True)
+            scroll.setFrameShape(QScrollArea.NoFrame)
+            self.views.addTab(scroll, title)
         self.views.setTabToolTip(1, "Each topic's share of the documents per period")
         self.views.setTabToolTip(
             2, "Each topic's share of the documents per group, and differences"
@@ -198,7 +204,7 @@ class MainWindow(QMainWindow):
 
     def _refresh_chart(self) -> None:
         """Recount the chart on show (the hidden one waits until its tab is chosen)."""
-        chart = self.views.currentWidget()
+        chart = self.current_view()
         if chart is not self.map and self.session.project is not None:
             chart.refresh(self.session.project)
 
@@ -292,14 +298,18 @@ class MainWindow(QMainWindow):
         self.map.search.setFocus()
         self.map.search.selectAll()
 
+    def current_view(self):
+        """The map or the chart shown in the tabs."""
+        return self._tabs[self.views.currentIndex()]
+
     def show_map(self) -> None:
-        self.views.setCurrentWidget(self.map)
+        self.views.setCurrentIndex(0)
 
     def show_over_time(self) -> None:
-        self.views.setCurrentWidget(self.over_time)
+        self.views.setCurrentIndex(1)
 
     def show_by_group(self) -> None:
-        self.views.setCurrentWidget(self.by_group)
+        self.views.setCurrentIndex(2)
 
     def reset_map(self) -> None:
         self.map.reset_view()
