@@ -108,3 +108,24 @@ def test_a_refit_with_the_same_seed_reuses_every_run_and_a_new_seed_makes_new_on
     fit_project(project, settings.replace(seed=7), None, encoders)
     assert len(calls) == consensus.RUNS + 1  # five clustering layouts and the map
     assert len(again.state.topics) >= len(result.state.topics)
+
+
+def test_layouts_made_two_at_a_time_equal_those_made_one_by_one():
+    from sklearn.utils import check_random_state
+
+    from topicdesk.pipeline import layouts
+
+    vectors = np.random.default_rng(5).normal(size=(300, 12)).astype(np.float32)
+    settings = FitSettings(n_neighbors=8)
+    knn = reduce.neighbours(vectors, settings)
+    jobs = [
+        layouts.Layout(
+            dims, settings.replace(seed=s), reduce.Neighbours(knn.knn, check_random_state(s))
+        )
+        for dims, s in ((5, 1), (2, 1), (5, 2), (5, 3))
+    ]
+    together = layouts.compute(vectors, jobs, workers=2)
+    assert layouts.release_gil()
+    alone = layouts.compute(vectors, jobs, workers=1)
+    assert [a.shape for a in together] == [(300, 5), (300, 2), (300, 5), (300, 5)]
+    assert all(np.array_equal(a, b) for a, b in zip(together, alone))

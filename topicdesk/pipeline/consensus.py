@@ -30,7 +30,7 @@ from topicdesk.core.settings import FitSettings
 from topicdesk.core.state import UNASSIGNED, TopicState
 from topicdesk.errors import TopicDeskError
 from topicdesk.pipeline import cluster as cluster_stage
-from topicdesk.pipeline import outliers, reduce
+from topicdesk.pipeline import layouts, outliers, reduce
 from topicdesk.pipeline.cluster import Clusters, renumber_by_size
 from topicdesk.pipeline.progress import Progress
 
@@ -46,29 +46,36 @@ def run_seeds(seed: int, runs: int = RUNS) -> list[int]:
     return [seed, *(int(s) % 2**31 for s in drawn[: runs - 1])]
 
 
-def extra_spaces(
+def fit_layouts(
     embeddings: np.ndarray,
     settings: FitSettings,
     knn: reduce.Neighbours | None,
+    reduced: np.ndarray | None = None,
+    coords: np.ndarray | None = None,
+    extra: np.ndarray | None = None,
     progress: Progress | None = None,
     runs: int = RUNS,
-) -> np.ndarray:
-    """The clustering spaces of runs 2..``runs`` side by side (the first run's space is the
-    fit's own), each a seeded UMAP on the shared neighbour graph ``knn``."""
+) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
+    """A fit's layouts, those not given made now, two at a time: the clustering space of
+    its own seed, the map (``coords``; pass ``False`` when no map is wanted) and the spaces
+    of runs 2..``runs`` side by side, each a seeded UMAP on the shared neighbour graph."""
     from sklearn.utils import check_random_state
 
     dims = settings.cluster_dimensions
-    spaces = []
-    for i, seed in enumerate(run_seeds(settings.seed, runs)[1:]):
-        if progress:
-            progress.update(
-                0.45 + 0.5 * i / (runs - 1), f"reducing again for run {i + 2} of {runs}"
-            )
-        graph = None if knn is None else reduce.Neighbours(knn.knn, check_random_state(seed))
-        spaces.append(reduce.reduce(embeddings, dims, settings.replace(seed=seed), progress, graph))
-    if not spaces:
-        return np.empty((len(embeddings), 0), dtype=np.float32)
-    return np.hstack(spaces).astype(np.float32)
+    wanted: dict[str, layouts.Layout] = {}
+    if reduced is None:
+        wanted["reduced"] = layouts.Layout(dims, settings, knn)
+    if coords is None:
+        wanted["coords"] = layouts.Layout(2, settings, knn)
+    if extra is None:
+        for i, seed in enumerate(run_seeds(settings.seed, runs)[1:]):
+            graph = None if knn is None else reduce.Neighbours(knn.knn, check_random_state(seed))
+            wanted[f"run {i + 2}"] = layouts.Layout(dims, settings.replace(seed=seed), graph)
+    made = dict(zip(wanted, layouts.compute(embeddings, list(wanted.values()), progress)))
+    if extra is None:
+        others = [made[name] for name in wanted if name.startswith("run ")]
+        extra = np.hstack(others) if others else np.empty((len(embeddings), 0), np.float32)
+    return made.get("reduced", reduced), made.get("coords", coords), extra.astype(np.float32)
 
 
 def all_spaces(
@@ -83,8 +90,8 @@ def all_spaces(
     from sklearn.utils import check_random_state
 
     graph = reduce.Neighbours(knn.knn, check_random_state(settings.seed))
-    first = reduce.reduce(embeddings, settings.cluster_dimensions, settings, progress, graph)
-    return split_spaces(first, extra_spaces(embeddings, settings, knn, progress, runs))
+    reduced, _, extra = fit_layouts(embeddings, settings, graph, None, False, None, progress, runs)
+    return split_spaces(reduced, extra)
 
 
 def final_labels(

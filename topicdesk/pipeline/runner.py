@@ -17,9 +17,9 @@ from datetime import UTC, datetime
 import numpy as np
 
 from topicdesk.core.corpus import Corpus
+from topicdesk.core.palette import assign_colours
 from topicdesk.core.project import Project, StageCache
 from topicdesk.core.settings import FitSettings
-from topicdesk.core.palette import assign_colours
 from topicdesk.core.state import BY_MODEL, Topic, TopicState, relabel
 from topicdesk.pipeline import consensus, embed, keywords, long_texts, outliers, ranking, reduce
 from topicdesk.pipeline.encoders import ENCODERS, EncoderCache
@@ -170,16 +170,11 @@ def fit_project(
     if reduced is None or coords is None or extra is None:
         progress.update(0.05, "finding each document's nearest neighbours")
         knn = reduce.neighbours(embeddings, settings)
-    progress.update(0.15, "reducing dimensions for clustering")
-    if reduced is None:
-        reduced = reduce.reduce(embeddings, settings.cluster_dimensions, settings, progress, knn)
+    reduced, coords, extra = consensus.fit_layouts(
+        embeddings, settings, knn, reduced, coords, extra, progress
+    )
     cache.put("reduced", reduced, red_key)
-    progress.update(0.3, "placing documents on the map")
-    if coords is None:
-        coords = reduce.reduce(embeddings, 2, settings, progress, knn)
     cache.put("coords", coords, crd_key)
-    if extra is None:
-        extra = consensus.extra_spaces(embeddings, settings, knn, progress)
     cache.put("reduced_runs", extra, runs_key)
     run.end(REDUCE)
 

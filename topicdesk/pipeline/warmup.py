@@ -13,7 +13,7 @@ import warnings
 
 import numpy as np
 
-from topicdesk.pipeline import jit_cache
+from topicdesk.pipeline import jit_cache, layouts
 
 _started = threading.Event()
 
@@ -21,6 +21,7 @@ _started = threading.Event()
 def warm_up() -> None:
     """Run UMAP (cosine, 5-d and 2-d) and HDBSCAN once on a tiny random set."""
     jit_cache.enable()
+    layouts.release_gil()  # so the runs below compile the epoch that two layouts share cores with
     import hdbscan
     import umap
 
