@@ -113,14 +113,16 @@ def test_closing_during_a_fit_stops_the_thread(make_window, sotu_slice, qtbot, m
 
 
 def test_refit_reuses_cached_embeddings(make_window, sotu_slice, qtbot, monkeypatch):
-    from topicdesk.pipeline import embed
+    from topicdesk.pipeline import encoders
 
     window = make_window()
     window.session.replace(small_project(sotu_slice), None, dirty=True)
     with qtbot.waitSignal(window.fits.finished, timeout=240_000):
         window.fitting.start_fit(SETTINGS)
     monkeypatch.setattr(
-        embed, "embed_texts", lambda *a, **k: (_ for _ in ()).throw(AssertionError("re-embedded"))
+        encoders.SentenceTransformerEncoder,
+        "embed",
+        lambda *a, **k: (_ for _ in ()).throw(AssertionError("re-embedded")),
     )
     with qtbot.waitSignal(window.fits.finished, timeout=120_000):
         window.fitting.start_fit(SETTINGS.replace(min_topic_size=8))

@@ -107,7 +107,7 @@ def _patched(rows: list[list[object]], edits: dict[str, str]) -> Callable[[Path]
 def _saved_result(cell: str, formula: str, value: str) -> tuple[str, str]:
     """An edit giving ``cell`` (a formula openpyxl wrote) the result Excel would save."""
     return (
-        rf'<c r="{cell}"><f>{re.escape(formula)}</f><v\s*/>',
+        rf'<c r="{cell}"><f>{re.escape(formula)}</f>(?:<v\s*/>|<v></v>)',  # either XML writer
         f'<c r="{cell}" t="str"><f>{formula}</f><v>{value}</v>',
     )
 
