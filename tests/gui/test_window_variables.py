@@ -51,3 +51,63 @@ def test_columns_set_later_feed_the_charts_which_follow_edits(
 
     window.actions["show_by_group"].trigger()
     assert window.by_group.table is not None and "Republican" in window.by_group.table.categories
+
+
+def test_map_coloured_by_group_and_period_with_a_legend(make_window, sotu, qtbot):
+    window = make_window()
+    project = curated_project(sotu.head(600)[["date", "party", "text"]].copy(), n_topics=4)
+    variables.set_variables(project, "date", "party")
+    window.session.replace(project, None)
+    window.show()
+    qtbot.waitExposed(window)
+    combo = window.map.colour_by.combo
+    assert [combo.itemData(i) for i in range(combo.count())] == ["topic", "group", "period"]
+    assert not window.map.legend_overlay.isVisible()
+
+    combo.setCurrentIndex(combo.findData("group"))
+    groups = variables.colour_by_group(project)
+    legend = window.map.legend()
+    assert [e.label for e in legend] == [n for n, s in zip(groups.names, groups.legend()) if s[2]]
+    assert sum(e.size for e in legend) == len(project.corpus)
+    assert window.map.legend_overlay.isVisible() and "party" in window.map.legend_overlay.text()
+    # hovering still names the document's topic, in the topic's colour
+    card = window.map.tooltip_for(0)
+    topic = project.state.topics.get(int(project.state.assignments[0]))
+    assert topic is None or topic.label in card
+
+    combo.setCurrentIndex(combo.findData("period"))
+    assert window.map.legend()[0].label == variables.colour_by_period(project).names[0]
+    window.session.rename(1, "Still coloured by period")  # an edit keeps the colouring
+    assert window.map.colour_by.current() == "period" and window.map.legend_overlay.isVisible()
+
+    combo.setCurrentIndex(combo.findData("topic"))
+    assert not window.map.legend_overlay.isVisible()
+    assert {e.label for e in window.map.legend()} >= {"Still coloured by period"}
+
+
+def test_table_filters_by_group_and_date_range(make_window, sotu, qtbot):
+    window = make_window()
+    table = sotu.head(600)[["date", "party", "text"]].copy()
+    project = curated_project(table, n_topics=4)
+    variables.set_variables(project, "date", "party")
+    window.session.replace(project, None)
+    filters = window.table.variable_filters
+    assert filters.has_groups and filters.has_dates
+    assert window.table.model.rowCount() == 600
+
+    for action in filters.groups.menu().actions():
+        action.setChecked(action.text() == "Whig")
+    filters.groups.menu().triggered.emit(filters.groups.menu().actions()[0])
+    whig = (table["party"] == "Whig").to_numpy()
+    assert window.table.model.visible_rows().tolist() == np.flatnonzero(whig).tolist()
+    assert "(1 of" in window.table.count_label.text()
+
+    filters.start.setDate(filters.start.date().fromString("1841-01-01", "yyyy-MM-dd"))
+    filters.end.setDate(filters.end.date().fromString("1845-12-31", "yyyy-MM-dd"))
+    filters.dated.setChecked(True)
+    years = table["date"].str[:4].astype(int)
+    expected = np.flatnonzero(whig & (years >= 1841) & (years <= 1845))
+    assert window.table.model.visible_rows().tolist() == expected.tolist()
+    assert "1841-01-01 to 1845-12-31" in window.table.count_label.text()
+    qtbot.keyClicks(window.table.filter_edit, "the")  # the search narrows the filtered rows
+    assert set(window.table.model.visible_rows()) <= set(expected)

@@ -31,6 +31,7 @@ from topicdesk.gui.actions import build_actions
 from topicdesk.gui.dialogs.about import show_about
 from topicdesk.gui.file_commands import FileCommands
 from topicdesk.gui.fit_commands import FitCommands
+from topicdesk.gui.map_colouring import MapColouring
 from topicdesk.gui.progress_panel import ProgressPanel
 from topicdesk.gui.publish_commands import PublishCommands
 from topicdesk.gui.recovery import AUTOSAVE_MS, Autosaver
@@ -72,6 +73,7 @@ class MainWindow(QMainWindow):
         self.fitting = FitCommands(self)
         self.topics = TopicCommands(self)
         self.publish = PublishCommands(self)
+        self.colouring = MapColouring(self)
         undo = self.session.undo_stack.createUndoAction(self, "&Undo")
         redo = self.session.undo_stack.createRedoAction(self, "&Redo")
         self.actions, self.menus, toolbar = build_actions(self, undo, redo)
@@ -137,6 +139,7 @@ class MainWindow(QMainWindow):
             view.bind(self.selection, self.choice, self.search)
         for chart in (self.over_time, self.by_group):
             chart.bind(self.selection, self.choice)
+        self.over_time.periodChanged.connect(self._period_changed)
         self.inspector.bind(self.choice)
         self.selection.changed.connect(lambda _rows: self.refresh_actions())
         self.choice.changed.connect(lambda _ids: self.refresh_actions())
@@ -166,6 +169,7 @@ class MainWindow(QMainWindow):
         corpus = project.corpus
         self.search.set_texts(corpus.texts)
         self.table.set_corpus(corpus.table, corpus.text_column, corpus.texts)
+        self.table.variable_filters.set_project(project)
         if project.fitted:
             state = project.state
             self.map.set_points(
@@ -181,6 +185,7 @@ class MainWindow(QMainWindow):
         for chart in (self.over_time, self.by_group):
             chart.show_project(project)
         self._show_state()
+        self.colouring.refresh()
         self._update_title()
 
     def _show_state(self) -> None:
@@ -208,6 +213,11 @@ class MainWindow(QMainWindow):
         if chart is not self.map and self.session.project is not None:
             chart.refresh(self.session.project)
 
+    def _period_changed(self, _period: str) -> None:
+        """The period chosen for the charts is kept in the project (and colours the map)."""
+        self.session.records_changed()
+        self.colouring.refresh()
+
     def variables_dialog(self) -> None:
         """Project › Variables…: the date and group columns, without refitting."""
         from topicdesk.gui.dialogs.variables_dialog import VariablesDialog
@@ -218,6 +228,8 @@ class MainWindow(QMainWindow):
             for chart in (self.over_time, self.by_group):
                 chart.show_project(project)
             self._refresh_chart()
+            self.colouring.refresh()
+            self.table.variable_filters.set_project(project)
 
     def show_topics(self, ids: list[int]) -> None:
         """Choose topics; the list, the map and the table follow the shared choice."""

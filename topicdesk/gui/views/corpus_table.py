@@ -26,6 +26,7 @@ from topicdesk.core.search import Query, Search
 from topicdesk.core.selection import Selection, TopicChoice
 from topicdesk.gui.models.corpus_model import CorpusTableModel
 from topicdesk.gui.views.search_box import SearchBox
+from topicdesk.gui.views.table_filters import VariableFilters
 
 ALL_TOPICS = None
 UNASSIGNED_ITEM = -1
@@ -93,6 +94,9 @@ class CorpusTable(QWidget):
         filters.setContentsMargins(6, 4, 6, 0)
         filters.addWidget(self.search_box, 2)
         filters.addWidget(self.topic_combo, 1)
+        self.variable_filters = VariableFilters()
+        self.variable_filters.changed.connect(self._apply_filter)
+        filters.addWidget(self.variable_filters)
         filters.addWidget(self.count_label)
         top = QWidget()
         top_layout = QVBoxLayout(top)
@@ -242,7 +246,12 @@ class CorpusTable(QWidget):
     def _apply_filter(self, *_args) -> None:
         tid = self.topic_combo.currentData()
         topics = None if tid is ALL_TOPICS else [int(tid)]
-        self.model.set_filter(self.search_box.search.rows, topics)
+        rows = self.search_box.search.rows
+        mask = self.variable_filters.mask()
+        if mask is not None:
+            allowed = np.flatnonzero(mask)
+            rows = allowed if rows is None else np.intersect1d(rows, allowed, assume_unique=True)
+        self.model.set_filter(rows, topics)
         self._update_count()
 
     def _update_count(self) -> None:
@@ -253,6 +262,7 @@ class CorpusTable(QWidget):
         tid = self.topic_combo.currentData()
         if tid is not ALL_TOPICS:
             why.append("unassigned" if tid == UNASSIGNED_ITEM else f"topic {tid}")
+        why += self.variable_filters.describe()
         search = self.search_box.search
         if search.rows is not None:
             why.append(f"“{search.query.text.strip()}”")

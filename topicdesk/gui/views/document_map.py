@@ -29,6 +29,7 @@ from topicdesk.core.geometry import nearest_point, points_in_polygon
 from topicdesk.core.palette import UNASSIGNED_COLOUR
 from topicdesk.core.search import Query, Search
 from topicdesk.core.selection import Selection, TopicChoice
+from topicdesk.gui.views.colour_by import ColourBy, MapLegend
 from topicdesk.gui.views.map_hover import HoverCard, card_html
 from topicdesk.gui.views.map_image import LegendEntry, save_map_image
 from topicdesk.gui.views.map_labels import MapLabels
@@ -52,6 +53,9 @@ class DocumentMap(QWidget):
         super().__init__(parent)
         self._coords = np.empty((0, 2), dtype=np.float32)
         self._topics = np.empty(0, dtype=np.int64)
+        self._codes = self._topics  # what the colours show: topics, or a variable's codes
+        self._colouring = None  # application.variables.Colouring, or None for topics
+        self._topic_colours: dict[int, str] = {}
         self._texts: Sequence[str] = []
         self._owns_search = True
         self._labels: dict[int, str] = {}
@@ -129,6 +133,9 @@ class DocumentMap(QWidget):
             self._toolbar.addWidget(widget)
         self._toolbar.addSpacing(12)
         self._toolbar.addWidget(self.search_box, 1)
+        self.colour_by = ColourBy()
+        self._toolbar.addWidget(self.colour_by)
+        self.legend_overlay = MapLegend(self._plot)
 
     def _set_lasso_mode(self, on: bool) -> None:
         self._view.lasso_mode = on
@@ -170,13 +177,29 @@ class DocumentMap(QWidget):
         """Recolour after an edit: one item per topic, each with a single shared brush."""
         self._topics = np.asarray(topic_ids, dtype=np.int64)
         self._labels = dict(labels)
+        self._topic_colours = dict(colours)
+        self._draw()
+
+    def set_colouring(self, colouring) -> None:
+        """Colour the documents by a variable (codes, names, colours, legend), or by topic
+        again with None; topic names show on the map only when colouring by topic."""
+        self._colouring = colouring
+        for item in self._items.values():
+            self._view.removeItem(item)
+        self._items, self._drawn = {}, {}
+        self._draw()
+
+    def _draw(self) -> None:
+        by_topic = self._colouring is None
+        self._codes = self._topics if by_topic else np.asarray(self._colouring.codes, np.int64)
+        colours = self._topic_colours if by_topic else dict(enumerate(self._colouring.colours))
         valid = (
             ~np.isnan(self._coords).any(axis=1) if len(self._coords) else np.zeros(0, dtype=bool)
         )
         rows = np.flatnonzero(valid)
-        order = np.argsort(self._topics[rows], kind="stable")
+        order = np.argsort(self._codes[rows], kind="stable")
         rows = rows[order]
-        ids, starts = np.unique(self._topics[rows], return_index=True)
+        ids, starts = np.unique(self._codes[rows], return_index=True)
         groups = dict(zip(ids.tolist(), np.split(rows, starts[1:]))) if len(rows) else {}
         for tid in list(self._items):
             if tid not in groups:
@@ -208,7 +231,10 @@ class DocumentMap(QWidget):
                 brush=self._brushes[tid],
                 pen=None,
             )
-        self._names.place(groups, self._coords, self._labels, moved)
+        if by_topic:
+            self._names.place(groups, self._coords, self._labels, moved)
+        else:
+            self._names.clear()
         self._overlay(self._selected, self._selected_rows)
         if self._found_rows is not None:
             self._overlay(self._highlight, self._found_rows)
@@ -222,7 +248,8 @@ class DocumentMap(QWidget):
         self._names.clear()
         self._items, self._drawn = {}, {}
         self._coords = np.empty((0, 2), dtype=np.float32)
-        self._topics = np.empty(0, dtype=np.int64)
+        self._topics = self._codes = np.empty(0, dtype=np.int64)
+        self._colouring = None
         self._selected_rows, self._found_rows = np.empty(0, dtype=np.int64), None
         self._selected.setData([], [])
         self._highlight.setData([], [])
@@ -258,7 +285,7 @@ class DocumentMap(QWidget):
         if isinstance(item, UniformScatter):
             item.set_points(x, y, size=TOPIC_SIZE + 3, brush=None, pen=item.opts["pen"])
             return
-        brushes = [self._brushes.get(t) for t in self._topics[rows].tolist()]
+        brushes = [self._brushes.get(t) for t in self._codes[rows].tolist()]
         item.setData(x=x, y=y, brush=brushes)
 
     def highlight_topics(self, topic_ids: list[int]) -> None:
@@ -326,8 +353,7 @@ class DocumentMap(QWidget):
         """The hover card's text: topic, the row's other columns, the start of the document."""
         tid = int(self._topics[row]) if row < len(self._topics) else -1
         label = self._labels.get(tid, "Unassigned") if tid >= 0 else "Unassigned"
-        brush = self._brushes.get(tid)
-        colour = brush.color().name() if brush is not None else UNASSIGNED_COLOUR
+        colour = self._topic_colours.get(tid, UNASSIGNED_COLOUR)
         variables = [] if self._variables is None else list(self._variables.iloc[row].items())
         return card_html(label, colour, variables, str(self._texts[row]))
 
@@ -376,8 +402,15 @@ class DocumentMap(QWidget):
         return self._plot.viewport()
 
     def legend(self) -> list[LegendEntry]:
-        """Topics with their colours and document counts, largest first; unassigned last."""
+        """Topics with their colours and document counts, largest first; unassigned last.
+
+        Coloured by a variable: its values in their own order, then those without one."""
         valid = ~np.isnan(self._coords).any(axis=1) if len(self._coords) else np.zeros(0, bool)
+        if self._colouring is not None:
+            shown = self._colouring.legend(np.flatnonzero(valid))
+            entries = [LegendEntry(c, name, n) for c, name, n in shown if n]
+            missing = int((self._codes[valid] < 0).sum())
+            return entries + ([LegendEntry(UNASSIGNED_COLOUR, "None", missing)] if missing else [])
         ids, counts = np.unique(self._topics[valid], return_counts=True)
         entries = [
             LegendEntry(self._brushes[t].color().name(), self._labels.get(t, str(t)), n)

@@ -1,0 +1,54 @@
+"""Which colourings the map offers for the open project, and applying the chosen one."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject
+
+from topicdesk.application import variables
+from topicdesk.errors import TopicDeskError
+
+if TYPE_CHECKING:
+    from topicdesk.gui.main_window import MainWindow
+
+
+class MapColouring(QObject):
+    """Keeps the map's "Colour by" choices in step with the project's variables."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        window.map.colour_by.changed.connect(self.apply)
+
+    def options(self) -> list[tuple[str, str]]:
+        project = self.window.session.project
+        out = [("topic", "Topic")]
+        if project is None or not project.fitted:
+            return out
+        corpus = project.corpus
+        if corpus.group_column:
+            out.append(("group", f"Group ({corpus.group_column})"))
+        if corpus.date_column:
+            out.append(("period", f"Period ({corpus.date_column})"))
+        return out
+
+    def refresh(self) -> None:
+        """Offer the colourings the project allows now, and redraw with the chosen one."""
+        self.window.map.colour_by.set_options(self.options())
+        self.apply(self.window.map.colour_by.current())
+
+    def apply(self, key: str) -> None:
+        project = self.window.session.project
+        colouring, title = None, ""
+        try:
+            if project is not None and key == "group":
+                colouring, title = variables.colour_by_group(project), project.corpus.group_column
+            elif project is not None and key == "period":
+                colouring = variables.colour_by_period(project)
+                title = f"{project.corpus.date_column} by {variables.current_period(project)}"
+        except TopicDeskError as exc:
+            self.window.statusBar().showMessage(str(exc), 8000)
+        self.window.map.set_colouring(colouring)
+        entries = self.window.map.legend() if colouring is not None else []
+        self.window.map.legend_overlay.show_entries(str(title), entries)
