@@ -111,3 +111,29 @@ def test_table_filters_by_group_and_date_range(make_window, sotu, qtbot):
     assert "1841-01-01 to 1845-12-31" in window.table.count_label.text()
     qtbot.keyClicks(window.table.filter_edit, "the")  # the search narrows the filtered rows
     assert set(window.table.model.visible_rows()) <= set(expected)
+
+
+def test_charts_can_count_only_the_documents_selected(make_window, sotu, qtbot):
+    """Lasso a region, tick 'selected documents only': the charts count that region alone."""
+    window = make_window()
+    project = curated_project(sotu.head(600)[["date", "party", "text"]].copy(), n_topics=4)
+    variables.set_variables(project, "date", "party")
+    window.session.replace(project, None)
+    window.actions["show_by_group"].trigger()
+    region = np.flatnonzero(project.corpus.table["party"].isin(["Whig", "Democratic"]).to_numpy())
+    window.selection.select(region[:150])
+    scope = window.by_group.scope
+    scope.setChecked(True)
+    table = window.by_group.table
+    assert table.totals.sum() == 150 and scope.text() == "Only the 150 documents selected"
+    assert table.totals.sum() == variables.prevalence_by_group(project, region[:150]).totals.sum()
+    # clicking a cell selects part of the region; the chart keeps counting the whole region
+    group = table.categories.index("Whig")
+    rows = window.by_group.cell_clicked(group, 1)
+    assert set(rows) <= set(region[:150].tolist())
+    assert window.by_group.table.totals.sum() == 150
+    scope.setChecked(False)
+    assert window.by_group.table.totals.sum() == int(project.corpus.has_text.sum())
+    window.selection.clear()
+    scope.setChecked(True)  # nothing selected: the box says what to do instead
+    assert not scope.isChecked() and "select documents first" in scope.text()

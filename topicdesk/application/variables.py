@@ -257,7 +257,19 @@ def period_categories(project: Project, period: str | None = None) -> prev.Categ
     return _kept(project.corpus, key, lambda: prev.period_codes(dates.dates, period))
 
 
-def _table(project: Project, categories: prev.Categories) -> prev.Prevalence:
+def _analysed(project: Project, within: np.ndarray | None) -> np.ndarray:
+    """Rows that count: those with text, and only ``within`` (row positions) when given."""
+    analysed = project.corpus.has_text
+    if within is None:
+        return analysed
+    inside = np.zeros(len(analysed), dtype=bool)
+    inside[np.asarray(within, dtype=np.int64)] = True
+    return analysed & inside
+
+
+def _table(
+    project: Project, categories: prev.Categories, within: np.ndarray | None = None
+) -> prev.Prevalence:
     state = project.state
     if state is None or not project.fitted:
         raise TopicDeskError("There are no topics yet; fit topics first.")
@@ -265,19 +277,22 @@ def _table(project: Project, categories: prev.Categories) -> prev.Prevalence:
         categories,
         state.assignments,
         prev.topic_columns(list(state.topics)),
-        project.corpus.has_text,
+        _analysed(project, within),
     )
 
 
-def prevalence_over_time(project: Project, period: str | None = None) -> prev.Prevalence:
-    """Topic counts and shares per period with 95% Wilson intervals (``.period`` says which)."""
+def prevalence_over_time(
+    project: Project, period: str | None = None, within: np.ndarray | None = None
+) -> prev.Prevalence:
+    """Topic counts and shares per period with 95% Wilson intervals (``.period`` says which),
+    of all documents or only those ``within`` (for example the selected ones)."""
     period = period or current_period(project)
-    return replace(_table(project, period_categories(project, period)), period=period)
+    return replace(_table(project, period_categories(project, period), within), period=period)
 
 
-def prevalence_by_group(project: Project) -> prev.Prevalence:
-    """Topic counts and shares per group with 95% Wilson intervals."""
-    return _table(project, _required_groups(project))
+def prevalence_by_group(project: Project, within: np.ndarray | None = None) -> prev.Prevalence:
+    """Topic counts and shares per group with 95% Wilson intervals (all, or ``within``)."""
+    return _table(project, _required_groups(project), within)
 
 
 def group_difference(project: Project, group_a: str, group_b: str) -> prev.Difference:
@@ -314,21 +329,31 @@ def estimate_topic_effect(project: Project, topic_id: int) -> TopicEffect:
     )
 
 
-def _rows(project: Project, categories: prev.Categories, index: int, topic_id: int) -> np.ndarray:
+def _rows(
+    project: Project,
+    categories: prev.Categories,
+    index: int,
+    topic_id: int,
+    within: np.ndarray | None,
+) -> np.ndarray:
     state = project.state
     assert state is not None
-    hit = (categories.codes == index) & (state.assignments == topic_id) & project.corpus.has_text
-    return np.flatnonzero(hit).astype(np.int64)
+    hit = (categories.codes == index) & (state.assignments == topic_id)
+    return np.flatnonzero(hit & _analysed(project, within)).astype(np.int64)
 
 
-def rows_in_period(project: Project, period: str, index: int, topic_id: int) -> np.ndarray:
+def rows_in_period(
+    project: Project, period: str, index: int, topic_id: int, within: np.ndarray | None = None
+) -> np.ndarray:
     """The documents of a topic (``UNASSIGNED`` for none) in the period at ``index``."""
-    return _rows(project, period_categories(project, period), index, topic_id)
+    return _rows(project, period_categories(project, period), index, topic_id, within)
 
 
-def rows_in_group(project: Project, index: int, topic_id: int) -> np.ndarray:
+def rows_in_group(
+    project: Project, index: int, topic_id: int, within: np.ndarray | None = None
+) -> np.ndarray:
     """The documents of a topic (``UNASSIGNED`` for none) in the group at ``index``."""
-    return _rows(project, _required_groups(project), index, topic_id)
+    return _rows(project, _required_groups(project), index, topic_id, within)
 
 
 def topic_labels(project: Project) -> dict[int, str]:

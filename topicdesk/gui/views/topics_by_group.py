@@ -32,6 +32,7 @@ from topicdesk.core.selection import Selection, TopicChoice
 from topicdesk.core.state import UNASSIGNED
 from topicdesk.errors import TopicDeskError
 from topicdesk.gui.views.chart_image import save_widget_image
+from topicdesk.gui.views.selection_scope import SelectionScope
 from topicdesk.gui.views.share_heatmap import ShareModel
 from topicdesk.gui.views.topics_over_time import short
 
@@ -77,6 +78,12 @@ class TopicsByGroup(QWidget):
             bar.addWidget(QLabel(text))
             bar.addWidget(widget)
         bar.addStretch(1)
+        self.scope = SelectionScope()
+        self.scope.scopeChanged.connect(lambda: self.refresh())
+        scope_row = QHBoxLayout()
+        scope_row.setContentsMargins(6, 0, 6, 0)
+        scope_row.addWidget(self.scope)
+        scope_row.addStretch(1)
 
         self.heatmap = QTableView()
         self.model = ShareModel()
@@ -121,6 +128,7 @@ class TopicsByGroup(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
         layout.addLayout(bar)
+        layout.addLayout(scope_row)
         layout.addWidget(self.hint, 1)
         layout.addWidget(self.body, 5)
         layout.addWidget(self.note)
@@ -132,10 +140,12 @@ class TopicsByGroup(QWidget):
         self._choice = choice
         self.selectionRequested.connect(selection.select)
         choice.changed.connect(lambda _ids: self._draw())
+        self.scope.bind(selection)
 
     def show_project(self, project: Project) -> None:
         """A new or refitted project: fill the group choices, then draw."""
         self._project = project
+        self.scope.reset()
         self.refresh(project)
 
     def refresh(self, project: Project | None = None) -> None:
@@ -147,7 +157,7 @@ class TopicsByGroup(QWidget):
             self._show_hint("Fit topics to compare groups.")
             return
         try:
-            self._table = variables.prevalence_by_group(project)
+            self._table = variables.prevalence_by_group(project, self.scope.rows)
         except TopicDeskError:
             self._show_hint("Choose a group column in Project › Variables… to compare groups.")
             return
@@ -329,7 +339,7 @@ class TopicsByGroup(QWidget):
     # ----- requests ----------------------------------------------------------------
     def cell_clicked(self, group: int, topic_id: int) -> np.ndarray:
         """Select the documents of ``topic_id`` in the group at ``group``."""
-        rows = variables.rows_in_group(self._project, group, topic_id)
+        rows = variables.rows_in_group(self._project, group, topic_id, self.scope.rows)
         self.selectionRequested.emit(rows)
         return rows
 

@@ -26,6 +26,7 @@ from topicdesk.core.selection import Selection, TopicChoice
 from topicdesk.core.state import UNASSIGNED
 from topicdesk.errors import TopicDeskError
 from topicdesk.gui.views.chart_image import save_widget_image
+from topicdesk.gui.views.selection_scope import SelectionScope
 
 MAX_BANDS = 6
 BIG, SMALL = pg.mkBrush("#c9d3df"), pg.mkBrush("#f2c6a0")  # documents per period: enough, few
@@ -137,6 +138,9 @@ class TopicsOverTime(QWidget):
         )
         self.estimate_box.toggled.connect(lambda _on: self._draw())
         bar.addWidget(self.estimate_box)
+        self.scope = SelectionScope()
+        self.scope.scopeChanged.connect(lambda: self.refresh())
+        bar.addWidget(self.scope)
         bar.addWidget(self.note, 1)
 
         self.hint = QLabel()
@@ -202,10 +206,12 @@ class TopicsOverTime(QWidget):
         self._choice = choice
         self.selectionRequested.connect(selection.select)
         choice.changed.connect(lambda _ids: self._draw())
+        self.scope.bind(selection)
 
     def show_project(self, project: Project) -> None:
         """A new or refitted project: offer its periods, starting with the kept or suggested one."""
         self._project = project
+        self.scope.reset()
         periods = variables.available_periods(project)
         self.period.blockSignals(True)
         self.period.clear()
@@ -228,7 +234,9 @@ class TopicsOverTime(QWidget):
             self._show_hint("Choose a date column in Project › Variables… to see topics over time.")
             return
         try:
-            self._table = variables.prevalence_over_time(project, self.period.currentData())
+            self._table = variables.prevalence_over_time(
+                project, self.period.currentData(), self.scope.rows
+            )
         except TopicDeskError as exc:
             self._show_hint(str(exc))
             return
@@ -450,7 +458,9 @@ class TopicsOverTime(QWidget):
 
     def point_clicked(self, topic_id: int, index: int) -> np.ndarray:
         """Select the documents of ``topic_id`` in the period at ``index``."""
-        rows = variables.rows_in_period(self._project, self._table.period, index, topic_id)
+        rows = variables.rows_in_period(
+            self._project, self._table.period, index, topic_id, self.scope.rows
+        )
         self.selectionRequested.emit(rows)
         return rows
 
