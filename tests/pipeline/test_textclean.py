@@ -105,3 +105,20 @@ def test_original_cells_stay_in_project_and_export(tmp_path):
     exported = pd.read_excel(tmp_path / "out.xlsx", sheet_name=0)
     assert exported["text"].tolist() == texts
     assert not any("http" in k or "@" in k for t in state.topics.values() for k in t.keywords)
+
+
+def test_the_model_reads_tweets_without_links_but_with_their_numbers():
+    from topicdesk.core.corpus import Corpus
+    from topicdesk.pipeline.runner import model_texts, stage_keys
+
+    raw = "RT @Reuters: Ebola kills 2,400 &amp; spreads http://reut.rs/1xYz"
+    assert textclean.for_embedding(raw) == ": Ebola kills 2,400 & spreads"
+    assert textclean.for_embedding("Plain  text,\n2 lines.") == "Plain  text,\n2 lines."
+    assert model_texts([raw, "http://t.co/x"], FitSettings()) == [": Ebola kills 2,400 & spreads", "http://t.co/x"]
+    assert model_texts([raw], FitSettings(clean_text=False)) == [raw]
+    texts, _ = tweets(20)
+    noisy = Corpus(pd.DataFrame({"text": texts}), "text")
+    plain = Corpus(pd.DataFrame({"text": [f"an answer about school {i}" for i in range(20)]}), "text")
+    on, off = FitSettings(), FitSettings(clean_text=False)
+    assert stage_keys(noisy, on)[0] != stage_keys(noisy, off)[0]
+    assert stage_keys(plain, on)[0] == stage_keys(plain, off)[0]  # saved embeddings stay valid

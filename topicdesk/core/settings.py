@@ -142,7 +142,8 @@ SPECS: tuple[SettingSpec, ...] = (
         "Leave links, @handles and numbers out of keywords",
         "Web addresses, e-mail addresses, @handles, 'RT', HTML entities such as &amp;, "
         "numbers and link-shortener fragments (bit.ly, ow.ly) never become keywords, and "
-        "garbled characters (Ã© for é) are repaired; the texts themselves stay as imported.",
+        "garbled characters (Ã© for é) are repaired; the language model does not read links, "
+        "handles or entities either. The texts themselves stay as imported.",
         "bool",
     ),
     SettingSpec(
