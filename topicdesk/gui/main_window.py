@@ -46,6 +46,9 @@ from topicdesk.gui.views.topics_over_time import TopicsOverTime
 from topicdesk.gui.worker import FitController
 
 
+CHART_HEIGHT = 560
+
+
 class MainWindow(QMainWindow):
     """Corpus table, document map and topic inspector, linked by shared models."""
 
@@ -97,7 +100,8 @@ class MainWindow(QMainWindow):
         self._tabs = [self.map, self.over_time, self.by_group]
         self.views.addTab(self.map, "Map")
         for chart, title in ((self.over_time, "Over time"), (self.by_group, "By group")):
-            scroll = QScrollArea()  # charts scroll in a narrow window rather than widen it
+            chart.setMinimumHeight(CHART_HEIGHT)  # three panels stay readable in a low window
+            scroll = QScrollArea()  # charts scroll in a small window rather than squeeze
             scroll.setWidget(chart)
             scroll.setWidgetResizable(True)
             scroll.setFrameShape(QScrollArea.NoFrame)
