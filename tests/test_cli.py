@@ -185,3 +185,21 @@ def test_date_and_group_columns_on_fit(sotu, tmp_path, capsys):
     assert {"over_time", "by_group"} <= set(sheets)
     assert main([*args, "--date-column", "nope"]) == 1
     assert "nope" in capsys.readouterr().err
+
+
+def test_own_stop_words_from_a_file(sotu, tmp_path, capsys):
+    from tests.factories import curated_project
+    from topicdesk.project.store import open_project, save_project
+
+    project = tmp_path / "study.topicdesk"
+    save_project(curated_project(sotu.head(200)), project)
+    words = tmp_path / "mine.txt"
+    words.write_text("# forms of address\nGentlemen\n\nfellow citizens\n", encoding="utf-8")
+    out = tmp_path / "own.topicdesk"
+    assert main(["fit", str(project), "-o", str(out), "--stop-words", str(words)]) == 0
+    saved = open_project(out)
+    assert saved.state.stop_words == ("fellow citizens", "gentlemen")
+    keywords = [w for t in saved.state.topics.values() for w in t.keywords]
+    assert "gentlemen" not in keywords and "fellow citizens" not in keywords
+    assert main(["fit", str(project), "-o", str(out), "--stop-words", str(tmp_path)]) == 1
+    assert "is a folder" in capsys.readouterr().err

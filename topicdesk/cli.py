@@ -11,6 +11,7 @@ import argparse
 import os
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import NoReturn, TextIO
 
@@ -59,6 +60,13 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument("--sheet", help="worksheet to read (default: the first)")
     fit.add_argument(
         "--text-column", help="column holding the texts (default: the one with the longest texts)"
+    )
+    fit.add_argument(
+        "--stop-words",
+        type=Path,
+        metavar="FILE",
+        help="your own stop words: a text file with one word or phrase per line "
+        "(lines starting with # are skipped), left out of every topic's keywords",
     )
     fit.add_argument("--date-column", help="column of dates, to see topics over time")
     fit.add_argument("--group-column", help="column of groups (party, outlet, wave) to compare")
@@ -142,11 +150,16 @@ def _fit(args: argparse.Namespace) -> int:
     project, _ = open_any(args.input, sheet=args.sheet, text_column=args.text_column)
     if args.date_column or args.group_column or args.day_first is not None:
         _set_variables(project, args)
+    if args.stop_words:
+        from topicdesk.application.curation import read_stop_words, use_stop_words
+
+        use_stop_words(project, read_stop_words(args.stop_words))
     settings = project.settings.replace(**_setting_changes(args))
     corpus = project.corpus
+    summary = replace(summarize(project, long_texts=True), long_text_mode=settings.long_texts)
     print(
         f"{corpus.source_name or args.input.name}: text column '{corpus.text_column}'; "
-        f"{summarize(project).documents_sentence()}",
+        f"{summary.documents_sentence()}",
         file=sys.stderr,
     )
     reporter = StderrProgress()

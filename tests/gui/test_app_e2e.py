@@ -45,7 +45,9 @@ def test_person_goes_through_the_app(
     window.actions["new"].trigger()
     assert seen == {
         "text": "text",
-        "counts": "150 rows · 0 empty texts (kept in the table, without a topic)",
+        "counts": "150 rows · 0 empty texts (kept in the table, without a topic)\n"
+        "6 texts are longer than the model reads at once (254 word pieces, some 150 to 200 "
+        "words): each is read whole, in windows whose meanings are averaged.",
     }
     assert window.progress.isVisible()
     qtbot.waitUntil(lambda: window.session.project.fitted, timeout=240_000)

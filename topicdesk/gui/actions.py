@@ -196,6 +196,14 @@ MENUS: dict[str, list[ActionSpec | None]] = {
             short="Delete…",
         ),
         ActionSpec(
+            "stop_words",
+            "&Stop words…",
+            "topics.stop_words_dialog",
+            (),
+            "Your own words and phrases to leave out of every topic's keywords",
+            when=rules.has_project,
+        ),
+        ActionSpec(
             "recompute",
             "Re&compute keywords",
             "topics.recompute_keywords",

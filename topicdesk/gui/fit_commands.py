@@ -39,7 +39,7 @@ class FitCommands(QObject):
         project = self.window.session.project
         if project is None or self.window.fits.running:
             return
-        dialog = FitDialog(project.settings, summarize(project), self.window)
+        dialog = FitDialog(project.settings, summarize(project, long_texts=True), self.window)
         if not dialog.exec():
             return
         if has_human_work(project):

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from topicdesk.application.enablement import Situation
-from topicdesk.application.projects import summarize
+from topicdesk.application.projects import display_texts, summarize
 from topicdesk.core.search import Search
 from topicdesk.core.selection import Selection, TopicChoice
 from topicdesk.core.settings import DEFAULT_MODEL
@@ -44,7 +44,6 @@ from topicdesk.gui.views.topic_inspector import TopicInspector
 from topicdesk.gui.views.topics_by_group import TopicsByGroup
 from topicdesk.gui.views.topics_over_time import TopicsOverTime
 from topicdesk.gui.worker import FitController
-
 
 CHART_HEIGHT = 560
 
@@ -150,6 +149,7 @@ class MainWindow(QMainWindow):
         self.table.noteEdited.connect(lambda row, note: self.guard(s.document_note, [row], note))
         self.inspector.renameRequested.connect(lambda tid, label: self.guard(s.rename, tid, label))
         self.inspector.noteRequested.connect(lambda tid, note: self.guard(s.topic_note, tid, note))
+        self.inspector.ignoreWordRequested.connect(self.topics.ignore_word)
         self.inspector.documentActivated.connect(lambda row: self.selection.select([row]))
         self.start.openSpreadsheet.connect(self.files.import_spreadsheet)
         self.start.openProject.connect(self.files.open_project_dialog)
@@ -171,8 +171,9 @@ class MainWindow(QMainWindow):
             return
         self.stack.setCurrentWidget(self.outer)
         corpus = project.corpus
-        self.search.set_texts(corpus.texts)
-        self.table.set_corpus(corpus.table, corpus.text_column, corpus.texts)
+        texts = display_texts(project)
+        self.search.set_texts(texts)
+        self.table.set_corpus(corpus.table, corpus.text_column, texts)
         self.table.variable_filters.set_project(project)
         if project.fitted:
             state = project.state
@@ -181,7 +182,7 @@ class MainWindow(QMainWindow):
                 state.assignments,
                 {t.id: t.colour for t in state.topics.values()},
                 {t.id: t.label for t in state.topics.values()},
-                corpus.texts,
+                texts,
                 variables=corpus.table.drop(columns=[corpus.text_column]),
             )
         else:
@@ -204,7 +205,7 @@ class MainWindow(QMainWindow):
         self.table.set_topics(state.assignments, labels, colours)
         self.table.set_notes(state.doc_notes)
         topics = state.sorted_topics() if project.fitted else []
-        self.inspector.set_topics(topics, state.sizes() if topics else {}, project.corpus.texts)
+        self.inspector.set_topics(topics, state.sizes() if topics else {}, display_texts(project))
         self.choice.keep_only(state.topics)
         self.map.highlight_topics(self.choice.ids)
         self.map.set_selection(self.selection.rows)

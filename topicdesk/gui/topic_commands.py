@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
+from topicdesk.application import curation
 from topicdesk.core.state import UNASSIGNED
+from topicdesk.gui.busy import busy
 
 if TYPE_CHECKING:
     from topicdesk.gui.main_window import MainWindow
@@ -102,3 +104,26 @@ class TopicCommands(QObject):
 
     def recompute_keywords(self) -> None:
         self.window.guard(self.session.recompute_keywords)
+
+    def stop_words_dialog(self) -> None:
+        """The project's own stop words; on a fitted project an undoable edit of all keywords."""
+        from topicdesk.gui.dialogs.stop_words_dialog import StopWordsDialog
+
+        project = self.session.project
+        dialog = StopWordsDialog(project.state.stop_words, self.window)
+        if not dialog.exec() or not dialog.changed():
+            return
+        if project.fitted:
+            with busy():
+                self.window.guard(
+                    lambda: self.session.apply(curation.stop_words_edit(project, dialog.words()))
+                )
+        else:
+            curation.use_stop_words(project, dialog.words())
+            self.session.records_changed()
+
+    def ignore_word(self, word: str) -> None:
+        """Right-click › Ignore this word everywhere."""
+        project = self.session.project
+        with busy():
+            self.window.guard(lambda: self.session.apply(curation.ignore_word_edit(project, word)))

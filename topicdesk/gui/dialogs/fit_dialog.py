@@ -6,6 +6,9 @@ the command line and the checks always agree on labels, ranges and help texts.
 
 from __future__ import annotations
 
+import html
+from dataclasses import replace
+
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -26,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from topicdesk.application.projects import ProjectSummary
-from topicdesk.core.settings import DEFAULT_MODEL, SPECS, FitSettings, SettingSpec
+from topicdesk.core.settings import DEFAULT_MODEL, SPEC_BY_NAME, SPECS, FitSettings, SettingSpec
 from topicdesk.errors import TopicDeskError
 
 LARGEST_SPIN = 10**7
@@ -110,11 +113,8 @@ class FitDialog(QDialog):
         self.setMinimumWidth(520)
         self._base = settings
         self._result = settings
-        intro = QLabel(
-            "TopicDesk will read the documents, place similar ones close together and group "
-            "them into topics. Everything runs on this computer.<br><br>"
-            f"<span style='color:#555'>{summary.documents_sentence()}</span>"
-        )
+        self._summary = summary
+        intro = QLabel()
         intro.setWordWrap(True)
         self.intro = intro
 
@@ -131,6 +131,8 @@ class FitDialog(QDialog):
                 form.addRow(widget)
             else:
                 form.addRow(spec.label, widget)
+        self.widgets["long_texts"].currentIndexChanged.connect(lambda _i: self._describe())
+        self._describe()
         for spec in SPECS:
             if spec.requires:
                 switch = self.widgets[spec.requires]
@@ -160,6 +162,16 @@ class FitDialog(QDialog):
         layout.addWidget(self.advanced)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
+
+    def _describe(self) -> None:
+        """What will be read, and what happens to long texts with the mode chosen now."""
+        mode = _value_of(SPEC_BY_NAME["long_texts"], self.widgets["long_texts"])
+        summary = replace(self._summary, long_text_mode=mode)
+        self.intro.setText(
+            "TopicDesk will read the documents, place similar ones close together and group "
+            "them into topics. Everything runs on this computer.<br><br>"
+            f"<span style='color:#555'>{html.escape(summary.documents_sentence())}</span>"
+        )
 
     def _show_advanced(self, on: bool) -> None:
         self.advanced.setVisible(on)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from topicdesk.application.projects import start_project, summarize
 from topicdesk.core.corpus import Corpus
 from topicdesk.errors import TopicDeskError
 from topicdesk.io.readers import (
@@ -185,6 +186,7 @@ class ImportDialog(QDialog):
         )
         self.counts.setText(
             f"{len(self._table):,} rows · {empty:,} empty texts (kept in the table, without a topic)"
+            + self._long_texts(self.text_combo.currentText(), empty)
         )
         self.buttons.button(QDialogButtonBox.Ok).setEnabled(empty < len(self._table))
         if empty == len(self._table):
@@ -194,6 +196,17 @@ class ImportDialog(QDialog):
             self.error.setVisible(True)
         else:
             self.error.setVisible(False)
+
+    def _long_texts(self, column: str, empty: int) -> str:
+        """What happens to texts longer than the model reads at once (with the defaults)."""
+        if empty == len(self._table):
+            return ""
+        try:
+            summary = summarize(start_project(Corpus(self._table, column)), long_texts=True)
+        except (TopicDeskError, ValueError, TypeError):
+            return ""
+        sentence = summary.long_texts_sentence()
+        return f"\n{sentence}" if sentence and summary.long_texts.long else ""
 
     def accept(self) -> None:
         def optional(combo: QComboBox) -> str | None:

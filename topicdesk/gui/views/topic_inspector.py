@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from topicdesk.core.selection import TopicChoice
 from topicdesk.core.state import UNASSIGNED, Topic
 from topicdesk.gui.models.topic_list_model import ID, LABEL, SIZE, TopicListModel
+from topicdesk.gui.views.keyword_menu import KeywordMenu, keyword_html
 
 ACTION_BUTTONS = (
     ("move_here", 0, 0, 1, 2),
@@ -50,6 +51,7 @@ class TopicInspector(QWidget):
     topicsChosen = Signal(list)
     renameRequested = Signal(int, str)
     noteRequested = Signal(int, str)
+    ignoreWordRequested = Signal(str)
     documentActivated = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -95,6 +97,11 @@ class TopicInspector(QWidget):
         self.keywords = QLabel("")
         self.keywords.setWordWrap(True)
         self.keywords.setTextFormat(Qt.RichText)
+        self.keywords.setToolTip("Right-click a keyword to leave it out of every topic's keywords")
+        self.keyword_menu = KeywordMenu(
+            self.keywords, lambda: self._current().keywords if self._current() else []
+        )
+        self.keyword_menu.ignoreRequested.connect(self.ignoreWordRequested)
         self.examples = QLabel("")
         self.examples.setWordWrap(True)
         self.examples.setTextFormat(Qt.RichText)
@@ -274,13 +281,9 @@ class TopicInspector(QWidget):
         else:
             self.title.setText(f"Topic {topic.id}")
             self.label_edit.setText(topic.label)
-            words = [
-                f"<span style='color:#222'>{html.escape(w)}</span>"
-                f"<span style='color:#999;font-size:10px'> {wt:.3f}</span>"
-                for w, wt in zip(topic.keywords[:10], topic.weights or [0.0] * len(topic.keywords))
-            ]
             self.keywords.setText(
-                " · ".join(words) or "<i>no keywords yet: use Recompute keywords</i>"
+                keyword_html(topic.keywords, topic.weights)
+                or "<i>no keywords yet: use Recompute keywords</i>"
             )
             examples = []
             for row in topic.representatives[:3]:
