@@ -179,7 +179,9 @@ def _preview(project: Project, topic_id: int, rows: np.ndarray, found: np.ndarra
     marker = max(state.topics, default=0) + 1  # sub-topic i is counted as topic marker + i
     assignments = state.assignments.copy()
     assignments[rows] = np.where(found >= 0, marker + found, UNASSIGNED)
-    words = keywords.topic_keywords(project.corpus.texts, assignments, project.settings)
+    words = keywords.topic_keywords(
+        project.corpus.texts, assignments, project.settings, state.stop_words
+    )
     embeddings = project.row_embeddings()
     typical = keywords.representatives(
         embeddings, assignments, project.settings.n_representatives, project.corpus.texts

@@ -7,8 +7,8 @@ else, the rest forms such a cluster near the root of the tree and the fit collap
 (3,000 SOTU paragraphs: 2 topics of 2,924 and 60 documents in 7 of 10 seeds, the 2,924
 born at a density where only the 60 had split off). Leaf selection cannot collapse that
 way, and its number of topics follows the minimum size in small steps. What excess of
-mass would have chosen is still measured (``broad_share``): it says whether most
-documents form one broad theme.
+mass would have chosen is still kept (``broad``): it says whether most documents form one
+broad theme, and which.
 """
 
 from __future__ import annotations
@@ -25,11 +25,15 @@ from topicdesk.pipeline.progress import Progress
 @dataclass(frozen=True)
 class Clusters:
     """Topic label per point (-1 for outliers), HDBSCAN's membership strength, and the
-    share of points in the largest cluster excess-of-mass selection would have kept."""
+    points of the largest cluster excess-of-mass selection would have kept."""
 
     labels: np.ndarray
     probabilities: np.ndarray
-    broad_share: float
+    broad: np.ndarray
+
+    @property
+    def broad_share(self) -> float:
+        return float(self.broad.mean()) if len(self.broad) else 0.0
 
 
 def min_cluster_size(settings: FitSettings) -> int:
@@ -48,16 +52,16 @@ def renumber_by_size(labels: np.ndarray) -> np.ndarray:
     return out
 
 
-def _broad_share(model, n: int) -> float:
-    """Share of the points in the largest cluster that excess of mass selects in the same tree."""
+def _broad(model, n: int) -> np.ndarray:
+    """The points of the largest cluster that excess of mass selects in the same tree."""
     from hdbscan._hdbscan_tree import compute_stability, get_clusters
 
     tree = model.condensed_tree_.to_numpy()
-    if not len(tree):
-        return 0.0
-    labels = get_clusters(tree, compute_stability(tree), "eom")[0]
-    found = labels[labels >= 0]
-    return float(np.bincount(found).max() / n) if len(found) else 0.0
+    labels = get_clusters(tree, compute_stability(tree), "eom")[0] if len(tree) else []
+    found = np.asarray(labels)[np.asarray(labels) >= 0] if len(labels) else []
+    if not len(found):
+        return np.zeros(n, dtype=bool)
+    return np.asarray(labels) == np.bincount(found).argmax()
 
 
 def cluster(
@@ -92,5 +96,5 @@ def cluster(
     if progress:
         progress.update(1.0)
     return Clusters(
-        renumber_by_size(labels.astype(np.int64)), probabilities, _broad_share(model, len(reduced))
+        renumber_by_size(labels.astype(np.int64)), probabilities, _broad(model, len(reduced))
     )

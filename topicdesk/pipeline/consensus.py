@@ -40,8 +40,10 @@ FOUND = 0.5  # a topic is "found" in a run whose best-matching cluster reaches t
 BROAD = 0.5  # share of the documents in one excess-of-mass cluster that counts as one theme
 
 
-def run_seeds(seed: int, runs: int = RUNS) -> list[int]:
-    """The UMAP seed of each run: the fit's own seed first, then seeds drawn from it."""
+def run_seeds(seed: int, runs: int | None = None) -> list[int]:
+    """The UMAP seed of each run (``RUNS`` by default): the fit's own seed first, then seeds
+    drawn from it."""
+    runs = runs or RUNS
     drawn = np.random.SeedSequence(seed).generate_state(max(runs - 1, 1), dtype=np.uint32)
     return [seed, *(int(s) % 2**31 for s in drawn[: runs - 1])]
 
@@ -54,18 +56,19 @@ def fit_layouts(
     coords: np.ndarray | None = None,
     extra: np.ndarray | None = None,
     progress: Progress | None = None,
-    runs: int = RUNS,
+    runs: int | None = None,
+    with_map: bool = True,
 ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
     """A fit's layouts, those not given made now, two at a time: the clustering space of
-    its own seed, the map (``coords``; pass ``False`` when no map is wanted) and the spaces
-    of runs 2..``runs`` side by side, each a seeded UMAP on the shared neighbour graph."""
+    its own seed, the map (unless ``with_map`` is False) and the spaces of runs 2..``runs``
+    (default ``RUNS``) side by side, each a seeded UMAP on the shared neighbour graph."""
     from sklearn.utils import check_random_state
 
     dims = settings.cluster_dimensions
     wanted: dict[str, layouts.Layout] = {}
     if reduced is None:
         wanted["reduced"] = layouts.Layout(dims, settings, knn)
-    if coords is None:
+    if coords is None and with_map:
         wanted["coords"] = layouts.Layout(2, settings, knn)
     if extra is None:
         for i, seed in enumerate(run_seeds(settings.seed, runs)[1:]):
@@ -83,14 +86,16 @@ def all_spaces(
     settings: FitSettings,
     knn: reduce.Neighbours,
     progress: Progress | None = None,
-    runs: int = RUNS,
+    runs: int | None = None,
 ) -> list[np.ndarray]:
     """Every run's clustering space for ``settings.seed``, as a fit with that seed makes them
     (for re-running the clustering with other seeds on the same neighbour graph)."""
     from sklearn.utils import check_random_state
 
     graph = reduce.Neighbours(knn.knn, check_random_state(settings.seed))
-    reduced, _, extra = fit_layouts(embeddings, settings, graph, None, False, None, progress, runs)
+    reduced, _, extra = fit_layouts(
+        embeddings, settings, graph, progress=progress, runs=runs, with_map=False
+    )
     return split_spaces(reduced, extra)
 
 
@@ -213,12 +218,13 @@ def agreement(labels: np.ndarray, runs: list[np.ndarray]) -> Agreement:
 
 @dataclass(frozen=True)
 class Consensus:
-    """The agreed topics of one fit and every run's own topics, outliers placed."""
+    """The agreed topics of one fit, every run's own topics (outliers placed), and the
+    documents that most runs' excess-of-mass selection put in one broad cluster."""
 
     labels: np.ndarray
     support: np.ndarray
     runs: list[np.ndarray]
-    broad_share: float
+    broad: np.ndarray
 
 
 def find_topics(
@@ -240,7 +246,7 @@ def find_topics(
         except TopicDeskError as exc:  # no topics in this run; the others may have some
             failure = exc
             nothing = np.full(len(space), UNASSIGNED, dtype=np.int64)
-            found.append(Clusters(nothing, np.zeros(len(space)), 0.0))
+            found.append(Clusters(nothing, np.zeros(len(space)), np.zeros(len(space), bool)))
         if progress:
             progress.update(
                 (i + 1) / (len(spaces) + 1),
@@ -257,17 +263,37 @@ def find_topics(
     if (labels < 0).all():  # no topic has a majority: the first run that found some
         first = next(c.labels for c in found if (c.labels >= 0).any())
         labels, support = first.copy(), (first >= 0).astype(np.float64)
-    return Consensus(labels, support, runs, float(np.median([c.broad_share for c in found])))
+    broad = np.mean([c.broad for c in found], axis=0) > 0.5
+    return Consensus(labels, support, runs, broad)
 
 
-def warnings_for(labels: np.ndarray, broad_share: float, agreed: Agreement) -> list[str]:
-    """Plain sentences about what the topics cannot show, for the app and the CLI to print."""
+def _listed(ids: list[int]) -> str:
+    if len(ids) > 8:
+        return f"{len(ids)} topics"
+    names = [str(i) for i in ids]
+    return (
+        "topic " + names[0]
+        if len(names) == 1
+        else f"topics {', '.join(names[:-1])} and {names[-1]}"
+    )
+
+
+def warnings_for(labels: np.ndarray, broad: np.ndarray, agreed: Agreement) -> list[str]:
+    """Plain sentences about what the topics cannot show, for the app and the CLI to print.
+
+    ``broad``: the documents of one broad cluster (see :class:`Consensus`); topics with at
+    least two thirds of their documents in it are named as its parts.
+    """
     out = []
     n = len(labels)
-    if broad_share >= BROAD:
+    if n and broad.mean() >= BROAD:
+        inside = [
+            int(t) for t in np.unique(labels[labels >= 0]) if broad[labels == t].mean() >= 2 / 3
+        ]
         out.append(
-            f"Most documents ({broad_share:.0%}) are alike enough to form one broad theme; the "
-            f"topics are the finer themes within it, so report them as parts of that theme."
+            f"Most documents ({broad.mean():.0%}) are alike enough to form one broad theme, "
+            f"which {_listed(inside)} divide between them; report their shares as parts of "
+            "that theme rather than as separate findings."
         )
     sizes = np.bincount(labels[labels >= 0]) if (labels >= 0).any() else np.zeros(0)
     if len(sizes) and sizes.max() > 0.35 * n:

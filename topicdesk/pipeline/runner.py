@@ -22,6 +22,7 @@ from topicdesk.core.project import Project, StageCache
 from topicdesk.core.settings import FitSettings
 from topicdesk.core.state import BY_MODEL, Topic, TopicState, relabel
 from topicdesk.pipeline import (
+    cluster,
     consensus,
     embed,
     keywords,
@@ -235,7 +236,7 @@ def fit_project(
     state.confidence[has] = confidence[inverse[has]]
     figures = consensus.agreement(labels, agreed.runs)
     state.doc_stability[has] = figures.documents[inverse[has]]
-    warnings = consensus.warnings_for(labels, agreed.broad_share, figures)
+    warnings = consensus.warnings_for(labels, agreed.broad, figures)
 
     run.begin(KEYWORDS)
     state.stop_words = project.state.stop_words  # the researcher's list outlives refits
@@ -277,7 +278,9 @@ def fit_project(
         "empty_texts": int((~corpus.has_text).sum()),
         "unassigned": int((state.assignments[has] < 0).sum()),
         "timings_s": {k: round(v, 3) for k, v in run.timings.items()},
-        "runs": len(agreed.runs),
+        "runs": len(agreed.runs),  # clustering runs the topics were agreed from
+        "run_seeds": consensus.run_seeds(settings.seed, len(agreed.runs)),
+        "smallest_topic": cluster.min_cluster_size(settings),
         "warnings": warnings,
     }
     return FitResult(state, cache, provenance, settings, run.timings, warnings)
