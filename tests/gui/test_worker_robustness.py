@@ -7,23 +7,19 @@ import sys
 from pathlib import Path
 
 from tests.conftest import SAMPLE_SOTU
+from tests.gui.fit_stand_ins import HERE
 from tests.gui.test_worker import SETTINGS, small_project
-from topicdesk.pipeline import cluster
+from topicdesk.application.fit_process import TARGET
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_a_stage_that_raises_leaves_the_app_usable_and_the_next_fit_works(
-    make_window, sotu_slice, qtbot, monkeypatch, isolated
+    make_window, sotu_slice, qtbot, isolated
 ):
     window = make_window()
     window.session.replace(small_project(sotu_slice), None, dirty=True)
-    real = cluster.cluster
-
-    def broken(*args, **kwargs):  # after the real embedding and UMAP stages ran
-        raise MemoryError("cannot allocate 9 GB for the distance matrix")
-
-    monkeypatch.setattr(cluster, "cluster", broken)
+    window.fits.target = f"{HERE}:fit_that_runs_out_of_memory"  # after real embedding and UMAP
     with qtbot.waitSignal(window.fits.failed, timeout=240_000):
         window.fitting.start_fit(SETTINGS)
     qtbot.waitUntil(lambda: bool(isolated), timeout=5_000)
@@ -31,7 +27,7 @@ def test_a_stage_that_raises_leaves_the_app_usable_and_the_next_fit_works(
     qtbot.waitUntil(lambda: not window.fits.running, timeout=5_000)
     assert not window.session.project.fitted and window.actions["fit"].isEnabled()
 
-    monkeypatch.setattr(cluster, "cluster", real)
+    window.fits.target = TARGET
     with qtbot.waitSignal(window.fits.finished, timeout=240_000):
         window.fitting.start_fit(SETTINGS)  # embeddings from the failed run are not needed again
     project = window.session.project
@@ -42,7 +38,7 @@ def test_a_stage_that_raises_leaves_the_app_usable_and_the_next_fit_works(
 
 
 CHILD = """
-import sys, threading, time
+import multiprocessing, sys, threading, time
 sys.path.insert(0, {root!r})
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
@@ -62,6 +58,8 @@ window.fitting.start_fit(SETTINGS)
 stages = []
 
 def seen(event):
+    if not stages:
+        print("FIT_PID", window.fits._process._process.pid, flush=True)
     stages.append(event.stage)
     if event.stage == "Embedding documents" and len(stages) == stages.index(event.stage) + 2:
         QTimer.singleShot(0, window.close)  # in the middle of embedding, after a batch
@@ -73,6 +71,7 @@ thread = window.fits._thread
 print("STAGES", sorted(set(stages)), "FITTED", window.session.project is not None and window.session.project.fitted)
 print("RUNNING", bool(thread is not None and thread.isRunning()), window.fits.running)
 print("THREADS", [t.name for t in threading.enumerate() if t is not threading.main_thread() and not t.daemon])
+print("PROCESSES", [p.name for p in multiprocessing.active_children()])
 print("CLOSED_AT", round(time.monotonic(), 1))
 """
 
@@ -100,3 +99,6 @@ def test_closing_the_real_app_during_a_real_fit_exits_cleanly(tmp_path):
     assert "Choosing keywords" not in out and "FITTED True" not in out  # and not after it
     assert "RUNNING False False" in out  # no thread left running
     assert "THREADS []" in out  # and no Python thread keeping the process alive
+    assert "PROCESSES []" in out  # nor a fitting process
+    if sys.platform == "linux":  # and it is gone, not orphaned
+        assert not Path(f"/proc/{out.split('FIT_PID ')[1].split()[0]}").exists()

@@ -2,11 +2,14 @@
 
 Installed as a Python audit hook, so it sees socket use from any thread and any library
 that goes through Python's socket module (HTTP clients included). Connections to local
-Unix sockets are allowed and recorded separately.
+Unix sockets are allowed and recorded separately. Each process it watches says so in
+the log with its command line, so a test can check that the app's fitting process was
+watched too.
 """
 
 from __future__ import annotations
 
+import os
 import socket
 import sys
 from pathlib import Path
@@ -32,6 +35,8 @@ def _is_local(event: str, args: tuple) -> bool:
 def install(log_path: str) -> None:
     """From now on, network use raises PermissionError and is written to ``log_path``."""
     log = Path(log_path)
+    with log.open("a", encoding="utf-8") as out:
+        out.write(f"watching\t{os.getpid()}\t{' '.join(sys.orig_argv)[:300]}\n")
 
     def hook(event: str, args: tuple) -> None:
         if event not in WATCHED:

@@ -1,23 +1,16 @@
-"""Progress of a running fit: stage, counts, elapsed time, an estimate, and Cancel."""
+"""Progress of a running fit: the stage and how far it is, elapsed time, time left, Cancel."""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
-from topicdesk.pipeline.progress import ProgressEvent
+from topicdesk.pipeline.progress import ProgressEvent, TimeLeft
 
-# Rough share of a cold fit's time per stage, for the overall bar and the estimate.
-STAGE_WEIGHTS = {
-    "Loading the language model": 0.04,
-    "Embedding documents": 0.70,
-    "Reducing dimensions": 0.20,
-    "Finding topics": 0.03,
-    "Placing outliers": 0.01,
-    "Choosing keywords": 0.02,
-}
+ESTIMATING = "estimating time left…"
 
 
 def _clock(seconds: float) -> str:
@@ -26,18 +19,26 @@ def _clock(seconds: float) -> str:
 
 
 class ProgressPanel(QWidget):
-    """Shown while a fit runs; hidden otherwise."""
+    """Shown while a fit runs; hidden otherwise.
+
+    The bar is the running stage's own progress (each stage has its own pace, so one bar
+    for the whole fit would mislead); the time left comes from :class:`TimeLeft` and says
+    "estimating" rather than guess.
+    """
 
     cancelRequested = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, parent: QWidget | None = None, clock: Callable[[], float] | None = None
+    ) -> None:
         super().__init__(parent)
+        self._clock = clock or time.monotonic
         self.label = QLabel("")
         self.label.setMinimumWidth(320)
         self.bar = QProgressBar()
         self.bar.setRange(0, 1000)
         self.bar.setTextVisible(False)
-        self.bar.setFixedWidth(220)
+        self.bar.setFixedWidth(160)
         self.timing = QLabel("")
         self.timing.setStyleSheet("color: #555;")
         self.cancel_button = QPushButton("Cancel")
@@ -48,15 +49,15 @@ class ProgressPanel(QWidget):
         for widget in (self.label, self.bar, self.timing, self.cancel_button):
             layout.addWidget(widget)
         self._started = 0.0
-        self._fraction = 0.0
+        self._left = TimeLeft(clock=self._clock)
         self._tick = QTimer(self)
         self._tick.setInterval(1000)
         self._tick.timeout.connect(self._update_timing)
         self.setVisible(False)
 
     def start(self) -> None:
-        self._started = time.monotonic()
-        self._fraction = 0.0
+        self._started = self._clock()
+        self._left = TimeLeft(clock=self._clock)
         self.label.setText("Starting…")
         self.bar.setValue(0)
         self.cancel_button.setEnabled(True)
@@ -76,24 +77,17 @@ class ProgressPanel(QWidget):
         self.cancelRequested.emit()
 
     def show_event(self, event: ProgressEvent) -> None:
-        names = list(STAGE_WEIGHTS)
-        done = (
-            sum(STAGE_WEIGHTS[n] for n in names[: names.index(event.stage)])
-            if event.stage in STAGE_WEIGHTS
-            else 0
-        )
-        self._fraction = min(1.0, done + STAGE_WEIGHTS.get(event.stage, 0) * event.fraction)
-        self.bar.setValue(int(self._fraction * 1000))
-        text = f"Step {event.index + 1} of {event.total}: {event.stage}"
+        self._left.observe(event)
+        self.bar.setValue(int(event.fraction * 1000))
+        text = f"Step {event.index + 1} of {event.total}: {event.stage}, {event.fraction:.0%}"
         if event.message:
-            text += f" — {event.message}"
+            text += f" ({event.message})"
         if self.cancel_button.isEnabled():
             self.label.setText(text)
         self._update_timing()
 
     def _update_timing(self) -> None:
-        elapsed = time.monotonic() - self._started
-        text = f"{_clock(elapsed)} elapsed"
-        if self._fraction > 0.05 and elapsed > 3:
-            text += f", about {_clock(elapsed * (1 - self._fraction) / self._fraction)} left"
+        left = self._left.seconds_left()
+        text = f"{_clock(self._clock() - self._started)} elapsed, "
+        text += ESTIMATING if left is None else f"about {_clock(left)} left"
         self.timing.setText(text)

@@ -1,63 +1,64 @@
-"""Fitting on a worker thread, so the window stays responsive and Cancel works.
+"""Fitting in the background, so the window keeps drawing and Cancel works.
 
-The worker runs the Qt-free pipeline; its progress callback is called on the worker
-thread and crosses to the GUI thread as a queued signal.
+The fit runs in a process of its own (:mod:`topicdesk.application.fit_process`): in a
+thread of this process it held Python's global lock for up to a second at a time and the
+window froze. A worker thread here sends the job and waits on the pipe, which does not
+hold the lock; progress crosses to the GUI thread as a queued signal.
 """
 
 from __future__ import annotations
 
-import traceback
-
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
+from topicdesk.application.fit_process import TARGET, FitFailed, FitProcess, describe_failure
 from topicdesk.core.project import Project
 from topicdesk.core.settings import FitSettings
 from topicdesk.errors import Cancelled, TopicDeskError
-from topicdesk.pipeline.progress import Progress, ProgressEvent
+from topicdesk.pipeline.progress import ProgressEvent
+
+CANCEL_GRACE_MS = 2000  # on closing, how long a running fit may take to stop by itself
 
 
 class FitWorker(QObject):
-    """Runs one fit; lives on its own QThread."""
+    """Runs one fit in the fitting process; lives on its own QThread."""
 
     progress = Signal(object)
     finished = Signal(object, object)
     failed = Signal(str, str)
     cancelled = Signal()
 
-    def __init__(self, project: Project, settings: FitSettings) -> None:
+    def __init__(
+        self, process: FitProcess, project: Project, settings: FitSettings, target: str
+    ) -> None:
         super().__init__()
+        self.process = process
         self.project = project
         self.settings = settings
-        self.handle = Progress(self._report)
+        self.target = target
 
     def _report(self, event: ProgressEvent) -> None:
         self.progress.emit(event)
 
     @Slot()
     def run(self) -> None:
-        from topicdesk.pipeline.runner import fit_project
-
         try:
-            result = fit_project(self.project, self.settings, self.handle)
+            result = self.process.fit(self.project, self.settings, self._report, self.target)
         except Cancelled:
             self.cancelled.emit()
-        except TopicDeskError as exc:
-            self.failed.emit(str(exc), "")
-        except MemoryError:
-            self.failed.emit(
-                "There is not enough memory for this corpus; close other programs or use fewer documents.",
-                "",
-            )
+        except FitFailed as exc:
+            self.failed.emit(exc.message, exc.details)
         except Exception as exc:  # noqa: BLE001 - any failure must reach the user as a dialog
-            self.failed.emit(
-                f"The fit stopped because of an unexpected problem: {exc}", traceback.format_exc()
-            )
+            self.failed.emit(*describe_failure(exc))
         else:
             self.finished.emit(result, self.settings)
 
 
 class FitController(QObject):
-    """Starts fits on a fresh thread, forwards their signals, and shuts them down cleanly."""
+    """Starts fits on a fresh thread, forwards their signals, and shuts them down cleanly.
+
+    ``target`` (module:function) is what the fitting process runs; the default is the
+    application's fit, the same as the CLI's.
+    """
 
     started = Signal()
     progress = Signal(object)
@@ -66,8 +67,10 @@ class FitController(QObject):
     cancelled = Signal()
     stopped = Signal()
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, target: str = TARGET) -> None:
         super().__init__(parent)
+        self.target = target
+        self._process = FitProcess()
         self._thread: QThread | None = None
         self._worker: FitWorker | None = None
         self._busy = False
@@ -92,7 +95,7 @@ class FitController(QObject):
                 )
             self._cleanup(previous, previous_worker)
         thread = QThread(self)
-        worker = FitWorker(project, settings)
+        worker = FitWorker(self._process, project, settings, self.target)
         worker.moveToThread(thread)
         thread.started.connect(worker.run)
         for signal in (worker.finished, worker.failed, worker.cancelled):
@@ -111,19 +114,27 @@ class FitController(QObject):
         self.started.emit()
 
     def cancel(self) -> None:
-        if self._worker is not None:
-            self._worker.handle.cancel()
+        if self._busy:
+            self._process.cancel()
 
     def shutdown(self, timeout_ms: int = 30000) -> bool:
-        """Cancel a running fit and wait for its thread; True if it ended in time."""
-        if self._thread is None:
-            return True
-        self.cancel()
+        """Stop a running fit and end the fitting process; True if both ended in time.
+
+        A fit gets ``CANCEL_GRACE_MS`` to stop at its next batch; then its process is
+        terminated (nothing of it is kept, so nothing is lost).
+        """
         thread, worker = self._thread, self._worker
-        thread.quit()
-        ended = thread.wait(timeout_ms)
+        ended = True
+        if thread is not None:
+            self.cancel()
+            thread.quit()
+            if not thread.wait(min(CANCEL_GRACE_MS, timeout_ms)):
+                self._process.terminate()
+                ended = thread.wait(timeout_ms)
+            if ended:
+                self._cleanup(thread, worker)
         if ended:
-            self._cleanup(thread, worker)
+            self._process.close()
         return ended
 
     def _cleanup(self, thread: QThread, worker: FitWorker | None) -> None:
