@@ -177,7 +177,10 @@ def test_date_and_group_columns_on_fit(sotu, tmp_path, capsys):
     out = tmp_path / "dated.topicdesk"
     args = ["fit", str(project), "-o", str(out), "--min-topic-size", "5"]
     assert main([*args, "--date-column", "date", "--group-column", "party"]) == 0
-    assert "groups in 'party'" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "groups in 'party'" in err
+    assert "Topics matched by shared documents" in err  # the refit says what carried over
+    assert "“Hand-made”" in err
     corpus = open_project(out).corpus
     assert (corpus.date_column, corpus.group_column) == ("date", "party")
     assert main(["export", str(out), "-o", str(tmp_path / "dated.xlsx")]) == 0

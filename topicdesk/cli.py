@@ -163,9 +163,11 @@ def _fit(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     reporter = StderrProgress()
-    fit_and_adopt(project, settings, Progress(reporter))
+    adopted, plan = fit_and_adopt(project, settings, Progress(reporter))
     save_project(project, output)
     reporter.done(f"Wrote {output}")
+    for line in [*adopted.warnings, *(plan.summary_lines() if plan is not None else [])]:
+        print(line, file=sys.stderr)
     _print_topics(project, sys.stdout)
     return 0
 

@@ -14,9 +14,8 @@ from topicdesk.application.files import (
     require_project_output,
     with_project_suffix,
 )
-from topicdesk.application.projects import has_human_work, open_any, start_project, summarize
+from topicdesk.application.projects import open_any, start_project, summarize
 from topicdesk.core.corpus import Corpus
-from topicdesk.core.project import Project
 from topicdesk.errors import TopicDeskError
 from topicdesk.project.store import save_project
 
@@ -70,13 +69,6 @@ def test_summary_explains_the_document_counts():
     assert "2 repeating another row's text word for word" in sentence
     assert sentence.endswith("3 distinct texts to embed.")
     assert summary.topics_sentence() == "No topics yet."
-
-
-def test_human_work_is_seen_in_labels_notes_and_assignments():
-    project = curated_project(small_table())
-    assert has_human_work(project)
-    fresh = Project(Corpus(small_table(), "text"))
-    assert not has_human_work(fresh)
 
 
 def test_merge_goes_into_the_topic_named_first_and_skips_unassigned():

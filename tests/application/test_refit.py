@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from tests.toy_fit import ENCODERS, SETTINGS, toy_project, toy_texts
-from topicdesk.application import refit
+from topicdesk.application import fitting
 from topicdesk.core.corpus import Corpus
 from topicdesk.core.edits import MoveDocuments, RenameTopic, SetTopicNote
 from topicdesk.core.project import Project
@@ -21,10 +21,12 @@ def test_refit_with_another_seed_keeps_the_work_and_undo_gives_the_plain_fit():
     moved = state.members(2)[:2].tolist()
     history.do(MoveDocuments(rows=moved, topic_id=0))
     named_rows = state.members(0)
-    result, plan = refit.refit_with_carry_over(project, SETTINGS.replace(seed=5), None, ENCODERS)
+    result = fitting.fit(project, SETTINGS.replace(seed=5), None, ENCODERS)
+    plan = fitting.plan_for(project, result)
     assert project.state is state and len(history.done) == 3  # nothing changed yet
     plain = result.state.copy()
-    step = refit.adopt_refit(project, result, plan)
+    fitting.adopt(project, result)
+    step = project.history.do(plan.edit)
     new = project.state
     named = [t for t in new.topics.values() if t.label == "Theme of a and b"]
     assert len(named) == 1 and set(new.members(named[0].id)) >= set(named_rows.tolist())
@@ -38,6 +40,6 @@ def test_refit_with_another_seed_keeps_the_work_and_undo_gives_the_plain_fit():
 
 def test_a_first_fit_has_nothing_to_carry_over():
     project = Project(Corpus(pd.DataFrame({"text": toy_texts(60)}), "text"))
-    result, plan = refit.refit_with_carry_over(project, SETTINGS, None, ENCODERS)
-    assert plan is None and refit.adopt_refit(project, result, plan) is None
+    adopted, plan = fitting.fit_and_adopt(project, SETTINGS, None, ENCODERS)
+    assert plan is None and adopted.topics == len(project.state.topics)
     assert project.fitted and project.log == []

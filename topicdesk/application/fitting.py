@@ -1,19 +1,42 @@
-"""Fitting topics and adopting the result: the same steps for the app's worker and the CLI."""
+"""Fitting topics and adopting the result, the same steps for the app and the CLI.
+
+A fit never touches the project (it can run elsewhere while the window shows the old
+topics). Adopting it takes the new topics; when the project had topics before, the
+researcher's names, notes, colours and placements are carried over to the best-matching
+new topics as one undoable step on top of the new fit, so undo gives the plain refit.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from topicdesk.analysis.carryover import CarryOverPlan, plan_carry_over
+from topicdesk.application.curation import keywords_for_rows
 from topicdesk.core.project import Project
 from topicdesk.core.settings import FitSettings
 from topicdesk.pipeline import runner
+from topicdesk.pipeline.encoders import ENCODERS, EncoderCache
 from topicdesk.pipeline.progress import Progress
 from topicdesk.pipeline.runner import FitResult
 
 
-def fit(project: Project, settings: FitSettings, progress: Progress | None = None) -> FitResult:
-    """Run the pipeline without touching the project (safe on a worker thread)."""
-    return runner.fit_project(project, settings, progress)
+def fit(
+    project: Project,
+    settings: FitSettings,
+    progress: Progress | None = None,
+    encoders: EncoderCache = ENCODERS,
+) -> FitResult:
+    """Run the pipeline without touching the project (safe on a worker or in a process)."""
+    return runner.fit_project(project, settings, progress, encoders)
+
+
+def plan_for(project: Project, result: FitResult) -> CarryOverPlan | None:
+    """What of the current topics carries over to a new fit (None before the first fit)."""
+    if not project.fitted:
+        return None
+    return plan_carry_over(
+        project.state, result.state, keywords_for=lambda rows: keywords_for_rows(project, rows)
+    )
 
 
 @dataclass(frozen=True)
@@ -23,6 +46,7 @@ class Adopted:
     topics: int
     unassigned: int
     seconds: float
+    warnings: tuple[str, ...] = ()
 
     def sentence(self) -> str:
         return (
@@ -32,15 +56,29 @@ class Adopted:
 
 
 def adopt(project: Project, result: FitResult, settings: FitSettings | None = None) -> Adopted:
-    """Take a finished fit into the project (on the thread that owns the project)."""
+    """Take a finished fit into the project (on the thread that owns the project).
+
+    Apply the carry-over :func:`plan_for` made (``plan.edit``) afterwards, through
+    whatever records undoable steps (the window's undo stack, or the project's history).
+    """
     runner.apply_fit(project, result, settings)
     state = project.state
     unassigned = int(((state.assignments < 0) & project.corpus.has_text).sum())
-    return Adopted(len(state.topics), unassigned, sum(result.timings.values()))
+    return Adopted(
+        len(state.topics), unassigned, sum(result.timings.values()), tuple(result.warnings)
+    )
 
 
 def fit_and_adopt(
-    project: Project, settings: FitSettings, progress: Progress | None = None
-) -> Adopted:
-    """Fit and adopt in one go, for the CLI and scripts."""
-    return adopt(project, fit(project, settings, progress), settings)
+    project: Project,
+    settings: FitSettings,
+    progress: Progress | None = None,
+    encoders: EncoderCache = ENCODERS,
+) -> tuple[Adopted, CarryOverPlan | None]:
+    """Fit, adopt and carry the researcher's work over, in one go (the CLI and scripts)."""
+    result = fit(project, settings, progress, encoders)
+    plan = plan_for(project, result)
+    adopted = adopt(project, result, settings)
+    if plan is not None and not plan.empty:
+        project.history.do(plan.edit)
+    return adopted, plan

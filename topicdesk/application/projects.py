@@ -9,7 +9,6 @@ from topicdesk.application.files import FileKind, file_kind
 from topicdesk.core.corpus import Corpus
 from topicdesk.core.project import Project
 from topicdesk.core.settings import FitSettings, suggest_min_topic_size
-from topicdesk.core.state import BY_HUMAN
 from topicdesk.pipeline.long_texts import LongCount
 
 
@@ -161,20 +160,6 @@ def summarize(project: Project, long_texts: bool = False) -> ProjectSummary:
         human_edits=sum(1 for e in project.history.log if e.action == "do"),
         long_texts=long_text_count(corpus, project.settings) if long_texts else None,
         long_text_mode=project.settings.long_texts,
-    )
-
-
-def has_human_work(project: Project) -> bool:
-    """True if a person changed the topics since they were fitted, or assigned documents."""
-    state = project.state
-    return bool(
-        project.fitted
-        and (
-            project.history.can_undo
-            or any(t.label_is_human or t.note for t in state.topics.values())
-            or state.doc_notes
-            or BY_HUMAN in state.assigned_by
-        )
     )
 
 

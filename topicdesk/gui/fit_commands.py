@@ -7,10 +7,12 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QMessageBox
 
-from topicdesk.application.fitting import adopt
-from topicdesk.application.projects import has_human_work, summarize
+from topicdesk.analysis.carryover import CarryOverPlan
+from topicdesk.application.fitting import Adopted, adopt, plan_for
+from topicdesk.application.projects import summarize
 from topicdesk.core.project import Project
 from topicdesk.core.settings import FitSettings
+from topicdesk.gui.busy import busy
 from topicdesk.gui.dialogs.fit_dialog import FitDialog
 
 if TYPE_CHECKING:
@@ -40,20 +42,8 @@ class FitCommands(QObject):
         if project is None or self.window.fits.running:
             return
         dialog = FitDialog(project.settings, summarize(project, long_texts=True), self.window)
-        if not dialog.exec():
-            return
-        if has_human_work(project):
-            answer = QMessageBox.question(
-                self.window,
-                "Refit topics",
-                "Refitting replaces the topics and your edits to them "
-                "(the edit log is kept). Continue?",
-                QMessageBox.Yes | QMessageBox.No,
-                QMessageBox.No,
-            )
-            if answer != QMessageBox.Yes:
-                return
-        self.start_fit(dialog.settings())
+        if dialog.exec():
+            self.start_fit(dialog.settings())
 
     def start_fit(self, settings: FitSettings) -> None:
         self.window.progress.start()
@@ -61,11 +51,35 @@ class FitCommands(QObject):
         self.window.refresh_actions()
 
     def _finished(self, result, settings) -> None:
+        """Adopt the fit; carry the researcher's work over as one undoable step; say so."""
         self.window.progress.stop()
-        adopted = adopt(self.window.session.project, result, settings)
-        self.window.selection.clear()
-        self.window.session.fitted()
+        project = self.window.session.project
+        with busy():
+            plan = plan_for(project, result)
+            adopted = adopt(project, result, settings)
+            self.window.selection.clear()
+            self.window.session.fitted()
+            if plan is not None and not plan.empty:
+                self.window.session.apply(plan.edit)
         self.window.statusBar().showMessage(adopted.sentence(), 8000)
+        if adopted.warnings or (plan is not None and not plan.empty):
+            self._report(adopted, plan)
+
+    def _report(self, adopted: Adopted, plan: CarryOverPlan | None) -> None:
+        """The fit's warnings, and what of the earlier work was carried over and what not."""
+        lines = list(adopted.warnings)
+        if plan is not None and not plan.empty:
+            lines.append(
+                "Your names, notes, colours and placed documents were carried over to the "
+                "new topics that share most documents with the old ones (Edit › Undo gives "
+                "the refit without them)."
+            )
+        box = QMessageBox(QMessageBox.Information, "Topics fitted", adopted.sentence() + ".")
+        box.setInformativeText("\n\n".join(lines))
+        if plan is not None and not plan.empty:
+            box.setDetailedText("\n".join(plan.summary_lines()))
+        box.setParent(self.window, box.windowFlags())
+        box.exec()
 
     def _failed(self, message: str, details: str) -> None:
         self.window.progress.stop()
