@@ -69,12 +69,14 @@ def test_export_xlsx_and_csv(fitted, tmp_path):
         "topic_label",
         "topic_keywords",
         "topic_confidence",
+        "topic_stability",
         "assigned_by",
         "note",
     ]
     assert len(rows) == 151
     assert [r[0] for r in rows[1:]] == original["para_id"].tolist()
-    assert {r[8] for r in rows[1:]} == {"model"}
+    assert {r[9] for r in rows[1:]} == {"model"}
+    assert all(0 <= r[8] <= 1 for r in rows[1:] if r[8] is not None)  # share of runs
 
     csv = tmp_path / "out.csv"
     assert main(["export", str(project), "-o", str(csv)]) == 0

@@ -20,6 +20,7 @@ ANNOTATIONS = [
     "topic_label",
     "topic_keywords",
     "topic_confidence",
+    "topic_stability",
     "assigned_by",
     "note",
 ]
@@ -51,7 +52,7 @@ def test_xlsx_sheets_and_cells(project, table, tmp_path):
     assert list(rows[0]) == ["para_id", "subject", "party", "text", *ANNOTATIONS]
     assert len(rows) == len(table) + 1
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == f"A1:J{len(table) + 1}"
+    assert sheet.auto_filter.ref == f"A1:K{len(table) + 1}"
     assert sheet["A1"].font.bold
     assert 8 <= sheet.column_dimensions["D"].width <= 60
 
@@ -60,13 +61,14 @@ def test_xlsx_sheets_and_cells(project, table, tmp_path):
         row = rows[i + 1]
         assert row[0] == table["para_id"][i]
         if i == 6:
-            assert row[4:8] == (None, None, None, None)
+            assert row[4:9] == (None, None, None, None, None)
             continue
         tid = int(state.assignments[i])
         assert row[4] == tid
         assert row[5] == ("Unassigned" if tid == -1 else state.topics[tid].label)
-        assert row[8] == state.assigned_by[i]
-    assert rows[1][8] == "human" and rows[4][5] == "Hand-made"
+        assert row[9] == state.assigned_by[i]
+        assert row[8] is None  # no stability check in this project: no figure, not 0
+    assert rows[1][9] == "human" and rows[4][5] == "Hand-made"
     assert rows[8][2].startswith("'=HYPERLINK") and rows[9][2] == "'@SUM(A1:A9)"
     assert rows[10][2] == "-5"
     long = rows[11][3]
@@ -76,15 +78,18 @@ def test_xlsx_sheets_and_cells(project, table, tmp_path):
     assert list(topics[0]) == [
         "id",
         "label",
+        "parent_topic",
         "size",
         "keywords",
+        "stability",
+        "found_in_runs",
         "representative_documents",
         "note",
     ]
     by_id = {r[0]: r for r in topics[1:]}
     assert by_id[0][1] == "Economy '); DROP TABLE topics;--"
-    assert by_id[1][5].startswith("Ask Maria")
-    assert sum(r[2] for r in topics[1:]) == int(project.corpus.has_text.sum())
+    assert by_id[1][8].startswith("Ask Maria")
+    assert sum(r[3] for r in topics[1:]) == int(project.corpus.has_text.sum())
     settings = {r[0]: r[1] for r in book["settings"].iter_rows(min_row=2, values_only=True)}
     assert settings["input_sha256"] == "ab" * 32
     assert settings["setting.min_topic_size"] == 10
@@ -187,3 +192,24 @@ def test_settings_sheet_lists_each_key_once(project, tmp_path):
     export_project(project, path)
     rows = list(openpyxl.load_workbook(path)["settings"].iter_rows(min_row=2, values_only=True))
     assert dict(rows)["model"] == "/models/another-model"
+
+
+def test_stability_figures_reach_both_sheets(tmp_path):
+    from tests.toy_fit import toy_project
+
+    project = toy_project(150, themes=3)
+    path = tmp_path / "stable.xlsx"
+    export_project(project, path)
+    book = openpyxl.load_workbook(path, read_only=True)
+    docs = list(book["documents"].iter_rows(values_only=True))
+    column = docs[0].index("topic_stability")
+    figures = [r[column] for r in docs[1:]]
+    assert all(
+        v is not None and 0 <= v <= 1 for v, t in zip(figures, project.state.assignments) if t >= 0
+    )
+    topics = list(book["topics"].iter_rows(values_only=True))
+    header = topics[0]
+    first = dict(zip(header, topics[1]))
+    topic = project.state.topics[first["id"]]
+    assert first["stability"] == round(topic.stability, 4)
+    assert first["found_in_runs"] == f"{topic.runs_found} of {topic.runs_total}"

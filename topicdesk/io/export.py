@@ -41,6 +41,7 @@ ANNOTATION_COLUMNS = [
     "topic_label",
     "topic_keywords",
     "topic_confidence",
+    "topic_stability",
     "assigned_by",
     "note",
 ]
@@ -80,7 +81,8 @@ def _safe_column(values: pd.Series) -> list:
 
 
 def documents_frame(project: Project) -> pd.DataFrame:
-    """Original columns in their order, then topic id, label, keywords, confidence, who, note."""
+    """Original columns in their order, then topic id, label, keywords, confidence, the
+    share of clustering runs that put the document in its topic, who placed it, note."""
     corpus, state = project.corpus, project.state
     assert state is not None
     has_text = corpus.has_text
@@ -108,6 +110,10 @@ def documents_frame(project: Project) -> pd.DataFrame:
             "topic_label": labels,
             "topic_keywords": words,
             "topic_confidence": pd.array(conf, dtype="Float64"),
+            "topic_stability": pd.array(
+                [None if np.isnan(v) else round(float(v), 4) for v in state.doc_stability],
+                dtype="Float64",
+            ),
             "assigned_by": who,
             "note": [state.doc_notes.get(r, "") for r in range(len(corpus))],
         }
@@ -119,7 +125,9 @@ def documents_frame(project: Project) -> pd.DataFrame:
 
 
 def topics_frame(project: Project) -> pd.DataFrame:
-    """One row per topic: id, label, size, keywords, representative documents, note."""
+    """One row per topic: id, label, parent topic, size, keywords, stability (mean overlap
+    with its best match over the runs, and in how many runs it was found), representative
+    documents, note."""
     state, texts = project.state, project.corpus.texts
     assert state is not None
     sizes = state.sizes()
@@ -132,8 +140,13 @@ def topics_frame(project: Project) -> pd.DataFrame:
             {
                 "id": topic.id,
                 "label": topic.label,
+                "parent_topic": topic.parent,
                 "size": sizes.get(topic.id, 0),
                 "keywords": ", ".join(topic.keywords),
+                "stability": None if topic.stability is None else round(topic.stability, 4),
+                "found_in_runs": (
+                    f"{topic.runs_found} of {topic.runs_total}" if topic.runs_total else ""
+                ),
                 "representative_documents": "\n\n".join(
                     f"[{i + 1}] {t}" for i, t in enumerate(reps)
                 ),
@@ -145,8 +158,11 @@ def topics_frame(project: Project) -> pd.DataFrame:
         {
             "id": UNASSIGNED,
             "label": UNASSIGNED_LABEL,
+            "parent_topic": None,
             "size": unassigned,
             "keywords": "",
+            "stability": None,
+            "found_in_runs": "",
             "representative_documents": "",
             "note": "",
         }
