@@ -24,8 +24,7 @@ def window(make_window, sotu, qtbot):
 
 def click_topic(qtbot, window, topic_id: int, modifier=Qt.NoModifier) -> None:
     tree = window.inspector.tree
-    row = window.inspector.model.row_of_topic(topic_id)
-    rect = tree.visualRect(window.inspector.model.index(row, 1))
+    rect = tree.visualRect(window.inspector.model.index_of_topic(topic_id, 1))
     qtbot.mouseClick(tree.viewport(), Qt.LeftButton, modifier, rect.center())
 
 

@@ -6,7 +6,7 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 
 from topicdesk.core.selection import TopicChoice
 from topicdesk.core.state import UNASSIGNED, Topic
-from topicdesk.gui.models.topic_list_model import SIZE, TOPIC_ID_ROLE
+from topicdesk.gui.models.topic_list_model import FOUND, KEYWORDS, SIZE, TOPIC_ID_ROLE
 from topicdesk.gui.views.topic_inspector import TopicInspector
 
 
@@ -50,7 +50,7 @@ def ids_in_view(inspector: TopicInspector) -> list[int]:
 
 
 def click_row(qtbot, inspector: TopicInspector, topic_id: int, modifier=Qt.NoModifier) -> None:
-    index = inspector.model.index(inspector.model.row_of_topic(topic_id), 1)
+    index = inspector.model.index_of_topic(topic_id, 1)
     rect = inspector.tree.visualRect(index)
     qtbot.mouseClick(inspector.tree.viewport(), Qt.LeftButton, modifier, rect.center())
 
@@ -59,7 +59,7 @@ def test_list_rows_and_sorting_keeps_unassigned_last(qtbot):
     inspector = make(qtbot)
     model = inspector.model
     assert ids_in_view(inspector) == [0, 1, 2, UNASSIGNED]
-    assert model.data(model.index(0, 3)) == "shares, profit, bank, market, growth"
+    assert model.data(model.index(0, KEYWORDS)) == "shares, profit, bank, market, growth"
     assert model.data(model.index(1, SIZE)) == "1,200"
     assert model.data(model.index(3, 1)) == "Unassigned"
     inspector.choose_topics([2])
@@ -153,3 +153,25 @@ def test_rename_to_the_same_name_does_nothing(qtbot):
     inspector.label_edit.setText("   ")
     qtbot.mouseClick(inspector.rename_button, Qt.LeftButton)
     assert renamed == []
+
+
+def test_sub_topics_sit_under_their_parent_with_sizes_added(qtbot):
+    topics, sizes = make_topics()
+    topics[2].parent = 0
+    topics[0].stability, topics[0].runs_found, topics[0].runs_total = 0.81, 4, 5
+    inspector = TopicInspector()
+    qtbot.addWidget(inspector)
+    inspector.set_topics(topics, sizes, TEXTS)
+    model = inspector.model
+    assert ids_in_view(inspector) == [0, 1, UNASSIGNED]  # the top level
+    parent = model.index_of_topic(0)
+    child = model.index(0, 0, parent)
+    assert model.topic_id(child) == 2 and model.parent(child) == parent
+    assert model.data(parent.siblingAtColumn(SIZE)) == "47"  # 40 of its own + 7 below
+    assert model.data(parent.siblingAtColumn(FOUND)) == "4/5"
+    assert model.data(model.index_of_topic(1, FOUND)) == "–"
+    inspector.choose_topics([2])
+    assert inspector.title.text() == "Topic 2 · in topic 0"
+    inspector.choose_topics([0])
+    assert "found in 4 of 5 runs" in inspector.stability.text()
+    assert model.topic_ids() == [0, 2, 1, UNASSIGNED]

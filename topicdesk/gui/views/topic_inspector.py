@@ -40,6 +40,15 @@ ACTION_BUTTONS = (
 )
 
 
+def stability_html(topic: Topic) -> str:
+    """The topic's stability in words, coloured by how often re-runs found it."""
+    if not topic.runs_total:
+        return "<span style='color:#888'>stability not checked</span>"
+    share = (topic.runs_found or 0) / topic.runs_total
+    colour = "#2e7d32" if share == 1 else "#b26a00" if share >= 0.5 else "#b00020"
+    return f"<span style='color:{colour}'>{html.escape(topic.stability_words())}</span>"
+
+
 class TopicInspector(QWidget):
     """Topic list with colour, label, size and keywords; details and actions below.
 
@@ -87,6 +96,12 @@ class TopicInspector(QWidget):
 
         self.title = QLabel("Choose a topic")
         self.title.setStyleSheet("font-weight: 600; font-size: 14px;")
+        self.stability = QLabel("")
+        self.stability.setToolTip(
+            "How reliably the topic comes back when the clustering is run again with other "
+            "seeds (Topics › Check stability): found when a re-run has a topic sharing at "
+            "least half of its documents"
+        )
         self.label_edit = QLineEdit(placeholderText="Name this topic, then press Enter…")
         self.label_edit.returnPressed.connect(self._rename)
         self.rename_button = QPushButton("Apply name")
@@ -119,7 +134,8 @@ class TopicInspector(QWidget):
         details = QGroupBox()
         grid = QGridLayout(details)
         grid.setContentsMargins(8, 8, 8, 8)
-        grid.addWidget(self.title, 0, 0, 1, 2)
+        grid.addWidget(self.title, 0, 0)
+        grid.addWidget(self.stability, 0, 1, Qt.AlignRight)
         name_row = QHBoxLayout()
         name_row.addWidget(self.label_edit, 1)
         name_row.addWidget(self.rename_button)
@@ -191,7 +207,9 @@ class TopicInspector(QWidget):
         self._updating = True
         self.model.set_topics(topics, sizes)
         self._updating = False
-        alive = [t for t in self._choice.ids if self.model.row_of_topic(t) is not None]
+        alive = [t for t in self._choice.ids if self.model.index_of_topic(t).isValid()]
+        self.tree.setRootIsDecorated(any(t.parent is not None for t in topics))
+        self.tree.expandAll()
         if alive != self._choice.ids:
             self._choice.set(alive)
         else:
@@ -207,21 +225,21 @@ class TopicInspector(QWidget):
 
     # ----- internals ---------------------------------------------------------------------
     def _select_ids(self, ids: list[int]) -> None:
-        rows = sorted(r for r in map(self.model.row_of_topic, ids) if r is not None)
+        indexes = [i for i in map(self.model.index_of_topic, ids) if i.isValid()]
         selection = QItemSelection()
         last = self.model.columnCount() - 1
-        for row in rows:
-            selection.select(self.model.index(row, 0), self.model.index(row, last))
+        for index in indexes:
+            selection.select(index, index.siblingAtColumn(last))
         selection_model = self.tree.selectionModel()
         selection_model.select(selection, QItemSelectionModel.ClearAndSelect)
-        if rows:
-            first = self.model.index(rows[0], 0)
-            selection_model.setCurrentIndex(first, QItemSelectionModel.NoUpdate)
-            self.tree.scrollTo(first)
+        if indexes:
+            selection_model.setCurrentIndex(indexes[0], QItemSelectionModel.NoUpdate)
+            self.tree.scrollTo(indexes[0])
 
     def _tree_ids(self) -> list[int]:
-        rows = sorted(i.row() for i in self.tree.selectionModel().selectedRows())
-        return [self.model.topic_id(r) for r in rows]
+        order = {tid: i for i, tid in enumerate(self.model.topic_ids())}
+        ids = [self.model.topic_id(i) for i in self.tree.selectionModel().selectedRows()]
+        return sorted(ids, key=lambda t: order.get(t, len(order)))
 
     def _on_choice(self, *_args) -> None:
         """The researcher changed the list's selection: tell the shared choice."""
@@ -276,10 +294,13 @@ class TopicInspector(QWidget):
             else:
                 self.title.setText("Choose a topic in the list")
             self.label_edit.clear()
+            self.stability.setText("")
             self.examples.setText("")
             self.note_edit.clear()
         else:
-            self.title.setText(f"Topic {topic.id}")
+            parent = f" · in topic {topic.parent}" if topic.parent is not None else ""
+            self.title.setText(f"Topic {topic.id}{parent}")
+            self.stability.setText(stability_html(topic))
             self.label_edit.setText(topic.label)
             self.keywords.setText(
                 keyword_html(topic.keywords, topic.weights)
