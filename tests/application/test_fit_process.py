@@ -145,6 +145,13 @@ def test_a_fit_in_the_process_equals_one_here_and_refits_reuse_its_outputs(proce
     assert any(e.message.startswith("reused") for e in events)
 
 
+def test_a_warmed_up_process_runs_the_first_fit(process):
+    process.warm_up()
+    assert process.alive
+    result = process.fit(_project(), toy_fit.SETTINGS, lambda e: None, f"{HERE}:toy")
+    assert result.state.topics
+
+
 def test_cancel_stops_at_the_next_batch_and_the_process_takes_the_next_job(process):
     events = []
     timer = threading.Timer(1.5, process.cancel)

@@ -1,10 +1,11 @@
 """Fits in a process of their own, so the window's thread never waits for the fit's code.
 
 In a thread of the app's own process, a fit held Python's global lock for up to a second
-at a time (importing torch and transformers, OpenVINO compiling the model, SciPy and
-numba code inside UMAP, scikit-learn counting words), and the window stopped drawing
-each time: 0.6 s, 1.1 s and 0.2 s gaps on a 3,000-paragraph fit (docs/benchmarks.md,
-"Window during a fit"). Here the app only sends the job, relays progress and receives
+at a time (importing torch and transformers, OpenVINO converting the model, SciPy and
+numba code inside UMAP), and the window stopped drawing each time: on 3,000 paragraphs
+gaps of up to 0.61 s while the model loaded and 0.38 s in the first layouts, 0.95 s on
+a computer's first fit, which compiles UMAP (docs/benchmarks.md, "Window during a fit";
+here none over 36 ms). Here the app only sends the job, relays progress and receives
 the result. The process is started at the first fit and kept for the next ones, so the
 language model, OpenVINO's compiled copy and UMAP's compiled code stay loaded; it is
 started with "spawn" (a clean interpreter, no copy of the window's state) and switches

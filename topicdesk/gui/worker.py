@@ -17,6 +17,7 @@ from topicdesk.errors import Cancelled, TopicDeskError
 from topicdesk.pipeline.progress import ProgressEvent
 
 CANCEL_GRACE_MS = 2000  # on closing, how long a running fit may take to stop by itself
+QUIT_GRACE_S = 1.0  # and how long the idle process (or one still warming up) may take to quit
 
 
 class FitWorker(QObject):
@@ -83,7 +84,8 @@ class FitController(QObject):
     def _done(self, *_args) -> None:
         self._busy = False
 
-    def start(self, project: Project, settings: FitSettings) -> None:
+    def start(self, project: Project, settings: FitSettings, target: str | None = None) -> None:
+        """Run ``target`` (module:function; the controller's own by default) on a project."""
         if self.running:
             raise TopicDeskError("A fit is already running; wait for it or cancel it first.")
         if self._thread is not None:  # the last fit reported but its thread is still ending
@@ -95,7 +97,7 @@ class FitController(QObject):
                 )
             self._cleanup(previous, previous_worker)
         thread = QThread(self)
-        worker = FitWorker(self._process, project, settings, self.target)
+        worker = FitWorker(self._process, project, settings, target or self.target)
         worker.moveToThread(thread)
         thread.started.connect(worker.run)
         for signal in (worker.finished, worker.failed, worker.cancelled):
@@ -112,6 +114,12 @@ class FitController(QObject):
         self._busy = True
         thread.start()
         self.started.emit()
+
+    def warm_up(self) -> None:
+        """Start the fitting process and have it load UMAP's compiled code while the
+        researcher picks a file (in this process it would stall the window instead)."""
+        if not self._busy:
+            self._process.warm_up()
 
     def cancel(self) -> None:
         if self._busy:
@@ -134,7 +142,7 @@ class FitController(QObject):
             if ended:
                 self._cleanup(thread, worker)
         if ended:
-            self._process.close()
+            self._process.close(timeout=QUIT_GRACE_S)
         return ended
 
     def _cleanup(self, thread: QThread, worker: FitWorker | None) -> None:

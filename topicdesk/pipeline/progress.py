@@ -16,8 +16,8 @@ from typing import Protocol
 from topicdesk.errors import Cancelled
 
 # Expected share of a fit's corpus-dependent time per stage, in a fit's order. Embedding
-# and layouts as measured in cold fits of 3,000 SOTU paragraphs on 2 cores (0.67-0.73 and
-# 0.26-0.32; docs/benchmarks.md, "Window during a fit"); the last three stages are set
+# and layouts as measured in five cold fits of 3,000 SOTU paragraphs on 2 cores (0.67-0.76
+# and 0.23-0.32; docs/benchmarks.md, "Window during a fit"); the last three stages are set
 # above the 0.5%, 0.0% and 0.6% measured there, because clustering grows faster with the
 # corpus than embedding does, and a figure too low near the end is the one that misleads.
 # Loading the model costs about the same for any corpus, so it has no share and predicts
