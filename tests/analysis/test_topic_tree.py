@@ -74,3 +74,16 @@ def test_similar_topics_join_first_in_the_hierarchy():
     a, b = tree.merges[0][:2]  # the first join is of two topics, the most alike pair
     assert sorted([ids[a], ids[b]]) == [best[1], best[2]]
     assert tree.merges[0][2] == pytest.approx(best[0])
+
+
+def test_a_topic_the_clustering_finds_nothing_in_offers_no_split(monkeypatch):
+    from topicdesk.pipeline import consensus
+
+    def nothing(*_args, **_kwargs):
+        raise TopicDeskError("No topics were found with these settings.")
+
+    project = toy_project(120, themes=3)
+    monkeypatch.setattr(consensus, "final_labels", nothing)
+    preview = split_preview(project, 0)
+    assert not preview.can_split and preview.groups == []
+    assert preview.summary_lines() == ["Topic 0 has no clear sub-topics; it stays as it is."]

@@ -74,7 +74,53 @@ class StabilityReport:
 
 def default_seeds(project: Project, count: int = 5) -> list[int]:
     """``count`` seeds other than the project's own: the next ones up."""
-    return [project.settings.seed + i for i in range(1, count + 1)]
+    return seeds_after(project.settings.seed, count)
+
+
+def seeds_after(seed: int, count: int = 5) -> list[int]:
+    return [seed + i for i in range(1, count + 1)]
+
+
+def rerun_labels(
+    embeddings: np.ndarray,
+    settings,
+    seeds: list[int],
+    progress: Progress | None = None,
+) -> tuple[list[np.ndarray], list[int]]:
+    """The whole clustering run again from the embeddings once per seed: topic labels per
+    distinct text for each run, and the number of topics each found (the costly part)."""
+    progress = progress or Progress()
+    progress.begin(STAGE, 0, len(seeds))
+    knn = reduce.neighbours(embeddings, settings)
+    runs, counts = [], []
+    for i, seed in enumerate(seeds):
+        progress.begin(STAGE, i, len(seeds))
+        progress.update(0.0, f"re-running with seed {seed} ({i + 1} of {len(seeds)})")
+        other = settings.replace(seed=seed)
+        spaces = consensus.all_spaces(embeddings, other, knn, progress)
+        labels = consensus.final_labels(embeddings, spaces, other, progress)
+        runs.append(labels)
+        counts.append(int(labels.max()) + 1)
+        progress.update(1.0, f"seed {seed}: {counts[-1]} topics")
+    return runs, counts
+
+
+def compare(
+    project: Project, seeds: list[int], text_runs: list[np.ndarray], counts: list[int]
+) -> StabilityReport:
+    """Compare re-runs (labels per distinct text) with the project's topics as they are now."""
+    from sklearn.metrics import normalized_mutual_info_score
+
+    _, inverse = project.corpus.unique_texts()
+    has = inverse >= 0
+    runs = []
+    for labels in text_runs:
+        rows = np.full(len(inverse), -1, dtype=np.int64)
+        rows[has] = labels[inverse[has]]
+        runs.append(rows)
+    current = project.state.assignments
+    nmi = [float(normalized_mutual_info_score(current[has], r[has])) for r in runs]
+    return StabilityReport(list(seeds), consensus.agreement(current, runs), list(counts), nmi)
 
 
 def check_stability(
@@ -82,30 +128,10 @@ def check_stability(
 ) -> StabilityReport:
     """Re-run the clustering of a fitted project with other seeds and compare (no changes
     to the project; apply ``report.edit()`` to store the figures)."""
-    from sklearn.metrics import normalized_mutual_info_score
-
     embeddings = project.cache.embeddings
-    texts, inverse = project.corpus.unique_texts()
+    texts, _ = project.corpus.unique_texts()
     if not project.fitted or embeddings is None or len(embeddings) != len(texts):
         raise TopicDeskError("Fit topics first; the stability check re-runs a saved fit.")
     seeds = list(seeds) if seeds else default_seeds(project)
-    progress = progress or Progress()
-    settings = project.settings
-    has = inverse >= 0
-    runs, counts = [], []
-    progress.begin(STAGE, 0, len(seeds))
-    knn = reduce.neighbours(embeddings, settings)
-    for i, seed in enumerate(seeds):
-        progress.begin(STAGE, i, len(seeds))
-        progress.update(0.0, f"re-running with seed {seed} ({i + 1} of {len(seeds)})")
-        other = settings.replace(seed=seed)
-        spaces = consensus.all_spaces(embeddings, other, knn, progress)
-        labels = consensus.final_labels(embeddings, spaces, other, progress)
-        rows = np.full(len(inverse), -1, dtype=np.int64)
-        rows[has] = labels[inverse[has]]
-        runs.append(rows)
-        counts.append(int(labels.max()) + 1)
-        progress.update(1.0, f"seed {seed}: {counts[-1]} topics")
-    current = project.state.assignments
-    nmi = [float(normalized_mutual_info_score(current[has], r[has])) for r in runs]
-    return StabilityReport(seeds, consensus.agreement(current, runs), counts, nmi)
+    runs, counts = rerun_labels(embeddings, project.settings, seeds, progress)
+    return compare(project, seeds, runs, counts)

@@ -166,7 +166,10 @@ def split_preview(
     vectors = embeddings[rows[first]]
     knn = reduce.neighbours(vectors, sub)
     spaces = consensus.all_spaces(vectors, sub, knn, progress)
-    labels = consensus.final_labels(vectors, spaces, sub, progress)
+    try:
+        labels = consensus.final_labels(vectors, spaces, sub, progress)
+    except TopicDeskError:  # no cluster at all: the topic has no sub-topics to offer
+        labels = np.full(len(vectors), -1, dtype=np.int64)
     by_text = dict(zip(distinct.tolist(), labels.tolist()))
     found = np.array([by_text[texts[r]] for r in rows], dtype=np.int64)
     return _preview(project, topic_id, rows, found)

@@ -20,6 +20,7 @@ class Situation:
     running: bool = False
     chosen: tuple[int, ...] = ()  # real topics chosen in the list, in the order chosen
     selected: int = 0  # documents selected on the map or in the table
+    sub_topic: bool = False  # the one topic chosen was split from another
 
     @property
     def single_topic(self) -> bool:
@@ -63,3 +64,11 @@ def documents_selected(s: Situation) -> bool:
 
 def documents_and_one_topic(s: Situation) -> bool:
     return s.single_topic and s.selected > 0
+
+
+def one_topic_idle(s: Situation) -> bool:
+    return s.single_topic and not s.running
+
+
+def one_sub_topic(s: Situation) -> bool:
+    return s.single_topic and s.sub_topic

@@ -187,6 +187,22 @@ MENUS: dict[str, list[ActionSpec | None]] = {
             when=rules.documents_selected,
         ),
         ActionSpec(
+            "split",
+            "S&plit topic…",
+            "topics.split_topic",
+            ("Ctrl+Shift+P",),
+            "Cluster the chosen topic's documents again into sub-topics; preview before applying",
+            when=rules.one_topic_idle,
+        ),
+        ActionSpec(
+            "merge_parent",
+            "Merge into &parent",
+            "topics.merge_into_parent",
+            (),
+            "Give the chosen sub-topic's documents back to the topic it was split from",
+            when=rules.one_sub_topic,
+        ),
+        ActionSpec(
             "delete",
             "&Delete topic…",
             "topics.delete_chosen",
@@ -194,6 +210,14 @@ MENUS: dict[str, list[ActionSpec | None]] = {
             "Remove the chosen topic; its documents become unassigned",
             when=rules.one_topic,
             short="Delete…",
+        ),
+        ActionSpec(
+            "check_stability",
+            "Check s&tability…",
+            "fitting.check_stability",
+            (),
+            "Run the clustering again with five other seeds and see which topics come back",
+            when=rules.fitted_idle,
         ),
         ActionSpec(
             "stop_words",

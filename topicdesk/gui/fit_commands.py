@@ -8,6 +8,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QMessageBox
 
 from topicdesk.analysis.carryover import CarryOverPlan
+from topicdesk.application import stability_check
 from topicdesk.application.fitting import Adopted, adopt, plan_for
 from topicdesk.application.projects import summarize
 from topicdesk.core.project import Project
@@ -31,6 +32,7 @@ class FitCommands(QObject):
         fits.failed.connect(self._failed)
         fits.cancelled.connect(self._cancelled)
         window.progress.cancelRequested.connect(fits.cancel)
+        self._job = "fit"  # what the fitting process is doing: "fit" or "stability"
 
     def offer_first_fit(self, project: Project) -> None:
         """Show a new, unfitted project and offer the fit settings straight away."""
@@ -46,13 +48,39 @@ class FitCommands(QObject):
             self.start_fit(dialog.settings())
 
     def start_fit(self, settings: FitSettings) -> None:
+        self._job = "fit"
         self.window.progress.start()
         self.window.guard(self.window.fits.start, self.window.session.project, settings)
         self.window.refresh_actions()
 
+    def check_stability(self) -> None:
+        """Topics › Check stability: the clustering again with other seeds, in the fitting
+        process (the embeddings are reused), then each topic's figure stored as an edit."""
+        project = self.window.session.project
+        if project is None or not project.fitted or self.window.fits.running:
+            return
+        self._job = "stability"
+        self.window.progress.start()
+        self.window.guard(self.window.fits.start, project, project.settings, stability_check.TARGET)
+        self.window.refresh_actions()
+
+    def _stability_checked(self, result) -> None:
+        project = self.window.session.project
+        with busy():
+            report = stability_check.report_from(project, result)
+            self.window.session.apply(report.edit())
+        box = QMessageBox(QMessageBox.Information, "Stability", report.summary_lines()[1])
+        box.setInformativeText("\n".join(report.summary_lines()))
+        box.setParent(self.window, box.windowFlags())
+        box.exec()
+
     def _finished(self, result, settings) -> None:
         """Adopt the fit; carry the researcher's work over as one undoable step; say so."""
         self.window.progress.stop()
+        if self._job == "stability":
+            self._job = "fit"
+            self._stability_checked(result)
+            return
         project = self.window.session.project
         with busy():
             plan = plan_for(project, result)

@@ -204,11 +204,13 @@ class MainWindow(QMainWindow):
         self.map.update_topics(state.assignments, colours, labels)
         self.table.set_topics(state.assignments, labels, colours)
         self.table.set_notes(state.doc_notes)
+        self.table.model.set_stability(state.doc_stability if project.fitted else None)
         topics = state.sorted_topics() if project.fitted else []
         self.inspector.set_topics(topics, state.sizes() if topics else {}, display_texts(project))
         self.choice.keep_only(state.topics)
         self.map.highlight_topics(self.choice.ids)
         self.map.set_selection(self.selection.rows)
+        self.colouring.after_edit()
         self._refresh_chart()
         self.refresh_actions()
 
@@ -248,7 +250,13 @@ class MainWindow(QMainWindow):
             running=self.fits.running,
             chosen=tuple(self.choice.real),
             selected=len(self.selection),
+            sub_topic=self._chosen_is_sub_topic(),
         )
+
+    def _chosen_is_sub_topic(self) -> bool:
+        project, tid = self.session.project, self.choice.single
+        topic = project.state.topics.get(tid) if project is not None and tid is not None else None
+        return topic is not None and topic.parent in project.state.topics
 
     def refresh_actions(self) -> None:
         """Apply every action's rule to the current situation; update the counts."""

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 
-from topicdesk.application import variables
+from topicdesk.application import stability_check, variables
 from topicdesk.errors import TopicDeskError
 
 if TYPE_CHECKING:
@@ -31,6 +31,8 @@ class MapColouring(QObject):
             out.append(("group", f"Group ({corpus.group_column})"))
         if corpus.date_column:
             out.append(("period", f"Period ({corpus.date_column})"))
+        if stability_check.has_document_stability(project):
+            out.append(("stability", "Stability"))
         return out
 
     def refresh(self) -> None:
@@ -38,12 +40,22 @@ class MapColouring(QObject):
         self.window.map.colour_by.set_options(self.options())
         self.apply(self.window.map.colour_by.current())
 
+    def after_edit(self) -> None:
+        """An edit may add or change the stability figures; other colourings stay as drawn
+        (the map recolours only the topics an edit touched)."""
+        self.window.map.colour_by.set_options(self.options())
+        if self.window.map.colour_by.current() == "stability":
+            self.apply("stability")
+
     def apply(self, key: str) -> None:
         project = self.window.session.project
         colouring, title = None, ""
         try:
             if project is not None and key == "group":
                 colouring, title = variables.colour_by_group(project), project.corpus.group_column
+            elif project is not None and key == "stability":
+                colouring = stability_check.colour_by_stability(project)
+                title = "Kept in its topic"
             elif project is not None and key == "period":
                 colouring = variables.colour_by_period(project)
                 title = f"{project.corpus.date_column} by {variables.current_period(project)}"

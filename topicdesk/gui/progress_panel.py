@@ -55,7 +55,18 @@ class ProgressPanel(QWidget):
         self._tick.timeout.connect(self._update_timing)
         self.setVisible(False)
 
+    def busy(self, text: str) -> None:
+        """Short work that cannot report how far it is: a moving bar and what it does."""
+        self._tick.stop()
+        self.label.setText(text + "…")
+        self.bar.setRange(0, 0)
+        self.timing.setText("")
+        self.cancel_button.setVisible(False)
+        self.setVisible(True)
+
     def start(self) -> None:
+        self.bar.setRange(0, 1000)
+        self.cancel_button.setVisible(True)
         self._started = self._clock()
         self._left = TimeLeft(clock=self._clock)
         self.label.setText("Starting…")
@@ -68,6 +79,8 @@ class ProgressPanel(QWidget):
 
     def stop(self) -> None:
         self._tick.stop()
+        self.bar.setRange(0, 1000)
+        self.cancel_button.setVisible(True)
         self.setVisible(False)
 
     def _cancel(self) -> None:

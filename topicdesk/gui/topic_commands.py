@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 from topicdesk.application import curation
 from topicdesk.core.state import UNASSIGNED
+from topicdesk.gui.background import run_in_background
 from topicdesk.gui.busy import busy
 
 if TYPE_CHECKING:
@@ -104,6 +105,50 @@ class TopicCommands(QObject):
 
     def recompute_keywords(self) -> None:
         self.window.guard(self.session.recompute_keywords)
+
+    def split_topic(self) -> None:
+        """Preview the chosen topic's sub-topics (in the background), then split if asked."""
+        from topicdesk.analysis.topic_tree import split_preview
+
+        tid = self.window.choice.single
+        project = self.session.project
+        if tid is None:
+            return
+        self.window.statusBar().showMessage(f"Looking for sub-topics of topic {tid}…")
+        self.window.progress.busy(f"Looking for sub-topics of topic {tid}")
+        run_in_background(
+            self,
+            lambda: split_preview(project, tid),
+            lambda preview: self._offer_split(project, preview),
+            self._split_failed,
+        )
+
+    def _split_failed(self, message: str, details: str) -> None:
+        self.window.progress.stop()
+        self.window.statusBar().clearMessage()
+        self.window.show_error(message, details)
+
+    def _offer_split(self, project, preview) -> None:
+        from topicdesk.gui.dialogs.split_dialog import SplitDialog
+
+        self.window.progress.stop()
+        self.window.statusBar().clearMessage()
+        if project is not self.session.project or preview.topic_id not in project.state.topics:
+            return  # another project was opened, or the topic went, meanwhile
+        if not preview.can_split:
+            self.window.show_error(preview.summary_lines()[0])
+            return
+        label = project.state.topics[preview.topic_id].label
+        dialog = SplitDialog(preview, label, self.window)
+        if dialog.exec():
+            self.window.guard(lambda: self.session.apply(preview.edit(dialog.labels())))
+
+    def merge_into_parent(self) -> None:
+        from topicdesk.core.tree_edits import MergeIntoParent
+
+        tid = self.window.choice.single
+        if tid is not None:
+            self.window.guard(lambda: self.session.apply(MergeIntoParent(topic_id=tid)))
 
     def stop_words_dialog(self) -> None:
         """The project's own stop words; on a fitted project an undoable edit of all keywords."""

@@ -18,6 +18,7 @@ from topicdesk.core.palette import UNASSIGNED_COLOUR
 SNIPPET = 160
 ROOT = QModelIndex()  # the invisible parent of every row
 FIXED = ("Topic", "Text")
+STABILITY = "Kept in topic"  # the last column once a stability check has measured it
 
 
 def _display(value: object) -> str:
@@ -41,6 +42,7 @@ class CorpusTableModel(QAbstractTableModel):
         self._colours: dict[int, QColor] = {}
         self._order = np.empty(0, dtype=np.int64)
         self._sort: tuple[int, Qt.SortOrder] | None = None
+        self._stability: np.ndarray | None = None
         self._filter_rows: np.ndarray | None = None
         self._filter_topics: set[int] | None = None
 
@@ -49,6 +51,7 @@ class CorpusTableModel(QAbstractTableModel):
         self.beginResetModel()
         shown = [c for c in table.columns if c != text_column]  # the Text column already holds it
         self._headers = [*FIXED, *map(str, shown)]
+        self._stability = None
         self._columns = [[_display(v) for v in table[c].tolist()] for c in shown]
         self._texts = texts
         self._lower = [t.lower() for t in texts]
@@ -89,7 +92,26 @@ class CorpusTableModel(QAbstractTableModel):
             return "Unassigned" if self._texts[row] else ""
         return self._labels.get(tid, str(tid))
 
+    def set_stability(self, shares: np.ndarray | None) -> None:
+        """Per document, the share of re-runs that kept it in its topic (None: not measured)."""
+        known = shares is not None and not np.isnan(shares).all()
+        if not known and self._stability is None:
+            return
+        self.beginResetModel()
+        self._stability = np.asarray(shares, dtype=np.float64) if known else None
+        base = self._headers[:-1] if self._headers[-1:] == [STABILITY] else self._headers
+        self._headers = [*base, STABILITY] if known else list(base)
+        if self._sort is not None and self._sort[0] >= len(self._headers):
+            self._sort = None
+        self._refilter()
+        self.endResetModel()
+
+    def _stability_column(self, column: int) -> bool:
+        return self._stability is not None and column == len(self._headers) - 1
+
     def _sort_key(self, column: int, rows: np.ndarray) -> np.ndarray:
+        if self._stability_column(column):
+            return np.nan_to_num(self._stability[rows], nan=-1.0)
         if column == 0:
             values = [self._label(r).lower() for r in rows]
         elif column == 1:
@@ -150,6 +172,9 @@ class CorpusTableModel(QAbstractTableModel):
         row = int(self._order[index.row()])
         column = index.column()
         if role == Qt.DisplayRole:
+            if self._stability_column(column):
+                share = self._stability[row]
+                return "" if np.isnan(share) else f"{share:.0%}"
             if column == 0:
                 return self._label(row)
             if column == 1:

@@ -1,0 +1,80 @@
+"""Stability where people curate: check it, read it, colour the map by it, split and merge back."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from tests.toy_fit import toy_project
+from topicdesk.application import stability_check
+from topicdesk.gui.dialogs.split_dialog import SplitDialog
+from topicdesk.gui.models.topic_list_model import FOUND
+
+
+def test_check_stability_split_and_merge_into_parent(make_window, qtbot, monkeypatch):
+    shown = []
+    monkeypatch.setattr(
+        QMessageBox, "exec", lambda box: shown.append(f"{box.text()}\n{box.informativeText()}")
+    )
+    window = make_window()
+    project = toy_project(240, themes=3)
+    window.session.replace(project, None)
+    window.show()
+    qtbot.waitExposed(window)
+
+    # Check stability: the re-runs come back as from the fitting process; figures stored
+    fit_figures = project.state.topics[0].to_dict()
+    report_source = stability_check.rerun(project, project.settings, None)
+    assert window.actions["check_stability"].isEnabled()
+    window.fitting._job = "stability"
+    window.fitting._finished(report_source, project.settings)
+    assert "Re-ran the clustering with 5 other seeds" in shown[-1]
+    topic = project.state.topics[0]
+    assert topic.runs_total == 5 and 0 < topic.stability <= 1
+    found = window.inspector.model.index_of_topic(0, FOUND)
+    assert window.inspector.model.data(found) == f"{topic.runs_found}/5"
+    table = window.table.model
+    assert table.headerData(table.columnCount() - 1, Qt.Horizontal) == "Kept in topic"
+    shares = project.state.doc_stability[table.visible_rows()[:5]]
+    assert [table.data(table.index(i, table.columnCount() - 1)) for i in range(5)] == [
+        "" if np.isnan(v) else f"{v:.0%}" for v in shares
+    ]
+    combo = window.map.colour_by.combo
+    assert combo.findData("stability") >= 0
+    combo.setCurrentIndex(combo.findData("stability"))
+    legend = window.map.legend()
+    names = [name for name, _ in stability_check.STABILITY_BINS]
+    assert legend and all(e.label in [*names, "None"] for e in legend)
+    assert sum(e.size for e in legend) == len(project.corpus)
+    checked = project.state.topics[0].to_dict()
+    window.actions["undo"].trigger()  # the figures are an undoable step like any other
+    assert project.state.topics[0].to_dict() == fit_figures
+    window.actions["redo"].trigger()
+    assert project.state.topics[0].to_dict() == checked
+
+    # A topic made of two themes splits in two; a part can be renamed, then merged back
+    def accept(dialog: SplitDialog) -> int:
+        dialog.table.item(0, 0).setText("First part")
+        return 1
+
+    monkeypatch.setattr(SplitDialog, "exec", accept)
+    window.session.merge([0, 1])
+    largest = 0
+    window.choice.set([largest])
+    assert window.actions["split"].isEnabled() and not window.actions["merge_parent"].isEnabled()
+    window.actions["split"].trigger()
+    qtbot.waitUntil(
+        lambda: any(t.parent == largest for t in project.state.topics.values()), timeout=60_000
+    )
+    children = [t for t in project.state.topics.values() if t.parent == largest]
+    assert len(children) >= 2 and any(t.label == "First part" for t in children)
+    assert window.inspector.model.has_children(largest)
+    first = next(t for t in children if t.label == "First part")
+    window.choice.set([first.id])
+    assert window.actions["merge_parent"].isEnabled()
+    before = int((project.state.assignments == largest).sum())
+    window.actions["merge_parent"].trigger()
+    assert first.id not in project.state.topics
+    assert int((project.state.assignments == largest).sum()) > before
+    assert [e.kind for e in project.log[-2:]] == ["split_topic", "merge_into_parent"]
