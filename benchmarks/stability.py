@@ -4,6 +4,7 @@
     python benchmarks/stability.py --corpus sotu3000 bbc  # some of them
     python benchmarks/stability.py --corpus sotu3000 --sweep
     python benchmarks/stability.py --corpus sotu3000 bbc --runs 3 4 5 6
+    python benchmarks/stability.py --corpus sotu3000 --tree
 
 Corpora: "sotu3000" (3,000 SOTU paragraphs of 40 characters or more, pandas
 ``sample(n=3000, random_state=1)``, as in issue 12), "sotu" (all 23,051 such paragraphs),
@@ -256,16 +257,67 @@ def sweep(name: str, seeds: tuple[int, ...] = SWEEP_SEEDS) -> None:
     print(table(headers, rows))
 
 
+def root_splits(name: str, seeds: tuple[int, ...] = SEEDS) -> None:
+    """Where HDBSCAN's tree first splits, per seed of the old single layout: the sizes of the
+    two branches, the density (lambda = 1 / distance) at which they part, and how many
+    topics excess of mass and leaf selection keep in that tree."""
+    import hdbscan
+
+    from topicdesk.core.settings import FitSettings, suggest_min_topic_size
+
+    texts, vectors, language, _ = load(name)
+    base = FitSettings(min_topic_size=suggest_min_topic_size(len(texts)), language=language)
+    embeddings = project_for(texts, vectors, base).cache.embeddings
+    rows = []
+    for seed in seeds:
+        space = before_space(embeddings, base.replace(seed=seed)).astype(np.float64)
+        model = hdbscan.HDBSCAN(min_cluster_size=base.min_topic_size, core_dist_n_jobs=1)
+        eom = model.fit(space).labels_
+        tree = model.condensed_tree_.to_numpy()
+        branches = tree[(tree["parent"] == tree["parent"].min()) & (tree["child_size"] > 1)]
+        leaf = hdbscan.HDBSCAN(
+            min_cluster_size=base.min_topic_size,
+            cluster_selection_method="leaf",
+            core_dist_n_jobs=1,
+        ).fit(space)
+        rows.append(
+            [
+                seed,
+                " + ".join(f"{int(b):,}" for b in sorted(branches["child_size"], reverse=True)),
+                f"{branches['lambda_val'].max():.3f}" if len(branches) else "-",
+                int(eom.max()) + 1,
+                f"{np.bincount(eom[eom >= 0]).max() / len(eom):.0%}",
+                int(leaf.labels_.max()) + 1,
+            ]
+        )
+    print(f"\n### {name}: the first split of HDBSCAN's tree (one layout per seed)\n")
+    headers = [
+        "seed",
+        "branches at the root",
+        "lambda",
+        "excess of mass: topics",
+        "largest",
+        "leaf: topics",
+    ]
+    print(table(headers, rows))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", nargs="+", choices=CORPORA, default=list(CORPORA))
     parser.add_argument("--sweep", action="store_true", help="sweep the topic detail instead")
+    parser.add_argument("--tree", action="store_true", help="where HDBSCAN's tree first splits")
     parser.add_argument(
         "--runs", nargs="+", type=int, default=(), help="compare consensus over these run counts"
     )
     args = parser.parse_args()
     for name in args.corpus:
-        sweep(name) if args.sweep else runs(name, run_counts=tuple(args.runs))
+        if args.tree:
+            root_splits(name)
+        elif args.sweep:
+            sweep(name)
+        else:
+            runs(name, run_counts=tuple(args.runs))
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tests.toy_fit import ENCODERS, SETTINGS, toy_texts
+from tests.toy_fit import ENCODERS, SETTINGS, toy_project, toy_texts
 from topicdesk.core.corpus import Corpus
 from topicdesk.core.project import Project
 from topicdesk.core.settings import FitSettings
@@ -133,3 +133,10 @@ def test_layouts_made_two_at_a_time_equal_those_made_one_by_one():
     alone = layouts.compute(vectors, jobs, workers=1)
     assert [a.shape for a in together] == [(300, 5), (300, 2), (300, 5), (300, 5)]
     assert all(np.array_equal(a, b) for a, b in zip(together, alone))
+
+
+def test_the_same_seed_gives_the_same_topics_and_figures():
+    first = toy_project(150, themes=3, settings=SETTINGS.replace(min_topic_size=10, seed=3))
+    again = toy_project(150, themes=3, settings=SETTINGS.replace(min_topic_size=10, seed=3))
+    assert first.state.equals(again.state)
+    assert np.array_equal(first.cache.array("reduced_runs"), again.cache.array("reduced_runs"))
