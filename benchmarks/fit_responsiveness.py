@@ -16,7 +16,7 @@ the stage timings of the cold fit (the shares behind the time-left estimate).
 
 ``--warm-up`` measures the start-up warm-up instead (UMAP's compiled code loaded, or
 compiled on a computer's first run, before the first fit): on a thread of the window's
-process (``pipeline.warmup.warm_up_in_background``) against the fitting process's
+process (``pipeline.warmup.warm_up`` on a thread, as the app did) against the fitting process's
 (``FitController.warm_up``). For a computer's first run, give each ``--mode`` its own
 empty XDG_CACHE_HOME (the first one would fill the cache for the second).
 """
@@ -163,7 +163,9 @@ def measure_warm_up(mode: str) -> dict:
 
     app = QApplication(["topicdesk"])
     from topicdesk.gui.main_window import MainWindow
-    from topicdesk.pipeline.warmup import warm_up_in_background
+    import threading
+
+    from topicdesk.pipeline.warmup import warm_up
 
     settings_file = Path(os.environ.get("TMPDIR", "/tmp")) / f"fit-responsiveness-{os.getpid()}.ini"
     window = MainWindow(settings=QSettings(str(settings_file), QSettings.IniFormat))
@@ -177,7 +179,8 @@ def measure_warm_up(mode: str) -> dict:
     def start() -> None:
         span["start"] = time.perf_counter()
         if mode == "thread":
-            thread = warm_up_in_background()
+            thread = threading.Thread(target=warm_up, daemon=True)
+            thread.start()
             done = lambda: not thread.is_alive()
         else:
             window.fits.warm_up()

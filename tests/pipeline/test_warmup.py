@@ -1,13 +1,15 @@
-"""The background warm-up compiles UMAP once per process and never raises."""
+"""The warm-up compiles UMAP and loads the built-in model, as the fitting process does at start."""
 
 from __future__ import annotations
 
-from topicdesk.pipeline import warmup
+from topicdesk.core.settings import FitSettings
+from topicdesk.pipeline import encoders, warmup
 
 
-def test_warm_up_runs_once_on_a_daemon_thread():
-    thread = warmup.warm_up_in_background()
-    assert thread is not None and thread.daemon
-    thread.join(timeout=120)
-    assert not thread.is_alive()
-    assert warmup.warm_up_in_background() is None
+def test_warm_up_compiles_and_loads_the_default_model(monkeypatch):
+    cache = encoders.EncoderCache()
+    monkeypatch.setattr(encoders, "ENCODERS", cache)
+    warmup.warm_up()
+    assert cache.loaded(FitSettings()) is None
+    warmup.load_default_model()
+    assert cache.loaded(FitSettings()) is not None

@@ -411,11 +411,11 @@ import sys
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-import topicdesk.pipeline.warmup as warmup
+import topicdesk.gui.worker as worker
 from topicdesk.gui import app, main_window
 
 main_window.AUTOSAVE_MS = 200  # a minute in real use
-warmup.warm_up_in_background = lambda: None  # no fit in this session
+worker.FitController.warm_up = lambda self: None  # no fit in this session
 project_path, label = sys.argv[1], sys.argv[2]
 
 

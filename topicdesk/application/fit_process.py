@@ -101,10 +101,11 @@ def serve(conn, cancel_flag) -> None:
             if header["op"] == "quit":
                 return
             if header["op"] == "warm_up":
-                try:
-                    warmup.warm_up()
-                except Exception:  # noqa: BLE001, S110 - a failed warm-up only means the first fit compiles
-                    pass
+                for step in (warmup.warm_up, warmup.load_default_model):
+                    try:
+                        step()
+                    except Exception:  # noqa: BLE001, S110 - the first fit then does it itself
+                        pass
                 reply({"kind": "ready"})
                 continue
             reply(*_run_job(header, arrays, report, cancel_flag))

@@ -124,9 +124,7 @@ def run_app(argv: list[str]) -> int:
     window = MainWindow()
     _install_excepthook(lambda: window)
     window.show()
-    from topicdesk.pipeline.warmup import warm_up_in_background
-
-    warm_up_in_background()  # compile UMAP while the user picks a file, not on the first fit
+    window.fits.warm_up()  # compile UMAP and load the model while the user picks a file
     _offer_recovery(window)
     if args.file:  # once the event loop runs, so the window is drawn behind any dialog
         from PySide6.QtCore import QTimer

@@ -93,8 +93,6 @@ def cluster(
             "No topics were found with these settings; try a smaller minimum topic size."
         )
     probabilities = np.asarray(model.probabilities_, dtype=np.float64)
-    if progress:
-        progress.update(1.0)
     return Clusters(
         renumber_by_size(labels.astype(np.int64)), probabilities, _broad(model, len(reduced))
     )

@@ -1,21 +1,21 @@
-"""Load or compile UMAP's numba code before the first fit, so the first click does not wait.
+"""Get the slow first steps of a fit done before the first click.
 
 A first UMAP run in a process spends 8-11 s compiling on a 2-core machine (a 300 x 384
 fit took 9.0 s cold); with the disk cache (jit_cache) a new process loads it in a fraction
-of a second, and the very first run on a computer still compiles. The desktop app runs
-this on a background thread at start-up while the user picks a file.
+of a second, and the very first run on a computer still compiles. Loading the built-in
+language model (and OpenVINO's compiled copy of it) takes several seconds more. The
+desktop app has its fitting process do both at start-up, while the researcher picks a
+file, so the first fit starts embedding at once.
 """
 
 from __future__ import annotations
 
-import threading
 import warnings
 
 import numpy as np
 
+from topicdesk.core.settings import FitSettings
 from topicdesk.pipeline import jit_cache, layouts
-
-_started = threading.Event()
 
 
 def warm_up() -> None:
@@ -35,18 +35,8 @@ def warm_up() -> None:
         hdbscan.HDBSCAN(min_cluster_size=5).fit(reduced.astype(np.float64))
 
 
-def warm_up_in_background() -> threading.Thread | None:
-    """Start the warm-up once per process on a daemon thread; None if already started."""
-    if _started.is_set():
-        return None
-    _started.set()
+def load_default_model() -> None:
+    """Load the built-in model with the default settings into the process's encoders."""
+    from topicdesk.pipeline.encoders import ENCODERS
 
-    def run() -> None:
-        try:
-            warm_up()
-        except Exception:  # noqa: BLE001, S110 - a failed warm-up only means the first fit compiles
-            pass
-
-    thread = threading.Thread(target=run, name="topicdesk-warm-up", daemon=True)
-    thread.start()
-    return thread
+    ENCODERS.get(FitSettings())

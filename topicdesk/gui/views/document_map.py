@@ -183,6 +183,8 @@ class DocumentMap(QWidget):
     def set_colouring(self, colouring) -> None:
         """Colour the documents by a variable (codes, names, colours, legend), or by topic
         again with None; topic names show on the map only when colouring by topic."""
+        if colouring is None and self._colouring is None:
+            return  # by topic already: nothing to redraw
         self._colouring = colouring
         for item in self._items.values():
             self._view.removeItem(item)
