@@ -162,9 +162,9 @@ def measure_warm_up(mode: str) -> dict:
     from PySide6.QtWidgets import QApplication
 
     app = QApplication(["topicdesk"])
-    from topicdesk.gui.main_window import MainWindow
     import threading
 
+    from topicdesk.gui.main_window import MainWindow
     from topicdesk.pipeline.warmup import warm_up
 
     settings_file = Path(os.environ.get("TMPDIR", "/tmp")) / f"fit-responsiveness-{os.getpid()}.ini"

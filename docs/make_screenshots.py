@@ -14,19 +14,19 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import numpy as np  # noqa: E402
-from PySide6.QtCore import QSettings, QStandardPaths  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+import numpy as np
+from PySide6.QtCore import QSettings, QStandardPaths
+from PySide6.QtWidgets import QApplication
 
-from topicdesk.core.project import Project  # noqa: E402
-from topicdesk.core.settings import suggest_min_topic_size  # noqa: E402
-from topicdesk.gui.app import make_application  # noqa: E402
-from topicdesk.gui.dialogs.fit_dialog import FitDialog  # noqa: E402
-from topicdesk.gui.dialogs.import_dialog import ImportDialog  # noqa: E402
-from topicdesk.gui.main_window import MainWindow  # noqa: E402
-from topicdesk.io.readers import load_corpus  # noqa: E402
-from topicdesk.pipeline.runner import apply_fit, fit_project  # noqa: E402
-from topicdesk.resources import resources_root  # noqa: E402
+from topicdesk.core.project import Project
+from topicdesk.core.settings import suggest_min_topic_size
+from topicdesk.gui.app import make_application
+from topicdesk.gui.dialogs.fit_dialog import FitDialog
+from topicdesk.gui.dialogs.import_dialog import ImportDialog
+from topicdesk.gui.main_window import MainWindow
+from topicdesk.io.readers import load_corpus
+from topicdesk.pipeline.runner import apply_fit, fit_project
+from topicdesk.resources import resources_root
 
 OUT = Path(__file__).resolve().parent / "images"
 

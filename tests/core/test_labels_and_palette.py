@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from topicdesk.core import palette
-from topicdesk.core.edits import NewTopic, RenameTopic, UpdateKeywords
+from topicdesk.core.edits import NewTopic, UpdateKeywords
 from topicdesk.core.state import Topic, TopicState, default_label, relabel
 
 

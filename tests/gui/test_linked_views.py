@@ -12,8 +12,8 @@ def test_search_typed_in_the_table_shows_on_the_map_and_back(make_window, sotu, 
     project = curated_project(sotu.head(300))
     window.session.replace(project, None)
     texts = project.corpus.texts
-    whole = [i for i, t in enumerate(texts) if re.search(r"(?<!\w)tax(?!\w)", t, re.I)]
-    prefix = [i for i, t in enumerate(texts) if re.search(r"(?<!\w)tax", t, re.I)]
+    whole = [i for i, t in enumerate(texts) if re.search(r"(?<!\w)tax(?!\w)", t, re.IGNORECASE)]
+    prefix = [i for i, t in enumerate(texts) if re.search(r"(?<!\w)tax", t, re.IGNORECASE)]
     assert 0 < len(whole) < len(prefix)
 
     qtbot.keyClicks(window.table.filter_edit, "TAX")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtCore import Qt
 
 from topicdesk.core.selection import TopicChoice
 from topicdesk.core.state import UNASSIGNED, Topic

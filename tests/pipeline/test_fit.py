@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import normalized_mutual_info_score
 
+from topicdesk.application.curation import keywords_for_rows, recompute_keywords_edit
 from topicdesk.core.corpus import Corpus
 from topicdesk.core.edits import MoveDocuments, RenameTopic
 from topicdesk.core.project import Project, StageCache
@@ -14,7 +15,6 @@ from topicdesk.core.settings import FitSettings
 from topicdesk.errors import Cancelled, TopicDeskError
 from topicdesk.pipeline import embed, encoders
 from topicdesk.pipeline.progress import Progress
-from topicdesk.application.curation import keywords_for_rows, recompute_keywords_edit
 from topicdesk.pipeline.runner import apply_fit, fit_project
 
 # Paragraphs cut at 128 word pieces (fast; the figures below were measured so); whole
