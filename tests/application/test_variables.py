@@ -30,7 +30,7 @@ def test_set_variables_reports_in_words_and_keeps_the_choice(project):
     words = " ".join(report.sentences())
     assert "599 of 600 cells in 'date' read as dates" in words
     assert "row 5 'sometime'" in words
-    assert "1 row has no group" in words
+    assert "1 row has no group and is left out of group comparisons" in words
     assert report.groups[0] == "Republican" or report.groups[0] == "Democratic"
     assert report.periods == ("decade", "year", "quarter", "month", "week")
     assert report.suggested_period == "decade"

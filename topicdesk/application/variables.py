@@ -107,8 +107,12 @@ class VariablesReport:
         if self.group_column is not None:
             out.append(f"{len(self.groups):,} groups in '{self.group_column}'.")
             if self.group_blank:
-                rows = "1 row has" if self.group_blank == 1 else f"{self.group_blank:,} rows have"
-                out.append(f"{rows} no group and left out of group comparisons.")
+                rows, are = (
+                    ("1 row has", "is")
+                    if self.group_blank == 1
+                    else (f"{self.group_blank:,} rows have", "are")
+                )
+                out.append(f"{rows} no group and {are} left out of group comparisons.")
             if self.small_groups:
                 shown = ", ".join(self.small_groups[:6]) + (
                     " …" if len(self.small_groups) > 6 else ""

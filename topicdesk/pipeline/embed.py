@@ -165,6 +165,7 @@ def load_sentence_transformer(settings: FitSettings) -> tuple[object, str]:
 
     torch.set_num_threads(cpu_threads())
     transformers_logging.disable_progress_bar()  # progress is ours to report
+    transformers_logging.set_verbosity_error()  # config notes ("loss_type=None") mean nothing to a user
     try:
         model = SentenceTransformer(source, device="cpu")
     except (OSError, ValueError) as exc:
