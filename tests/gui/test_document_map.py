@@ -283,3 +283,20 @@ def test_labels_never_cover_each_other_and_zooming_in_shows_more(qtbot):
     assert before < n_topics
     view._view.scaleBy((0.1, 0.1))  # zoom in tenfold
     qtbot.waitUntil(lambda: len(shown()) > before, timeout=2_000)
+
+
+def test_reset_view_keeps_names_at_the_edge_whole(qtbot):
+    view, _, _ = make_map(qtbot, n=10)
+    topics = np.repeat(np.arange(3), 40)
+    centres = np.array([[-10.0, 0.0], [0.0, 0.0], [10.0, 0.0]])  # a topic at each side
+    coords = (centres[topics] + np.random.default_rng(2).normal(size=(120, 2)) * 0.1).astype(
+        np.float32
+    )
+    labels = {t: f"a long enough name for the topic at {t}" for t in range(3)}
+    view.set_points(coords, topics, {}, labels, [""] * len(topics))
+    view.reset_view()
+    QApplication.processEvents()
+    area = view._view.sceneBoundingRect()
+    shown = view._names.shown_rects()
+    assert len(shown) == 3
+    assert all(area.contains(rect) for rect in shown)

@@ -260,7 +260,7 @@ class DocumentMap(QWidget):
         self._view.setRange(xRange=(-1, 1), yRange=(-1, 1))
 
     def reset_view(self) -> None:
-        """Zoom out to show every document with a little margin."""
+        """Zoom out to show every document and every topic name shown, with a little margin."""
         valid = (
             self._coords[~np.isnan(self._coords).any(axis=1)] if len(self._coords) else self._coords
         )
@@ -272,6 +272,9 @@ class DocumentMap(QWidget):
                 yRange=(lo[1] - pad[1], hi[1] + pad[1]),
                 padding=0,
             )
+            if self.isVisible():  # a name near the edge is otherwise cut off
+                self._names.declutter()
+                self._make_room_for_labels()
 
     # ----- selection and emphasis ---------------------------------------------------------
     def set_selection(self, rows: np.ndarray) -> None:
