@@ -45,7 +45,7 @@ def test_check_stability_split_and_merge_into_parent(make_window, qtbot, monkeyp
     combo.setCurrentIndex(combo.findData("stability"))
     legend = window.map.legend()
     names = [name for name, _ in stability_check.STABILITY_BINS]
-    assert legend and all(e.label in [*names, "None"] for e in legend)
+    assert legend and all(e.label in [*names, "Unassigned or not measured"] for e in legend)
     assert sum(e.size for e in legend) == len(project.corpus)
     checked = project.state.topics[0].to_dict()
     window.actions["undo"].trigger()  # the figures are an undoable step like any other

@@ -55,7 +55,9 @@ def test_columns_set_later_feed_the_charts_which_follow_edits(
 
 def test_map_coloured_by_group_and_period_with_a_legend(make_window, sotu, qtbot):
     window = make_window()
-    project = curated_project(sotu.head(600)[["date", "party", "text"]].copy(), n_topics=4)
+    table = sotu.head(600)[["date", "party", "text"]].copy()
+    table.loc[[7, 8], "party"] = ""
+    project = curated_project(table, n_topics=4)
     variables.set_variables(project, "date", "party")
     window.session.replace(project, None)
     window.show()
@@ -67,7 +69,8 @@ def test_map_coloured_by_group_and_period_with_a_legend(make_window, sotu, qtbot
     combo.setCurrentIndex(combo.findData("group"))
     groups = variables.colour_by_group(project)
     legend = window.map.legend()
-    assert [e.label for e in legend] == [n for n, s in zip(groups.names, groups.legend()) if s[2]]
+    named = [n for n, s in zip(groups.names, groups.legend()) if s[2]]
+    assert [e.label for e in legend] == [*named, "No group"] and legend[-1].size == 2
     assert sum(e.size for e in legend) == len(project.corpus)
     assert window.map.legend_overlay.isVisible() and "party" in window.map.legend_overlay.text()
     # hovering still names the document's topic, in the topic's colour

@@ -73,4 +73,5 @@ def colour_by_stability(project: Project) -> Colouring:
     codes[known & (share >= 0.6) & (share < 1.0 - 1e-9)] = 1
     codes[known & (share > 0) & (share < 0.6)] = 2
     codes[known & (share <= 0)] = 3
-    return Colouring(codes, [n for n, _ in STABILITY_BINS], [c for _, c in STABILITY_BINS])
+    names, colours = [n for n, _ in STABILITY_BINS], [c for _, c in STABILITY_BINS]
+    return Colouring(codes, names, colours, none_name="Unassigned or not measured")

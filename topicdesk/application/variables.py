@@ -394,11 +394,13 @@ def export_sheets(project: Project) -> tuple[dict[str, object], dict[str, object
 
 @dataclass(frozen=True, eq=False)
 class Colouring:
-    """A code per row (-1 for none), a colour per code and legend entries (colour, name, size)."""
+    """A code per row (-1 for none), a colour per code and legend entries (colour, name, size);
+    ``none_name`` says in the legend what the rows without a code are."""
 
     codes: np.ndarray
     names: list[str]
     colours: list[str]
+    none_name: str = "None"
     none_colour: str = UNASSIGNED_COLOUR
 
     def legend(self, rows: np.ndarray | None = None) -> list[tuple[str, str, int]]:
@@ -427,13 +429,16 @@ def colour_by_group(project: Project) -> Colouring:
         groups.codes,
         list(groups.names),
         [PALETTE[i % len(PALETTE)] for i in range(len(groups.names))],
+        none_name="No group",
     )
 
 
 def colour_by_period(project: Project, period: str | None = None) -> Colouring:
     """Map colours by period along an ordered ramp, grey for rows without a date."""
     periods = period_categories(project, period)
-    return Colouring(periods.codes, list(periods.names), ramp_colours(len(periods.names)))
+    return Colouring(
+        periods.codes, list(periods.names), ramp_colours(len(periods.names)), none_name="No date"
+    )
 
 
 def rows_between(

@@ -415,7 +415,8 @@ class DocumentMap(QWidget):
             shown = self._colouring.legend(np.flatnonzero(valid))
             entries = [LegendEntry(c, name, n) for c, name, n in shown if n]
             missing = int((self._codes[valid] < 0).sum())
-            return entries + ([LegendEntry(UNASSIGNED_COLOUR, "None", missing)] if missing else [])
+            none = LegendEntry(self._colouring.none_colour, self._colouring.none_name, missing)
+            return entries + ([none] if missing else [])
         ids, counts = np.unique(self._topics[valid], return_counts=True)
         entries = [
             LegendEntry(self._brushes[t].color().name(), self._labels.get(t, str(t)), n)
