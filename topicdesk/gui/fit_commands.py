@@ -69,8 +69,9 @@ class FitCommands(QObject):
         with busy():
             report = stability_check.report_from(project, result)
             self.window.session.apply(report.edit())
-        box = QMessageBox(QMessageBox.Information, "Stability", report.summary_lines()[1])
-        box.setInformativeText("\n".join(report.summary_lines()))
+        lines = report.summary_lines()  # the second, topics found in every run, leads
+        box = QMessageBox(QMessageBox.Information, "Stability", lines[1])
+        box.setInformativeText("\n".join(lines[:1] + lines[2:]))
         box.setParent(self.window, box.windowFlags())
         box.exec()
 

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QPushButton,
     QSpinBox,
@@ -78,6 +79,9 @@ def _widget_for(spec: SettingSpec, value: object) -> QWidget:
         return box
     if spec.kind == "choice":
         box = QComboBox()
+        # wide enough for the longest choice, which the form would otherwise cut short
+        box.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        box.setMinimumContentsLength(max(len(name) for _, name in spec.choices))
         for key, name in spec.choices:
             box.addItem(name, key)
         box.setCurrentIndex(max(0, box.findData(value)))
@@ -156,6 +160,7 @@ class FitDialog(QDialog):
         buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
+        layout.setSizeConstraint(QLayout.SetMinimumSize)  # never narrower than its rows
         layout.addWidget(intro)
         layout.addLayout(basic)
         layout.addWidget(toggle)

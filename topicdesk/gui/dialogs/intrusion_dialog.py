@@ -172,6 +172,8 @@ class IntrusionDialog(QDialog):
         layout.addWidget(self.document, 1)
         self.options_box = QVBoxLayout()
         layout.addLayout(self.options_box)
+        self.task_layout, self.room = layout, layout.count()
+        layout.addStretch(0)  # takes the document's room when a word task hides it
         self.option_buttons: list[QPushButton] = []
         pause = QHBoxLayout()
         pause.addStretch(1)
@@ -204,6 +206,7 @@ class IntrusionDialog(QDialog):
             self.question.setText("Which group of words does not fit this document?")
             self.document.setPlainText(self.project.corpus.texts[task.row])
             self.document.show()
+        self.task_layout.setStretch(self.room, int(task.kind == WORD))
         for i, option in enumerate(task.options):
             button = QPushButton(f"{i + 1}.  {', '.join(option)}")
             button.setStyleSheet("text-align: left; padding: 6px")
