@@ -208,3 +208,14 @@ def test_own_stop_words_from_a_file(sotu, tmp_path, capsys):
     assert "gentlemen" not in keywords and "fellow citizens" not in keywords
     assert main(["fit", str(project), "-o", str(out), "--stop-words", str(tmp_path)]) == 1
     assert "is a folder" in capsys.readouterr().err
+
+
+def test_every_command_reaches_the_command_line_not_the_app():
+    """`topicdesk report ...` once opened the desktop app, which refused the arguments."""
+    import argparse
+
+    from topicdesk.__main__ import CLI_WORDS
+    from topicdesk.cli import build_parser
+
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    assert set(sub.choices) <= CLI_WORDS

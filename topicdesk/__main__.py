@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 
-CLI_WORDS = {"fit", "export", "info", "--version", "-h", "--help"}
+CLI_WORDS = {"fit", "export", "report", "info", "--version", "-h", "--help"}
 
 
 def main(argv: list[str] | None = None) -> int:

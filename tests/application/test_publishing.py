@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
@@ -134,9 +135,29 @@ def test_the_methods_paragraph_says_what_was_done(answered: Project) -> None:
     assert "sotu_slice.csv, 300 rows" in first and "all-MiniLM-L6-v2" in first
     assert "bfloat16 through OpenVINO" in first and "seed 42" in first
     assert "12 documents (4% of those with text) have no topic" in first
+    assert "without links, e-mail addresses, @handles" in first
+    assert "mean of the windows' embeddings" in first
     assert "renamed 2 topics" in second and "moved documents between topics once" in second
     assert "Chang et al. 2009" in third and "Ying, Montgomery and Stewart (2022)" in third
     assert "Cohen's kappa" in third
+
+
+def test_the_methods_paragraph_names_the_consensus_warnings_and_own_stop_words(
+    answered: Project,
+) -> None:
+    project = copy.deepcopy(answered)
+    project.provenance.update(
+        runs=5, smallest_topic=9, warnings=["Most documents (60%) form one broad theme."]
+    )
+    project.state.stop_words = ("hon", "gentleman")
+    first = methods_paragraphs(project)[0]
+    assert "leaf clusters of at least 9 documents" in first
+    assert "This was done 5 times, each on its own UMAP reduction" in first
+    assert "Strehl and Ghosh 2002" in first
+    assert "Most documents (60%) form one broad theme." in first
+    assert "and 2 further words chosen by the researcher" in first
+    project.provenance["runs"] = 1
+    assert "This was done" not in methods_paragraphs(project)[0]
 
 
 def test_curation_counts_follow_the_log_net_of_undo(sotu_slice: pd.DataFrame) -> None:

@@ -152,6 +152,49 @@ def _precision(project: Project) -> str:
     )
 
 
+def _text_handling(project: Project) -> str:
+    """What the model was given: cleaned text, and long texts whole or cut."""
+    settings = project.settings
+    out = ""
+    if settings.clean_text:
+        out += (
+            "The model read the texts without links, e-mail addresses, @handles, retweet "
+            "markers and HTML entities, with mis-decoded characters repaired; the documents "
+            "themselves were kept as imported. "
+        )
+    window = f"the model's window of {settings.max_seq_length} word pieces"
+    if settings.long_texts == "whole":
+        out += (
+            f"Texts longer than {window} were cut into windows of nearly equal length and "
+            "represented by the mean of the windows' embeddings weighted by their length, so "
+            "that every part of a document counts. "
+        )
+    else:
+        out += f"Texts longer than {window} were represented by their beginning only. "
+    return out
+
+
+def _own_stop_words(project: Project) -> str:
+    words = project.state.stop_words if project.state is not None else ()
+    if not words:
+        return ""
+    return f", and {len(words):,} further word{_plural(len(words))} chosen by the researcher"
+
+
+def _consensus(project: Project) -> str:
+    """How the topics were agreed from several clustering runs, if they were."""
+    runs = int(project.provenance.get("runs") or 1)
+    if runs < 2:
+        return ""
+    return (
+        f". This was done {runs} times, each on its own UMAP reduction with another random "
+        "seed, and a topic was kept where most runs agreed: clusters of different runs whose "
+        "documents overlapped at a Jaccard index of 0.5 or more on average formed one topic, "
+        "and a document joined the topic that more than half of the runs put it in "
+        "(meta-clustering after Strehl and Ghosh 2002)"
+    )
+
+
 def methods_paragraphs(project: Project) -> list[str]:
     """Three paragraphs: data and model, curation, validation (when there is any)."""
     state, settings, corpus = project.state, project.settings, project.corpus
@@ -170,7 +213,9 @@ def methods_paragraphs(project: Project) -> list[str]:
             "share its result"
         )
     model = str(project.provenance.get("model") or settings.model)
-    min_samples = settings.min_samples or settings.min_topic_size
+    provenance = project.provenance
+    smallest = int(provenance.get("smallest_topic") or settings.min_topic_size)
+    min_samples = settings.min_samples or smallest
     outliers = (
         f"Documents that HDBSCAN left as outliers were placed in the topic whose centre they "
         f"were most similar to when the cosine similarity was at least "
@@ -190,19 +235,23 @@ def methods_paragraphs(project: Project) -> list[str]:
         f"BERTopic procedure (Grootendorst 2022). {used}. Each document was embedded with the "
         f"sentence-transformers model {model} (Reimers and Gurevych 2019; sentence-transformers"
         f"{_version(project, 'sentence-transformers')}), computed {_precision(project)}. "
+        f"{_text_handling(project)}"
         f"The embeddings were reduced to {settings.cluster_dimensions} dimensions with UMAP "
         f"(McInnes et al. 2018; umap-learn{_version(project, 'umap-learn')}; "
         f"{settings.n_neighbors} neighbours, minimum distance {settings.min_dist:g}, cosine "
         f"distance) and clustered with HDBSCAN (Campello et al. 2013; hdbscan"
-        f"{_version(project, 'hdbscan')}; smallest topic {settings.min_topic_size} documents, "
-        f"min samples {min_samples}); a second UMAP projection to two dimensions draws the map. "
+        f"{_version(project, 'hdbscan')}; leaf clusters of at least {smallest} documents, "
+        f"min samples {min_samples}){_consensus(project)}; a second UMAP projection to two "
+        f"dimensions draws the map. "
         f"{outliers}; {summary.unassigned:,} documents ({_pct(share)} of those with text) have "
         f"no topic. Topics are described by their {settings.top_n_words} top keywords by "
         f"{keyword_words}, with phrases of up to {settings.ngram_max} words and "
-        f"{'no stop-word list' if settings.language == 'none' else settings.language.capitalize() + ' stop words removed'}. "
+        f"{'no stop-word list' if settings.language == 'none' else settings.language.capitalize() + ' stop words removed'}"
+        f"{_own_stop_words(project)}. "
         f"All random steps used the seed {settings.seed}, so the same file and settings give "
         f"the same topics."
     )
+    first += "".join(f" {warning}" for warning in provenance.get("warnings") or [])
     stability = [
         float(s)
         for s in (getattr(t, "stability", None) for t in state.topics.values())
