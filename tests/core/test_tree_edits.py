@@ -184,3 +184,15 @@ def test_tree_edits_in_any_order_equal_their_replay(ops):
         assert parents <= set(state.topics)  # no sub-topic points at a topic that is gone
     assert replayed(make_state(), history).equals(state)
     assert all(by in (BY_MODEL, BY_HUMAN) for by in state.assigned_by)
+
+
+def test_a_topics_branch_holds_every_sub_topic_below_it_once():
+    state = make_state()
+    state.topics[2] = Topic(id=2, label="a", parent=0)
+    state.topics[3] = Topic(id=3, label="b", parent=2)
+    state.topics[4] = Topic(id=4, label="c", parent=0)
+    state.topics[5] = Topic(id=5, label="loop", parent=6)  # a hand-edited cycle
+    state.topics[6] = Topic(id=6, label="loop", parent=5)
+    assert sorted(state.branch(0)) == [0, 2, 3, 4]
+    assert state.branch(1) == [1] and state.branch(3) == [3]
+    assert sorted(state.branch(5)) == [5, 6]

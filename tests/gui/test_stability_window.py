@@ -70,6 +70,13 @@ def test_check_stability_split_and_merge_into_parent(make_window, qtbot, monkeyp
     children = [t for t in project.state.topics.values() if t.parent == largest]
     assert len(children) >= 2 and any(t.label == "First part" for t in children)
     assert window.inspector.model.has_children(largest)
+    # choosing the parent shows its whole branch, as many documents as its size says
+    window.choice.set([largest])
+    branch = np.isin(project.state.assignments, [largest, *(t.id for t in children)])
+    assert window.table.model.rowCount() == int(branch.sum())
+    assert "and its sub-topics" in window.table.count_label.text()
+    faded = [tid for tid, item in window.map._items.items() if item.opacity() < 1.0]
+    assert all(t.id not in faded for t in children) and largest not in faded
     first = next(t for t in children if t.label == "First part")
     window.choice.set([first.id])
     assert window.actions["merge_parent"].isEnabled()

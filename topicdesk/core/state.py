@@ -191,6 +191,21 @@ class TopicState:
             out.setdefault(tid, 0)
         return out
 
+    def branch(self, topic_id: int) -> list[int]:
+        """The topic and every sub-topic under it (split from it, or from one of those):
+        what a researcher means by the topic when it has sub-topics."""
+        below: dict[int, list[int]] = {}
+        for topic in self.topics.values():
+            if topic.parent is not None and topic.parent != topic.id:
+                below.setdefault(topic.parent, []).append(topic.id)
+        out, todo = [topic_id], [topic_id]
+        while todo:
+            for child in below.get(todo.pop(), []):
+                if child not in out:  # a cycle in a hand-edited file must not loop
+                    out.append(child)
+                    todo.append(child)
+        return out
+
     def members(self, topic_id: int) -> np.ndarray:
         """Row positions of the documents in a topic."""
         return np.flatnonzero(self.assignments == topic_id)

@@ -201,8 +201,10 @@ class MainWindow(QMainWindow):
         state = project.state
         colours = {t.id: t.colour for t in state.topics.values()}
         labels = {t.id: t.label for t in state.topics.values()}
+        branches = {t: b for t in state.topics if len(b := state.branch(t)) > 1}
+        self.map.set_branches(branches)
         self.map.update_topics(state.assignments, colours, labels)
-        self.table.set_topics(state.assignments, labels, colours)
+        self.table.set_topics(state.assignments, labels, colours, branches)
         self.table.set_notes(state.doc_notes)
         self.table.model.set_stability(state.doc_stability if project.fitted else None)
         topics = state.sorted_topics() if project.fitted else []

@@ -44,6 +44,7 @@ class CorpusTable(QWidget):
         self._table: pd.DataFrame | None = None
         self._text_column = ""
         self._notes: dict[int, str] = {}
+        self._branches: dict[int, list[int]] = {}
         self._current: int | None = None
         self._updating = False
         self._owns_search = True
@@ -151,8 +152,15 @@ class CorpusTable(QWidget):
         self._update_count()
 
     def set_topics(
-        self, topic_ids: np.ndarray, labels: dict[int, str], colours: dict[int, str]
+        self,
+        topic_ids: np.ndarray,
+        labels: dict[int, str],
+        colours: dict[int, str],
+        branches: dict[int, list[int]] | None = None,
     ) -> None:
+        """The documents' topics; ``branches`` gives a topic with sub-topics its whole branch,
+        so filtering by it shows every document its size counts."""
+        self._branches = dict(branches or {})
         self.model.set_topics(topic_ids, labels, colours)
         chosen = self.topic_combo.currentData()
         self.topic_combo.blockSignals(True)
@@ -245,7 +253,7 @@ class CorpusTable(QWidget):
 
     def _apply_filter(self, *_args) -> None:
         tid = self.topic_combo.currentData()
-        topics = None if tid is ALL_TOPICS else [int(tid)]
+        topics = None if tid is ALL_TOPICS else self._branches.get(int(tid), [int(tid)])
         rows = self.search_box.search.rows
         mask = self.variable_filters.mask()
         if mask is not None:
@@ -261,7 +269,8 @@ class CorpusTable(QWidget):
         why = []
         tid = self.topic_combo.currentData()
         if tid is not ALL_TOPICS:
-            why.append("unassigned" if tid == UNASSIGNED_ITEM else f"topic {tid}")
+            sub = " and its sub-topics" if len(self._branches.get(int(tid), ())) > 1 else ""
+            why.append("unassigned" if tid == UNASSIGNED_ITEM else f"topic {tid}{sub}")
         why += self.variable_filters.describe()
         search = self.search_box.search
         if search.rows is not None:

@@ -60,6 +60,7 @@ class DocumentMap(QWidget):
         self._owns_search = True
         self._labels: dict[int, str] = {}
         self._items: dict[int, UniformScatter] = {}
+        self._branches: dict[int, list[int]] = {}  # topics with sub-topics: their branch
         self._drawn: dict[int, tuple[str, np.ndarray]] = {}
         self._brushes: dict[int, QBrush] = {}
         self._selected_rows = np.empty(0, dtype=np.int64)
@@ -293,9 +294,14 @@ class DocumentMap(QWidget):
         brushes = [self._brushes.get(t) for t in self._codes[rows].tolist()]
         item.setData(x=x, y=y, brush=brushes)
 
+    def set_branches(self, branches: dict[int, list[int]]) -> None:
+        """Topics with sub-topics: choosing one emphasises its whole branch."""
+        self._branches = dict(branches)
+
     def highlight_topics(self, topic_ids: list[int]) -> None:
-        """Emphasise some topics by fading the others; an empty list shows all equally."""
-        chosen = set(topic_ids)
+        """Emphasise some topics (with their sub-topics) by fading the others; an empty list
+        shows all equally."""
+        chosen = {t for tid in topic_ids for t in self._branches.get(tid, [tid])}
         for tid, item in self._items.items():
             item.setOpacity(1.0 if not chosen or tid in chosen else 0.15)
 
