@@ -64,8 +64,8 @@ class TopicsByGroup(QWidget):
         self.topic.setToolTip("The topic whose share is shown across groups")
         self.group_a = QComboBox()
         self.group_b = QComboBox()
-        for combo in (self.topic, self.group_a, self.group_b):
-            combo.setMinimumContentsLength(14)
+        for combo, letters in ((self.topic, 30), (self.group_a, 14), (self.group_b, 14)):
+            combo.setMinimumContentsLength(letters)  # a topic's three keywords, uncut
             combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
             combo.currentIndexChanged.connect(self._redraw_charts)
         bar = QHBoxLayout()
