@@ -18,10 +18,17 @@ def suggested_settings(corpus: Corpus, base: FitSettings | None = None) -> FitSe
     return base.replace(min_topic_size=suggest_min_topic_size(int(corpus.has_text.sum())))
 
 
-def start_project(corpus: Corpus) -> Project:
-    """A new, unfitted project with settings suggested for its corpus."""
+def start_project(corpus: Corpus, language: str | None = None) -> Project:
+    """A new, unfitted project with settings suggested for its corpus: its language (found
+    in a sample, or ``language`` when the researcher chose one), the model that reads it,
+    and for speeches the forms of address as the project's own stop words."""
+    from topicdesk.application import languages
+
     project = Project(corpus)
-    project.settings = suggested_settings(corpus, project.settings)
+    choice = languages.suggest(corpus, language)
+    settings = suggested_settings(corpus, project.settings)
+    project.settings = settings.replace(language=choice.language, model=choice.model)
+    project.state.stop_words = languages.address_words(choice)
     return project
 
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
 
+from topicdesk.core.languages import LANGUAGES, MIXED
 from topicdesk.errors import TopicDeskError
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
-LANGUAGES = ("english", "german", "none")
+# the model suggested for texts not in English (pipeline/multilingual_encoder.py)
+MULTILINGUAL_MODEL = "use-multilingual-v3"
 PRECISIONS = ("auto", "float32")
 
 
@@ -104,10 +106,16 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec(
         "language",
         "Stop-word language:",
-        "Common words of this language (the, and, der, und…) are left out of the keywords.",
+        "Common words of this language (the, and, der, und, le, la…) are left out of the "
+        "keywords, and words are split as the language writes them (umlauts, accents, "
+        "aujourd'hui, CDU-Fraktion). Mixed: the common words of each language found.",
         "choice",
         "stop-word language",
-        choices=(("english", "English"), ("german", "German"), ("none", "No stop words")),
+        choices=(
+            *((value, name) for value, (_, name) in LANGUAGES.items()),
+            (MIXED, "Mixed (each language found)"),
+            ("none", "No stop words"),
+        ),
     ),
     SettingSpec(
         "seed",
@@ -283,7 +291,9 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec(
         "model",
         "Embedding model:",
-        f"'{DEFAULT_MODEL}' is built in. Or choose a folder with a sentence-transformers model.",
+        f"'{DEFAULT_MODEL}' (English) is built in; '{MULTILINGUAL_MODEL}' reads 16 languages "
+        "and is suggested for texts in other languages. Or "
+        "choose a folder with a sentence-transformers model.",
         "model",
         advanced=True,
     ),

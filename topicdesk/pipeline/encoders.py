@@ -99,7 +99,12 @@ class SentenceTransformerEncoder(Encoder):
 
 
 def load_encoder(settings: FitSettings) -> Encoder:
-    """The encoder for these settings (today: every model is a sentence-transformers one)."""
+    """The encoder for these settings: a multilingual model carried by a package, or a
+    sentence-transformers one."""
+    from topicdesk.pipeline import multilingual_encoder
+
+    if multilingual_encoder.is_packaged(settings.model):
+        return multilingual_encoder.load(settings.model, embed.cpu_threads())
     model, precision = embed.load_sentence_transformer(settings)
     return SentenceTransformerEncoder(
         model, precision, embed.model_identity(settings), settings.long_texts == "whole"

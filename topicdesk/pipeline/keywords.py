@@ -9,6 +9,7 @@ and ``f`` the word's count in the whole corpus.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 
 import numpy as np
@@ -22,21 +23,51 @@ from topicdesk.pipeline.stopwords import stop_words
 ANNOTATION = re.compile(r"\[[^\]]{0,40}\]")  # transcript notes such as [Applause]
 TOKEN_PATTERN = r"(?u)\b(?!\d+\b)\w\w+\b"  # words of 2+ characters, not pure numbers
 TOKEN = re.compile(TOKEN_PATTERN)
+# other languages: a word may hold apostrophes and hyphens inside ("aujourd'hui",
+# "collega's", "CDU-Fraktion", "Corona-Krise" stay one keyword), not at its ends
+WORD_PATTERN = r"(?u)\b(?![\d'-]+\b)\w[\w'-]*\w\b"
+WORD = re.compile(WORD_PATTERN)
+# French and Italian elided articles and prepositions ("l'État", "dell'Unione") are cut
+# off, so the noun counts as the same keyword with or without them
+ELISION = re.compile(
+    r"(?i)\b(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu|dell|dall|nell|sull|all"
+    r"|coll|dev|un|quest|quell|tutt|sant)'(?=\w)"
+)
+ELIDING = ("french", "italian", "mixed")
 MAX_DOC_SHARE = 0.4
 
 
-def _clean(text: str, clean_text: bool) -> str:
+def _clean(text: str, clean_text: bool, language: str = "english") -> str:
     text = ANNOTATION.sub(" ", text)
-    return textclean.for_keywords(text) if clean_text else text
+    text = textclean.for_keywords(text) if clean_text else text
+    return text if language == "english" else _normalise(text, language)
 
 
-def own_stop_words(entries: Iterable[str]) -> tuple[list[str], list[str]]:
+def _normalise(text: str, language: str) -> str:
+    """Composed accents, one apostrophe and (French, Italian) no elided articles.
+
+    English is left as it was before languages had their own tokens, so its figures stay.
+    """
+    text = unicodedata.normalize("NFC", text).replace("\u2019", "'")
+    return ELISION.sub("", text) if language in ELIDING else text
+
+
+def token_pattern(language: str) -> str:
+    """The keyword counter's word pattern for a stop-word language setting."""
+    return TOKEN_PATTERN if language == "english" else WORD_PATTERN
+
+
+def own_stop_words(
+    entries: Iterable[str], language: str = "english"
+) -> tuple[list[str], list[str]]:
     """A researcher's stop words as the keyword counter sees them: single words, and
     phrases (several words, which only remove keywords containing the whole phrase)."""
     words: set[str] = set()
     phrases: set[str] = set()
+    token = TOKEN if language == "english" else WORD
     for entry in entries:
-        tokens = TOKEN.findall(entry.lower())
+        text = entry.lower() if language == "english" else _normalise(entry.lower(), language)
+        tokens = token.findall(text)
         if len(tokens) == 1:
             words.add(tokens[0])
         elif tokens:
@@ -58,10 +89,10 @@ def _without_phrases(counts, vocab: np.ndarray, phrases: list[str]):
 def _doc_term_matrix(texts: list[str], settings: FitSettings, own: Iterable[str] = ()):
     from sklearn.feature_extraction.text import CountVectorizer
 
-    cleaned = [_clean(t, settings.clean_text) for t in texts]
+    cleaned = [_clean(t, settings.clean_text, settings.language) for t in texts]
     n_docs = len(cleaned)
-    words, phrases = own_stop_words(own)
-    base = stop_words(settings.language) or []
+    words, phrases = own_stop_words(own, settings.language)
+    base = stop_words(settings.language, texts) or []
     stop = sorted(set(base) | set(words)) or None
     # Words in most documents ("said", "people") describe the corpus, not a topic.
     max_df = MAX_DOC_SHARE if n_docs >= 50 else 1.0
@@ -71,7 +102,7 @@ def _doc_term_matrix(texts: list[str], settings: FitSettings, own: Iterable[str]
             ngram_range=(1, settings.ngram_max),
             min_df=min(min_df, max(1, n_docs)),
             max_df=top_df,
-            token_pattern=TOKEN_PATTERN,
+            token_pattern=token_pattern(settings.language),
         )
         try:
             counts = vectorizer.fit_transform(cleaned)

@@ -1,11 +1,19 @@
-"""Stop words for keywords: scikit-learn's English list and a German list of our own.
+"""Stop words for keywords: scikit-learn's English list, and for other languages the
+maintained stopwords-iso lists (German joined with a list of our own), plus an editable
+list of parliamentary forms of address per language.
 
-The German list holds function words (articles, pronouns, auxiliaries, conjunctions,
-particles) plus the forms of address that open parliamentary speeches; content words such
-as "Frauen" or "Arbeit" are kept because they can carry a topic.
+The German list of our own holds function words (articles, pronouns, auxiliaries,
+conjunctions, particles) plus the forms of address that open parliamentary speeches;
+content words such as "Frauen" or "Arbeit" are kept because they can carry a topic, and
+the few content words stopwords-iso lists for German ("Gott", "Menschen", "Recht") are
+taken back out of its list.
 """
 
 from __future__ import annotations
+
+import re
+
+from topicdesk.core.languages import LANGUAGES, MIXED, codes_for
 
 GERMAN = frozenset(
     """
@@ -35,12 +43,92 @@ GERMAN = frozenset(
 )
 
 
-def stop_words(language: str) -> list[str] | None:
-    """Words left out of keywords for a language ('none' keeps every word)."""
-    if language == "english":
+# content words in stopwords-iso's lists that can name a topic, so stay keywords
+KEEP = {
+    "de": frozenset(
+        "arbeit deutschland ernst gott leben mensch menschen mann recht rechte tag tage "
+        "welt zeit zeiten".split()
+    ),
+}
+# English words met in other languages' corpora (quotes, song and film titles): left out
+# of a non-English corpus's keywords; none of them is a content word there
+ENGLISH_FUNCTION_WORDS = frozenset(
+    """
+    the and of to in is are was were be been for on with that this these those it its
+    you your we our they their he his she her from by at as or not but have has had will
+    would can could should all what who which when there here about into out up do does
+    """.split()  # noqa: SIM905 - a word list reads best as running text
+)
+
+# forms of address and transcript notes in parliamentary speech, per language: given as
+# the project's own stop words when a corpus looks like speeches, so the researcher can
+# edit them (Topics > Stop words...)
+PARLIAMENTARY = {
+    "en": "hon honourable gentleman gentlemen madam mr mrs speaker",
+    "de": "frau herr herren damen präsident präsidentin kollege kollegin kollegen "
+    "kolleginnen geehrte geehrten geehrter liebe lieber beifall zuruf zurufe heiterkeit "
+    "widerspruch abg",
+    "fr": "monsieur madame messieurs mesdames président présidente collègue collègues "
+    "cher chère chers chères applaudissements",
+    "es": "señor señora señores señorías señoría presidente presidenta diputado diputada "
+    "diputados diputadas aplausos",
+    "it": "signor signore signora presidente presidenza colleghi colleghe collega "
+    "onorevole onorevoli applausi",
+    "nl": "voorzitter mevrouw meneer heer collega collega's interruptie",
+    "pt": "senhor senhora senhores presidente presidenta deputado deputada deputados "
+    "deputadas excelência aplausos",
+    "pl": "pan pani panie państwo marszałek marszałku marszałkini posłanki posłowie "
+    "poseł posłanka izbo oklaski",
+    "sv": "herr fru talman talmannen ledamot ledamöter ledamöterna applåder",
+}
+# how speeches open: a corpus where a fifth of the sampled texts do is taken for speeches
+ADDRESS = re.compile(
+    r"\b(?:frau präsidentin|herr präsident|mr\.? speaker|madam speaker|madame la présidente"
+    r"|monsieur le président|señor presidente|señora presidenta|signor presidente"
+    r"|signora presidente|voorzitter|senhor presidente|senhora presidente"
+    r"|panie marszałku|pani marszałek|herr talman|fru talman|honourable member)\b",
+    re.IGNORECASE,
+)
+SPEECH_SHARE = 0.2
+
+
+def _iso(code: str) -> set[str]:
+    import stopwordsiso
+
+    return set(stopwordsiso.stopwords(code)) - KEEP.get(code, frozenset())
+
+
+def _for_code(code: str) -> set[str]:
+    if code == "en":
         from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-        return sorted(ENGLISH_STOP_WORDS)
-    if language == "german":
-        return sorted(GERMAN)
-    return None
+        return set(ENGLISH_STOP_WORDS)
+    words = _iso(code) | ENGLISH_FUNCTION_WORDS
+    return words | GERMAN if code == "de" else words
+
+
+def stop_words(language: str, texts: list[str] | None = None) -> list[str] | None:
+    """Words left out of keywords for a language ('none' keeps every word; 'mixed' joins
+    the lists of the languages found in ``texts``)."""
+    if language != MIXED and language not in LANGUAGES:
+        return None
+    words: set[str] = set()
+    for code in codes_for(language, texts or []):
+        words |= _for_code(code)
+    return sorted(words) or None
+
+
+def parliamentary(codes: tuple[str, ...]) -> list[str]:
+    """The parliamentary forms of address of these languages, as editable stop words."""
+    words = {w for code in codes for w in PARLIAMENTARY.get(code, "").split()}
+    return sorted(words)
+
+
+def looks_like_speeches(texts: list[str], sample: int = 300) -> bool:
+    """Whether a fifth of an evenly spaced sample opens or is sprinkled with forms of
+    address such as "Frau Präsidentin" or "Mr Speaker"."""
+    usable = [t for t in texts if t]
+    if not usable:
+        return False
+    picked = usable[:: max(1, len(usable) // sample)][:sample]
+    return sum(bool(ADDRESS.search(t)) for t in picked) >= SPEECH_SHARE * len(picked)

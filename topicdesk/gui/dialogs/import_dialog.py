@@ -18,8 +18,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from topicdesk.application import languages
 from topicdesk.application.projects import start_project, summarize
 from topicdesk.core.corpus import Corpus
+from topicdesk.core.settings import SPEC_BY_NAME
 from topicdesk.errors import TopicDeskError
 from topicdesk.io.readers import (
     explain_missing_text,
@@ -40,6 +42,8 @@ class ImportDialog(QDialog):
         super().__init__(parent)
         self.path = Path(path)
         self.corpus: Corpus | None = None
+        self.language: str | None = None  # the stop-word language chosen (found or overridden)
+        self._found: languages.LanguageChoice | None = None
         self._table: pd.DataFrame | None = None
         self._workbook = False
         self.setWindowTitle(f"Import {self.path.name}")
@@ -54,6 +58,16 @@ class ImportDialog(QDialog):
         self.group_combo.setToolTip(
             "Optional: a grouping column such as party, country or survey wave"
         )
+        self.language_combo = QComboBox()
+        for value, label in SPEC_BY_NAME["language"].choices:
+            self.language_combo.addItem(label, value)
+        self.language_combo.setToolTip(
+            "Found in a sample of the texts; it sets the embedding model, the stop words and "
+            "how words are split. Change it if the guess is wrong."
+        )
+        self.language_note = QLabel("")
+        self.language_note.setWordWrap(True)
+        self.language_note.setStyleSheet("color: #444;")
         self.counts = QLabel("")
         self.counts.setStyleSheet("color: #444;")
         self.error = QLabel("")
@@ -71,6 +85,8 @@ class ImportDialog(QDialog):
         form.addRow("Text column:", self.text_combo)
         form.addRow("Date column:", self.date_combo)
         form.addRow("Group column:", self.group_combo)
+        form.addRow("Language:", self.language_combo)
+        form.addRow("", self.language_note)
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
         self.buttons.button(QDialogButtonBox.Ok).setText("Import")
@@ -86,6 +102,7 @@ class ImportDialog(QDialog):
         layout.addWidget(self.buttons)
 
         self.text_combo.currentIndexChanged.connect(self._update_counts)
+        self.language_combo.currentIndexChanged.connect(self._describe_language)
         self.sheet_combo.currentIndexChanged.connect(self._load_sheet)
         self._load_sheets()
 
@@ -189,6 +206,7 @@ class ImportDialog(QDialog):
             + self._long_texts(self.text_combo.currentText(), empty)
         )
         self.buttons.button(QDialogButtonBox.Ok).setEnabled(empty < len(self._table))
+        self._find_language(self.text_combo.currentText(), empty)
         if empty == len(self._table):
             self.error.setText(
                 "Every cell of this column is empty; choose the column that holds the texts."
@@ -208,6 +226,31 @@ class ImportDialog(QDialog):
         sentence = summary.long_texts_sentence()
         return f"\n{sentence}" if sentence and summary.long_texts.long else ""
 
+    def _find_language(self, column: str, empty: int) -> None:
+        """Name the language(s) of the column's texts and choose the setting for them."""
+        self._found = None
+        if empty < len(self._table):
+            try:
+                self._found = languages.suggest(Corpus(self._table, column))
+            except (TopicDeskError, ValueError, TypeError):
+                self._found = None
+        value = self._found.language if self._found else "english"
+        self.language_combo.blockSignals(True)
+        self.language_combo.setCurrentIndex(max(0, self.language_combo.findData(value)))
+        self.language_combo.blockSignals(False)
+        self._describe_language()
+
+    def _describe_language(self) -> None:
+        """The detector's finding and what the chosen language sets, in a few lines."""
+        if self._found is None:
+            self.language_note.setText("")
+            return
+        chosen = self.language_combo.currentData()
+        choice = languages.LanguageChoice(
+            self._found.report, chosen, languages.model_for(chosen), self._found.speeches
+        )
+        self.language_note.setText("\n".join(choice.sentences()))
+
     def accept(self) -> None:
         def optional(combo: QComboBox) -> str | None:
             return None if combo.currentText() in ("", NONE) else combo.currentText()
@@ -223,4 +266,5 @@ class ImportDialog(QDialog):
         except TopicDeskError as exc:
             self._fail(str(exc))
             return
+        self.language = self.language_combo.currentData()
         super().accept()

