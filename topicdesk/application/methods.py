@@ -16,7 +16,9 @@ import numpy as np
 from topicdesk.analysis import validation as intrusion
 from topicdesk.application import validation as val
 from topicdesk.application.projects import summarize
+from topicdesk.core.languages import MIXED
 from topicdesk.core.project import Project
+from topicdesk.pipeline import multilingual_encoder
 
 # Net counts of curation steps from the edit log: the log kind and the words for it.
 CURATION = (
@@ -145,11 +147,36 @@ def _precision(project: Project) -> str:
     precision = str(project.provenance.get("embedding_precision") or "float32")
     if precision == "float32":
         return "in 32-bit floating point"
+    if precision == "4-bit":
+        return "with its weights quantised to 4 bits"
     engine = " through OpenVINO" if "OpenVINO" in precision else " in PyTorch"
     return (
         f"in bfloat16{engine}, a copy of the model accepted only after its embeddings of test "
         "sentences agreed with 32-bit ones (cosine similarity of at least 0.99) when it was loaded"
     )
+
+
+def _model_words(project: Project, model: str) -> str:
+    """The embedding model with its source to cite and the package that ran it."""
+    packaged = multilingual_encoder.PACKAGED.get(model)
+    if packaged is None:
+        return (
+            f"sentence-transformers model {model} (Reimers and Gurevych 2019; "
+            f"sentence-transformers{_version(project, 'sentence-transformers')})"
+        )
+    return (
+        f"{packaged.description} ({packaged.citation}; the Python package {packaged.package}"
+        f"{_version(project, packaged.package)})"
+    )
+
+
+def _stop_word_words(language: str) -> str:
+    if language == "none":
+        return "no stop-word list"
+    if language == MIXED:
+        return "the stop words of each language found removed"
+    source = "" if language == "english" else " (stopwords-iso)"
+    return f"{language.capitalize()} stop words{source} removed"
 
 
 def _text_handling(project: Project) -> str:
@@ -162,6 +189,9 @@ def _text_handling(project: Project) -> str:
             "markers and HTML entities, with mis-decoded characters repaired; the documents "
             "themselves were kept as imported. "
         )
+    packaged = multilingual_encoder.PACKAGED.get(settings.model)
+    if packaged is not None:
+        return out + packaged.reading + " "
     window = f"the model's window of {settings.max_seq_length} word pieces"
     if settings.long_texts == "whole":
         out += (
@@ -233,8 +263,7 @@ def methods_paragraphs(project: Project) -> list[str]:
     first = (
         f"Topics were found with TopicDesk{_version(project, 'topicdesk')}, which follows the "
         f"BERTopic procedure (Grootendorst 2022). {used}. Each document was embedded with the "
-        f"sentence-transformers model {model} (Reimers and Gurevych 2019; sentence-transformers"
-        f"{_version(project, 'sentence-transformers')}), computed {_precision(project)}. "
+        f"{_model_words(project, model)}, computed {_precision(project)}. "
         f"{_text_handling(project)}"
         f"The embeddings were reduced to {settings.cluster_dimensions} dimensions with UMAP "
         f"(McInnes et al. 2018; umap-learn{_version(project, 'umap-learn')}; "
@@ -246,7 +275,7 @@ def methods_paragraphs(project: Project) -> list[str]:
         f"{outliers}; {summary.unassigned:,} documents ({_pct(share)} of those with text) have "
         f"no topic. Topics are described by their {settings.top_n_words} top keywords by "
         f"{keyword_words}, with phrases of up to {settings.ngram_max} words and "
-        f"{'no stop-word list' if settings.language == 'none' else settings.language.capitalize() + ' stop words removed'}"
+        f"{_stop_word_words(settings.language)}"
         f"{_own_stop_words(project)}. "
         f"All random steps used the seed {settings.seed}, so the same file and settings give "
         f"the same topics."

@@ -151,7 +151,8 @@ SPECS: tuple[SettingSpec, ...] = (
         "Web addresses, e-mail addresses, @handles, 'RT', HTML entities such as &amp;, "
         "numbers and link-shortener fragments (bit.ly, ow.ly) never become keywords, and "
         "garbled characters (Ã© for é) are repaired; the language model does not read links, "
-        "handles or entities either. The texts themselves stay as imported.",
+        "handles or entities either, nor sentences repeated word for word in many texts "
+        "(agency notices). The texts themselves stay as imported.",
         "bool",
     ),
     SettingSpec(

@@ -17,7 +17,7 @@ import scipy.sparse as sp
 
 from topicdesk.core.settings import FitSettings
 from topicdesk.core.state import UNASSIGNED
-from topicdesk.pipeline import textclean
+from topicdesk.pipeline import boilerplate, textclean
 from topicdesk.pipeline.stopwords import stop_words
 
 ANNOTATION = re.compile(r"\[[^\]]{0,40}\]")  # transcript notes such as [Applause]
@@ -90,6 +90,8 @@ def _doc_term_matrix(texts: list[str], settings: FitSettings, own: Iterable[str]
     from sklearn.feature_extraction.text import CountVectorizer
 
     cleaned = [_clean(t, settings.clean_text, settings.language) for t in texts]
+    if settings.clean_text:
+        cleaned = boilerplate.without(cleaned)
     n_docs = len(cleaned)
     words, phrases = own_stop_words(own, settings.language)
     base = stop_words(settings.language, texts) or []

@@ -41,6 +41,8 @@ class PackagedModel:
     weights: str  # the weights file, relative to the module's folder
     precision: str
     description: str
+    citation: str  # for the methods section
+    reading: str  # how it reads long texts, for the methods section
 
 
 USE_MULTILINGUAL = PackagedModel(
@@ -50,6 +52,8 @@ USE_MULTILINGUAL = PackagedModel(
     "resources/weights.npz",
     "float32",
     "Universal Sentence Encoder multilingual v3 (16 languages)",
+    "Yang et al. 2020",
+    "The model read each text whole (its averaging and convolutional layers have no window).",
 )
 E5_SMALL_Q4 = PackagedModel(
     "multilingual-e5-small-q4",
@@ -58,6 +62,8 @@ E5_SMALL_Q4 = PackagedModel(
     "e5-small-q4.bin",
     "4-bit",
     "multilingual-e5-small, 4-bit (about 100 languages)",
+    "Wang et al. 2024",
+    "Texts longer than 512 word pieces were read in windows whose embeddings were averaged.",
 )
 PACKAGED = {m.name: m for m in (USE_MULTILINGUAL, E5_SMALL_Q4)}
 
