@@ -5,6 +5,7 @@
     python benchmarks/stability.py --corpus sotu3000 --sweep
     python benchmarks/stability.py --corpus sotu3000 bbc --runs 3 4 5 6
     python benchmarks/stability.py --corpus sotu3000 --tree
+    python benchmarks/stability.py --corpus sotu --seeds 42 1 2   # all SOTU, three seeds
 
 Corpora: "sotu3000" (3,000 SOTU paragraphs of 40 characters or more, pandas
 ``sample(n=3000, random_state=1)``, as in issue 12), "sotu" (all 23,051 such paragraphs),
@@ -310,14 +311,15 @@ def main() -> None:
     parser.add_argument(
         "--runs", nargs="+", type=int, default=(), help="compare consensus over these run counts"
     )
+    parser.add_argument("--seeds", nargs="+", type=int, help="other seeds (fewer for all SOTU)")
     args = parser.parse_args()
     for name in args.corpus:
         if args.tree:
-            root_splits(name)
+            root_splits(name, tuple(args.seeds or SEEDS))
         elif args.sweep:
-            sweep(name)
+            sweep(name, tuple(args.seeds or SWEEP_SEEDS))
         else:
-            runs(name, run_counts=tuple(args.runs))
+            runs(name, tuple(args.seeds or SEEDS), run_counts=tuple(args.runs))
 
 
 if __name__ == "__main__":
