@@ -142,12 +142,13 @@ def _setting_changes(args: argparse.Namespace) -> dict:
 def _fit(args: argparse.Namespace) -> int:
     from topicdesk.application.files import require_project_output
     from topicdesk.application.fitting import fit_and_adopt
+    from topicdesk.application.languages import for_language, language_of
     from topicdesk.application.projects import open_any, summarize
     from topicdesk.pipeline.progress import Progress
     from topicdesk.project.store import save_project
 
     output = require_project_output(args.output)
-    project, _ = open_any(args.input, sheet=args.sheet, text_column=args.text_column)
+    project, from_project = open_any(args.input, sheet=args.sheet, text_column=args.text_column)
     if args.date_column or args.group_column or args.day_first is not None:
         _set_variables(project, args)
     if args.stop_words:
@@ -155,7 +156,15 @@ def _fit(args: argparse.Namespace) -> int:
 
         use_stop_words(project, read_stop_words(args.stop_words))
     settings = project.settings.replace(**_setting_changes(args))
+    if args.language and not args.model:  # the model follows a language the user chose
+        settings = for_language(settings, args.language)
     corpus = project.corpus
+    if not from_project:
+        print(
+            f"{language_of(corpus).sentence()} Stop words: {settings.language}; "
+            f"embedding model: {settings.model}.",
+            file=sys.stderr,
+        )
     summary = replace(summarize(project, long_texts=True), long_text_mode=settings.long_texts)
     print(
         f"{corpus.source_name or args.input.name}: text column '{corpus.text_column}'; "

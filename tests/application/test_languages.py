@@ -88,3 +88,26 @@ def test_a_missing_package_is_one_sentence(monkeypatch, name):
     monkeypatch.setattr(importlib.util, "find_spec", lambda module: None)
     with pytest.raises(TopicDeskError, match=r"needs the package .*; install it with"):
         multilingual_encoder.weights_path(name)
+
+
+def test_a_language_chosen_on_the_command_line_brings_its_model():
+    settings = languages.for_language(start_project(_corpus(german_slice()[0])).settings, "english")
+    assert (settings.language, settings.model) == ("english", DEFAULT_MODEL)
+
+
+def test_the_command_line_names_the_language_and_fits_with_its_model(tmp_path, capsys):
+    from topicdesk.application.projects import open_project
+    from topicdesk.cli import main
+
+    source = tmp_path / "nachrichten.csv"
+    pd.DataFrame({"text": german_slice()[0]}).to_csv(source, index=False)
+    out = tmp_path / "nachrichten.topicdesk"
+    assert main(["fit", str(source), "-o", str(out), "--min-topic-size", "8"]) == 0
+    err = capsys.readouterr().err
+    assert (
+        "Language: German 100% of 60 texts sampled. Stop words: german; "
+        f"embedding model: {MULTILINGUAL_MODEL}." in err
+    )
+    project = open_project(out)
+    assert project.provenance["model"] == MULTILINGUAL_MODEL
+    assert project.settings.language == "german"
