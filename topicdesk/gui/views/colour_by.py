@@ -5,12 +5,40 @@ from __future__ import annotations
 
 import html
 
+import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
+from topicdesk.core.palette import UNASSIGNED_COLOUR
 from topicdesk.gui.views.map_image import LegendEntry
 
 MAX_ENTRIES = 14
+
+
+def legend_entries(
+    rows: np.ndarray, codes: np.ndarray, colouring, labels: dict[int, str], colours: dict[int, str]
+) -> list[LegendEntry]:
+    """Legend of the documents on the map (``rows``, whose ``codes`` are shown): topics with their colours and
+    counts, largest first, unassigned last; or a variable's values in their own order, then
+    those without one. ``colouring`` is an application.variables.Colouring or None."""
+    codes = codes[rows]
+    if colouring is not None:
+        shown = colouring.legend(rows)
+        entries = [LegendEntry(c, name, n) for c, name, n in shown if n]
+        missing = int((codes < 0).sum())
+        none = LegendEntry(colouring.none_colour, colouring.none_name, missing)
+        return entries + ([none] if missing else [])
+    sizes = np.bincount(codes[codes >= 0]) if (codes >= 0).any() else np.zeros(0, np.int64)
+    entries = [
+        LegendEntry(colours[t], labels.get(t, str(t)), int(n))
+        for t, n in enumerate(sizes.tolist())
+        if n and t in colours
+    ]
+    entries.sort(key=lambda e: -e.size)
+    unassigned = int((codes < 0).sum())
+    if unassigned:
+        entries.append(LegendEntry(UNASSIGNED_COLOUR, "Unassigned", unassigned))
+    return entries
 
 
 class ColourBy(QWidget):

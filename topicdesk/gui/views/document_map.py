@@ -8,8 +8,7 @@ a document shows its card (map_hover); an exported image is drawn clean (map_ima
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -17,30 +16,27 @@ import pandas as pd
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QGuiApplication
-from PySide6.QtWidgets import (
-    QButtonGroup,
-    QHBoxLayout,
-    QToolButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from topicdesk.core.geometry import nearest_point, points_in_polygon
 from topicdesk.core.palette import UNASSIGNED_COLOUR
 from topicdesk.core.search import Query, Search
 from topicdesk.core.selection import Selection, TopicChoice
-from topicdesk.gui.views.colour_by import ColourBy, MapLegend
-from topicdesk.gui.views.map_hover import HoverCard, card_html
+from topicdesk.gui.views.colour_by import MapLegend, legend_entries
+from topicdesk.gui.views.map_density import BLOCK_PX, FADED, MapDensity, column_colours
+from topicdesk.gui.views.map_export import plain
+from topicdesk.gui.views.map_hover import HoverCard, block_card_html, card_html
 from topicdesk.gui.views.map_image import LegendEntry, save_map_image
 from topicdesk.gui.views.map_labels import MapLabels
 from topicdesk.gui.views.map_lasso import LassoViewBox, modifier_mode
-from topicdesk.gui.views.search_box import SearchBox
+from topicdesk.gui.views.map_toolbar import MapToolbar
 from topicdesk.gui.views.uniform_scatter import UniformScatter
 
 TOPIC_SIZE = 6
 UNASSIGNED_SIZE = 4
 HOVER_RADIUS_PX = 6
 HOVER_INTERVAL_MS = 30  # the document under the pointer is looked up at most this often
+LEVEL_DELAY_MS = 60  # a large map counts its blocks again once the view rests this long
 
 
 class DocumentMap(QWidget):
@@ -52,6 +48,7 @@ class DocumentMap(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._coords = np.empty((0, 2), dtype=np.float32)
+        self._valid = np.zeros(0, dtype=bool)
         self._topics = np.empty(0, dtype=np.int64)
         self._codes = self._topics  # what the colours show: topics, or a variable's codes
         self._colouring = None  # application.variables.Colouring, or None for topics
@@ -61,6 +58,9 @@ class DocumentMap(QWidget):
         self._labels: dict[int, str] = {}
         self._items: dict[int, UniformScatter] = {}
         self._branches: dict[int, list[int]] = {}  # topics with sub-topics: their branch
+        self._chosen: set[int] = set()
+        self._shown_colours: dict[int, str] = {}
+        self._label_members: dict[int, np.ndarray] = {}
         self._drawn: dict[int, tuple[str, np.ndarray]] = {}
         self._brushes: dict[int, QBrush] = {}
         self._selected_rows = np.empty(0, dtype=np.int64)
@@ -82,6 +82,12 @@ class DocumentMap(QWidget):
         self._declutter_timer = QTimer(self, singleShot=True, interval=30)
         self._declutter_timer.timeout.connect(self._names.declutter)
         self._view.sigTransformChanged.connect(lambda *_: self._declutter_timer.start())
+        self._density = MapDensity(self._view)
+        self._level_timer = QTimer(self, singleShot=True, interval=LEVEL_DELAY_MS)
+        self._level_timer.timeout.connect(self._refresh_level)
+        self._view.sigRangeChanged.connect(
+            lambda *_: self._density.large and self._level_timer.start()
+        )
         self._plot.scene().sigMouseClicked.connect(self._on_click)
         self._plot.scene().sigMouseMoved.connect(self._on_hover)
         self._plot.viewport().installEventFilter(self)
@@ -107,35 +113,13 @@ class DocumentMap(QWidget):
 
     # ----- construction -------------------------------------------------------------
     def _build_toolbar(self) -> None:
-        self._toolbar = QHBoxLayout()
-        self._toolbar.setContentsMargins(6, 4, 6, 0)
-        self.lasso_button = QToolButton(text="Lasso", checkable=True, checked=True)
-        self.lasso_button.setToolTip(
-            "Drag to draw around documents. Shift adds to the selection, Alt or Ctrl removes."
-        )
-        self.pan_button = QToolButton(text="Pan", checkable=True)
-        self.pan_button.setToolTip("Drag to move the map. The mouse wheel zooms in either mode.")
-        group = QButtonGroup(self)
-        group.setExclusive(True)
-        group.addButton(self.lasso_button)
-        group.addButton(self.pan_button)
+        self._toolbar = bar = MapToolbar(self)
+        self.lasso_button, self.pan_button = bar.lasso_button, bar.pan_button
         self.lasso_button.toggled.connect(self._set_lasso_mode)
-        reset = QToolButton(text="Reset view")
-        reset.setToolTip("Show all documents")
-        reset.clicked.connect(self.reset_view)
-        self.search_box = SearchBox(
-            "Find words on the map…",
-            "Highlights the documents that contain all these words (whole words, any case; "
-            "put a phrase in quotes); the table lists the same documents",
-        )
+        bar.reset.clicked.connect(self.reset_view)
+        self.search_box, self.colour_by = bar.search_box, bar.colour_by
         self.search_box.search.changed.connect(self._show_search)
         self.search, self.search_count = self.search_box.edit, self.search_box.count
-        for widget in (self.lasso_button, self.pan_button, reset):
-            self._toolbar.addWidget(widget)
-        self._toolbar.addSpacing(12)
-        self._toolbar.addWidget(self.search_box, 1)
-        self.colour_by = ColourBy()
-        self._toolbar.addWidget(self.colour_by)
         self.legend_overlay = MapLegend(self._plot)
 
     def _set_lasso_mode(self, on: bool) -> None:
@@ -159,7 +143,9 @@ class DocumentMap(QWidget):
         order, for the card shown on hover.
         """
         self._coords = np.asarray(coords, dtype=np.float32)
-        self._drawn = {}
+        self._valid = ~np.isnan(self._coords).any(axis=1)
+        self._density.set_coords(self._coords, self._valid)
+        self._drawn, self._label_members = {}, {}
         self._texts = texts
         self._variables = variables
         self._card.dismiss()
@@ -167,6 +153,8 @@ class DocumentMap(QWidget):
             self.search_box.search.set_texts(texts)
         self._hint.setVisible(False)
         self._selected_rows = np.empty(0, dtype=np.int64)
+        if self._density.large:
+            self._fit_view()  # the first drawing is already the whole map's density
         self.update_topics(topic_ids, colours, labels)
         search = self.search_box.search
         self._show_search(search.query, search.rows)
@@ -192,22 +180,26 @@ class DocumentMap(QWidget):
         self._items, self._drawn = {}, {}
         self._draw()
 
-    def _draw(self) -> None:
+    def _group(self, rows: np.ndarray) -> dict[int, np.ndarray]:
+        rows = rows[np.argsort(self._codes[rows], kind="stable")]
+        ids, starts = np.unique(self._codes[rows], return_index=True)
+        return dict(zip(ids.tolist(), np.split(rows, starts[1:]))) if len(rows) else {}
+
+    def _draw(self, choose: bool = True) -> None:
         by_topic = self._colouring is None
         self._codes = self._topics if by_topic else np.asarray(self._colouring.codes, np.int64)
         colours = self._topic_colours if by_topic else dict(enumerate(self._colouring.colours))
-        valid = (
-            ~np.isnan(self._coords).any(axis=1) if len(self._coords) else np.zeros(0, dtype=bool)
-        )
-        rows = np.flatnonzero(valid)
-        order = np.argsort(self._codes[rows], kind="stable")
-        rows = rows[order]
-        ids, starts = np.unique(self._codes[rows], return_index=True)
-        groups = dict(zip(ids.tolist(), np.split(rows, starts[1:]))) if len(rows) else {}
+        self._shown_colours = colours
+        if choose:
+            self._density.choose()
+        groups = self._group(self._density.point_rows(self._valid))
         for tid in list(self._items):
             if tid not in groups:
                 self._view.removeItem(self._items.pop(tid))
                 self._drawn.pop(tid, None)
+        for tid, colour in [(-1, UNASSIGNED_COLOUR), *colours.items()]:
+            if tid not in self._brushes or self._brushes[tid].color().name() != colour:
+                self._brushes[tid] = pg.mkBrush(colour)
         moved = set()
         for tid, members in groups.items():
             colour = UNASSIGNED_COLOUR if tid < 0 else colours.get(tid, "#444444")
@@ -223,6 +215,8 @@ class DocumentMap(QWidget):
             if item is None:
                 item = UniformScatter(pxMode=True, pen=None, hoverable=False)
                 item.setZValue(0 if tid < 0 else 1)
+                faded = self._chosen and tid not in self._chosen
+                item.setOpacity(0.25 if self._found_rows is not None else FADED if faded else 1)
                 self._view.addItem(item)
                 self._items[tid] = item
             self._drawn[tid] = (colour, members)
@@ -234,13 +228,33 @@ class DocumentMap(QWidget):
                 brush=self._brushes[tid],
                 pen=None,
             )
+        self._density.draw(self._codes, self._column_colours())
         if by_topic:
-            self._names.place(groups, self._coords, self._labels, moved)
+            self._names.place(*self._label_groups(groups, moved))
         else:
             self._names.clear()
         self._overlay(self._selected, self._selected_rows)
         if self._found_rows is not None:
             self._overlay(self._highlight, self._found_rows)
+
+    def _label_groups(self, groups: dict[int, np.ndarray], moved: set[int]):
+        """Names go at the medians of each topic's points; on a large map, of a fixed sample."""
+        if self._density.large:
+            groups = self._group(self._density.sample)
+            old = self._label_members
+            moved = {t for t, m in groups.items() if t not in old or not np.array_equal(old[t], m)}
+            self._label_members = groups
+        return groups, self._coords, self._labels, moved
+
+    def _column_colours(self) -> np.ndarray:
+        faded = self._chosen if self._colouring is None else set()
+        return column_colours(self._codes, self._shown_colours, faded)
+
+    def _refresh_level(self, block_px: int = BLOCK_PX) -> None:
+        """After the view rests: density counted for the new view, or the points around it."""
+        self._density.block_px = block_px
+        if self._density.large and self._density.choose():
+            self._draw(choose=False)
 
     def clear(self) -> None:
         """An empty map with a hint, as before the first fit."""
@@ -251,6 +265,8 @@ class DocumentMap(QWidget):
         self._names.clear()
         self._items, self._drawn = {}, {}
         self._coords = np.empty((0, 2), dtype=np.float32)
+        self._valid = np.zeros(0, dtype=bool)
+        self._density.set_coords(self._coords, self._valid)
         self._topics = self._codes = np.empty(0, dtype=np.int64)
         self._colouring = None
         self._selected_rows, self._found_rows = np.empty(0, dtype=np.int64), None
@@ -260,11 +276,9 @@ class DocumentMap(QWidget):
         self._hint.setPos(0, 0)
         self._view.setRange(xRange=(-1, 1), yRange=(-1, 1))
 
-    def reset_view(self) -> None:
-        """Zoom out to show every document and every topic name shown, with a little margin."""
-        valid = (
-            self._coords[~np.isnan(self._coords).any(axis=1)] if len(self._coords) else self._coords
-        )
+    def _fit_view(self) -> bool:
+        """Show every document with a little margin; False when there are none."""
+        valid = self._coords[self._valid]
         if len(valid):
             lo, hi = valid.min(axis=0).astype(float), valid.max(axis=0).astype(float)
             pad = (hi - lo) * 0.04 + 1e-6
@@ -273,9 +287,14 @@ class DocumentMap(QWidget):
                 yRange=(lo[1] - pad[1], hi[1] + pad[1]),
                 padding=0,
             )
-            if self.isVisible():  # a name near the edge is otherwise cut off
-                self._names.declutter()
-                self._make_room_for_labels()
+        return bool(len(valid))
+
+    def reset_view(self) -> None:
+        """Zoom out to show every document and every topic name shown, with a little margin."""
+        if self._fit_view() and self.isVisible():  # a name near the edge is otherwise cut off
+            self._names.declutter()
+            self._names.make_room()
+        self._refresh_level()
 
     # ----- selection and emphasis ---------------------------------------------------------
     def set_selection(self, rows: np.ndarray) -> None:
@@ -286,13 +305,26 @@ class DocumentMap(QWidget):
 
     def _overlay(self, item: pg.ScatterPlotItem, rows: np.ndarray) -> None:
         """Draw some documents again on top: rings for the selection, filled for search hits."""
-        rows = rows[~np.isnan(self._coords[rows]).any(axis=1)]
+        rows = rows[self._valid[rows]]
+        image = self._density.selected if item is self._selected else self._density.found
+        if self._density.overlay(image, rows, self._codes, self._column_colours()):
+            rows = rows[:0]  # drawn as their own density instead
+        elif self._density.large and not self._density.at_density:
+            rows = rows[self._density.in_window[rows]]
+        self._fade_base()
         x, y = self._coords[rows, 0], self._coords[rows, 1]
         if isinstance(item, UniformScatter):
             item.set_points(x, y, size=TOPIC_SIZE + 3, brush=None, pen=item.opts["pen"])
             return
         brushes = [self._brushes.get(t) for t in self._codes[rows].tolist()]
         item.setData(x=x, y=y, brush=brushes)
+
+    def _fade_base(self) -> None:
+        """The density fades behind search hits and behind a selection drawn as density."""
+        faded = self._found_rows is not None or self._density.selected.isVisible()
+        self._density.base.setOpacity(
+            0.25 if self._found_rows is not None else 0.35 if faded else 1
+        )
 
     def set_branches(self, branches: dict[int, list[int]]) -> None:
         """Topics with sub-topics: choosing one emphasises its whole branch."""
@@ -303,12 +335,17 @@ class DocumentMap(QWidget):
         shows all equally."""
         chosen = {t for tid in topic_ids for t in self._branches.get(tid, [tid])}
         for tid, item in self._items.items():
-            item.setOpacity(1.0 if not chosen or tid in chosen else 0.15)
+            item.setOpacity(1.0 if not chosen or tid in chosen else FADED)
+        if chosen != self._chosen:
+            self._chosen = chosen
+            self._density.draw(self._codes, self._column_colours())
 
     def _emphasise_rows(self, rows: np.ndarray | None) -> None:
         self._found_rows = rows
         if rows is None:
             self._highlight.setData([], [])
+            self._density.found.setVisible(False)
+            self._fade_base()
             for item in self._items.values():
                 item.setOpacity(1.0)
             return
@@ -341,9 +378,13 @@ class DocumentMap(QWidget):
         return max(sx, sy)
 
     def _row_at(self, point: QPointF) -> int | None:
-        return nearest_point(
-            self._coords, point.x(), point.y(), HOVER_RADIUS_PX * self._pixel_size()
-        )
+        """The document nearest a map position within a few pixels; on a large map zoomed
+        in, looked for among the documents drawn around the view."""
+        near = self._density.large and not self._density.at_density
+        rows = self._density.window_rows if near else None
+        coords = self._coords if rows is None else self._coords[rows]
+        hit = nearest_point(coords, point.x(), point.y(), HOVER_RADIUS_PX * self._pixel_size())
+        return hit if rows is None or hit is None else int(rows[hit])
 
     def _on_click(self, event) -> None:
         """Every click in the plot, whoever else saw it: pick the nearest document."""
@@ -374,22 +415,37 @@ class DocumentMap(QWidget):
         if not self._hover_timer.isActive():
             self._hover_timer.start()
 
+    def block_card(self, counts: np.ndarray) -> str:
+        """The card of a density block: how many documents, and its most common codes."""
+        colouring = self._colouring
+        names = self._labels if colouring is None else dict(enumerate(colouring.names))
+        none = "Unassigned" if colouring is None else colouring.none_name
+        return block_card_html(counts, names, none, self._shown_colours)
+
     def _hover_now(self) -> None:
-        """Show the card of the document under a resting pointer, or none."""
+        """Show the card of the document under a resting pointer, or of its block at
+        density level, or none."""
         pos = self._hover_pos
-        row = None
+        row, text = None, ""
         if (
             pos is not None
             and len(self._coords)
             and QGuiApplication.mouseButtons() == Qt.NoButton  # not while dragging a lasso
             and self._plot.sceneBoundingRect().contains(pos)
         ):
-            row = self._row_at(self._view.mapSceneToView(pos))
+            point = self._view.mapSceneToView(pos)
+            if self._density.at_density:
+                counts = self._density.block_at(point.x(), point.y())
+                if counts is not None:
+                    row, text = -1, self.block_card(counts)
+            else:
+                row = self._row_at(point)
+                text = "" if row is None else self.tooltip_for(row)
         if row is None:
             self._card.dismiss()
             return
         pointer = self._plot.mapToGlobal(self._plot.mapFromScene(pos))
-        self._card.show_row(row, self.tooltip_for(row), pointer)
+        self._card.show_row(row, text, pointer)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """The card goes when the pointer leaves the map or the map is clicked or zoomed."""
@@ -416,78 +472,9 @@ class DocumentMap(QWidget):
         """Topics with their colours and document counts, largest first; unassigned last.
 
         Coloured by a variable: its values in their own order, then those without one."""
-        valid = ~np.isnan(self._coords).any(axis=1) if len(self._coords) else np.zeros(0, bool)
-        if self._colouring is not None:
-            shown = self._colouring.legend(np.flatnonzero(valid))
-            entries = [LegendEntry(c, name, n) for c, name, n in shown if n]
-            missing = int((self._codes[valid] < 0).sum())
-            none = LegendEntry(self._colouring.none_colour, self._colouring.none_name, missing)
-            return entries + ([none] if missing else [])
-        ids, counts = np.unique(self._topics[valid], return_counts=True)
-        entries = [
-            LegendEntry(self._brushes[t].color().name(), self._labels.get(t, str(t)), n)
-            for t, n in zip(ids.tolist(), counts.tolist())
-            if t >= 0 and t in self._brushes
-        ]
-        entries.sort(key=lambda e: -e.size)
-        unassigned = int(counts[ids < 0].sum())
-        if unassigned:
-            entries.append(LegendEntry(UNASSIGNED_COLOUR, "Unassigned", unassigned))
-        return entries
-
-    @contextmanager
-    def _plain(self) -> Iterator[None]:
-        """All documents in full colour, without selection, search hits, lasso or card;
-        what the screen showed comes back afterwards."""
-        overlays = (self._selected, self._highlight, self._view._item, self._hint)
-        shown = [item.isVisible() for item in overlays]
-        opacity = {tid: item.opacity() for tid, item in self._items.items()}
-        view_range = self._view.viewRange()
-        self._card.dismiss()
-        try:
-            for item in overlays:
-                item.setVisible(False)
-            for item in self._items.values():
-                item.setOpacity(1.0)
-            self.reset_view()
-            self._names.declutter()
-            self._make_room_for_labels()
-            yield
-        finally:
-            for item, visible in zip(overlays, shown):
-                item.setVisible(visible)
-            for tid, value in opacity.items():
-                self._items[tid].setOpacity(value)
-            self._view.setRange(xRange=view_range[0], yRange=view_range[1], padding=0)
-            self._names.declutter()
-
-    def _make_room_for_labels(self) -> None:
-        """Widen the view until no label shown is cut off by the edge of the plot."""
-        margin = 6.0  # px
-        for _ in range(3):  # widening shrinks the map, which may free or move a label
-            shown = self._names.shown_rects()
-            if not shown:
-                return
-            labels = shown[0]
-            for rect in shown[1:]:
-                labels = labels.united(rect)
-            area = self._view.sceneBoundingRect()
-            left, right = area.left() - labels.left(), labels.right() - area.right()
-            top, bottom = area.top() - labels.top(), labels.bottom() - area.bottom()
-            if max(left, right, top, bottom) <= 0:
-                return
-            (x0, x1), (y0, y1) = self._view.viewRange()
-            px, py = self._view.viewPixelSize()
-
-            def grow(overflow: float) -> float:
-                return overflow + margin if overflow > 0 else 0.0
-
-            self._view.setRange(
-                xRange=(x0 - grow(left) * px, x1 + grow(right) * px),
-                yRange=(y0 - grow(bottom) * py, y1 + grow(top) * py),
-                padding=0,
-            )
-            self._names.declutter()
+        colours = {t: b.color().name() for t, b in self._brushes.items()}
+        rows = np.flatnonzero(self._valid)
+        return legend_entries(rows, self._codes, self._colouring, self._labels, colours)
 
     def export_image(self, path: str) -> None:
         """Save the whole map as PNG (twice the screen's size, at least 1,600 px) or SVG.
@@ -498,6 +485,6 @@ class DocumentMap(QWidget):
         """
         if Path(path).suffix.lower() not in (".png", ".svg"):
             raise ValueError("The map can be saved as .png or .svg")
-        with self._plain():
+        with plain(self):
             source = self._view.sceneBoundingRect()
             save_map_image(path, self._plot.plotItem, source, self.legend(), self.font())

@@ -13,10 +13,14 @@ import html
 import math
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 from PySide6.QtCore import QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QGuiApplication, QPalette
 from PySide6.QtWidgets import QLabel, QWidget
+
+from topicdesk.core.density import top_codes
+from topicdesk.core.palette import UNASSIGNED_COLOUR
 
 MAX_WIDTH = 420  # px: about 65 characters a line, easy to read
 SNIPPET_CHARS = 320
@@ -59,6 +63,30 @@ def card_html(label: str, colour: str, variables: Sequence[tuple[str, object]], 
     snippet = _cut(str(text), SNIPPET_CHARS)
     parts.append(f"<p style='margin:4px 0 0 0'>{html.escape(snippet)}</p>")
     return "".join(parts)
+
+
+def block_card_html(
+    counts: np.ndarray, names: dict[int, str], none_name: str, colours: dict[int, str]
+) -> str:
+    """A block of the density map: its document count, its three most common topics (or
+    groups, periods) with their share, and how to see single documents.
+
+    ``counts`` holds the block's documents per code column (column 0: no code)."""
+    total = int(counts.sum())
+    rows = []
+    for code, n in top_codes(counts):
+        name = names.get(code, str(code)) if code >= 0 else none_name
+        colour = colours.get(code, UNASSIGNED_COLOUR) if code >= 0 else UNASSIGNED_COLOUR
+        rows.append(
+            f"<tr><td><span style='color:{colour}; font-size:large;'>■</span></td>"
+            f"<td style='padding-right:8px'>{html.escape(_cut(name, VALUE_CHARS))}</td>"
+            f"<td align='right'>{100 * n / max(total, 1):.0f}%</td></tr>"
+        )
+    return (
+        f"<p style='margin:0 0 4px 0'><b>{total:,} document{'s' if total != 1 else ''} here</b></p>"
+        f"<table cellspacing='0' cellpadding='0'>{''.join(rows)}</table>"
+        "<p style='margin:4px 0 0 0; color:#666666'>Zoom in to see single documents</p>"
+    )
 
 
 def place(pointer: QPoint, size: QSize, screen: QRect) -> QPoint:

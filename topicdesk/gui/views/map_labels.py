@@ -83,6 +83,34 @@ class MapLabels:
                 item.setPos(x, y - step * rect.height() * pixel_height)
             taken.append(candidate)
 
+    def make_room(self) -> None:
+        """Widen the view until no label shown is cut off by the edge of the plot."""
+        margin = 6.0  # px
+        for _ in range(3):  # widening shrinks the map, which may free or move a label
+            shown = self.shown_rects()
+            if not shown:
+                return
+            labels = shown[0]
+            for rect in shown[1:]:
+                labels = labels.united(rect)
+            area = self._view.sceneBoundingRect()
+            left, right = area.left() - labels.left(), labels.right() - area.right()
+            top, bottom = area.top() - labels.top(), labels.bottom() - area.bottom()
+            if max(left, right, top, bottom) <= 0:
+                return
+            (x0, x1), (y0, y1) = self._view.viewRange()
+            px, py = self._view.viewPixelSize()
+
+            def grow(overflow: float) -> float:
+                return overflow + margin if overflow > 0 else 0.0
+
+            self._view.setRange(
+                xRange=(x0 - grow(left) * px, x1 + grow(right) * px),
+                yRange=(y0 - grow(bottom) * py, y1 + grow(top) * py),
+                padding=0,
+            )
+            self.declutter()
+
     def clear(self) -> None:
         for item in self._items.values():
             self._view.removeItem(item)
