@@ -97,3 +97,18 @@ def test_sparse_scores_equal_the_dense_formula(sotu_slice):
         top = np.argsort(-row, kind="stable")[: settings.top_n_words]
         assert got[int(topic)][0] == [str(vocab[j]) for j in top]
         np.testing.assert_allclose(got[int(topic)][1], row[top], rtol=1e-12)
+
+
+def test_typical_documents_are_not_the_same_text_twice_in_other_case():
+    """A heading in capitals and again in title case took two of three places."""
+    texts = [
+        "ENHANCING NATIONAL SECURITY—AMERICAN MILITARY STRENGTH",
+        "Enhancing National Security — American Military Strength",
+        "Our armed forces are ready.",
+        "Section 1: the army",
+        "Section 2: the army",
+    ]
+    embeddings = np.array([[1.0, 0.0], [1.0, 0.01], [0.9, 0.3], [0.8, 0.4], [0.8, 0.41]])
+    assignments = np.zeros(len(texts), dtype=np.int64)
+    reps = keywords.representatives(embeddings, assignments, 4, texts)[0]
+    assert len(reps) == 4 and len({0, 1} & set(reps)) == 1 and {2, 3, 4} <= set(reps)

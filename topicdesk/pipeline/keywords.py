@@ -27,6 +27,7 @@ TOKEN = re.compile(TOKEN_PATTERN)
 # "collega's", "CDU-Fraktion", "Corona-Krise" stay one keyword), not at its ends
 WORD_PATTERN = r"(?u)\b(?![\d'-]+\b)\w[\w'-]*\w\b"
 WORD = re.compile(WORD_PATTERN)
+ALNUM = re.compile(r"\w+")  # what stays of a text when case, spacing and punctuation go
 # French and Italian elided articles and prepositions ("l'État", "dell'Unione") are cut
 # off, so the noun counts as the same keyword with or without them
 ELISION = re.compile(
@@ -163,7 +164,8 @@ def topic_keywords(
 def representatives(
     embeddings: np.ndarray, assignments: np.ndarray, n: int, texts: list[str] | None = None
 ) -> dict[int, list[int]]:
-    """For each topic, the rows nearest its centroid (distinct texts when texts are given)."""
+    """For each topic, the rows nearest its centroid; with texts, no two that differ only in
+    case, spacing or punctuation (a heading in capitals and again in title case)."""
     out: dict[int, list[int]] = {}
     for topic in np.unique(assignments[assignments >= 0]):
         members = np.flatnonzero(assignments == topic)
@@ -177,7 +179,7 @@ def representatives(
         seen: set[str] = set()
         for j in np.argsort(-sims, kind="stable"):
             row = int(members[j])
-            key = texts[row] if texts is not None else str(row)
+            key = " ".join(ALNUM.findall(texts[row].casefold())) if texts is not None else str(row)
             if key in seen:
                 continue
             seen.add(key)

@@ -253,7 +253,7 @@ def fit_project(
         state.stop_words,
         *_ranking_inputs(settings, embeddings, labels, encoders),
     )
-    reps = keywords.representatives(embeddings, labels, settings.n_representatives)
+    reps = keywords.representatives(embeddings, labels, settings.n_representatives, texts)
     first_row = _first_rows(inverse, len(texts))
     colours = _topic_colours(sorted(words), labels, coords)
     for tid, (kw, weights) in sorted(words.items()):
