@@ -83,3 +83,28 @@ def test_nearest_point():
     assert nearest_point(points, 10, 10, 1.0) is None
     assert nearest_point(np.empty((0, 2)), 0, 0, 1.0) is None
     assert nearest_point(np.full((3, 2), np.nan), 0, 0, 1.0) is None
+
+
+def even_odd(points: np.ndarray, polygon: np.ndarray) -> np.ndarray:
+    """The plain even-odd rule, every point against every edge."""
+    x, y = points[:, 0:1], points[:, 1:2]
+    ax, ay = polygon[:, 0], polygon[:, 1]
+    bx, by = np.roll(ax, -1), np.roll(ay, -1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        x_at = ax + (y - ay) * (bx - ax) / (by - ay)
+    return (((ay > y) != (by > y)) & (x < x_at)).sum(axis=1) % 2 == 1
+
+
+def test_many_points_tested_by_cells_match_the_plain_rule():
+    """Above 65,536 points in the box, whole cells are decided by their centres."""
+    rng = np.random.default_rng(2)
+    points = rng.uniform(-1.2, 1.2, size=(120_000, 2)).astype(np.float32)
+    points[:50] = np.nan
+    angles = np.linspace(0, 2 * np.pi, 90, endpoint=False)
+    radius = 0.6 + 0.4 * np.sin(5 * angles)  # wavy, with narrow arms
+    star = np.c_[radius * np.cos(angles), radius * np.sin(angles)]
+    bowtie = np.array([[-1, -1], [1, 1], [1, -1], [-1, 1]], dtype=float)  # crosses itself
+    for polygon in (star, bowtie):
+        got = points_in_polygon(points, polygon)
+        assert np.array_equal(got, even_odd(points.astype(np.float64), polygon))
+        assert not got[:50].any()

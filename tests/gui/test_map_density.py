@@ -127,3 +127,22 @@ def test_export_of_a_large_map_draws_density_and_comes_back(qtbot, tmp_path):
     assert not view._density.at_density and drawn_points(view) > 0  # the zoom is back
     colours = {image.pixelColor(x, y).name() for x in range(0, 1600, 7) for y in range(0, 1200, 7)}
     assert len(colours) > TOPICS  # the topics' colours, not a blank or grey picture
+
+
+def test_density_follows_colour_by_and_search_hits(qtbot):
+    from topicdesk.application.variables import Colouring
+
+    view, coords, topics, _, _ = big_map(qtbot)
+    left = np.where(np.isnan(coords[:, 0]), -1, (coords[:, 0] < 0).astype(np.int64))
+    view.set_colouring(Colouring(left, ["East", "West"], ["#2ca02c", "#9467bd"], "No side"))
+    image = view._density.base.image
+    shown = {tuple(c) for c in image[image[..., 3] > 0][:, :3].tolist()}
+    assert shown == {(0x2C, 0xA0, 0x2C), (0x94, 0x67, 0xBD)}
+    assert "West" in view.block_card(view._density.block_at(-30.0, 0.0))
+    hits = np.flatnonzero(left == 1)  # many search hits (the west): their own density over a faded map
+    view._emphasise_rows(hits)
+    assert view._density.found.isVisible() and view._density.base.opacity() == 0.25
+    view._emphasise_rows(None)
+    assert not view._density.found.isVisible() and view._density.base.opacity() == 1
+    view.set_colouring(None)
+    assert len({tuple(c) for c in view._density.base.image[..., :3].reshape(-1, 3).tolist()}) > 3

@@ -70,21 +70,14 @@ def grid_for_view(
 def block_index(points: np.ndarray, grid: Grid) -> np.ndarray:
     """Each point's block (row * columns + column), -1 outside the grid or without coordinates."""
     points = np.asarray(points)
-    out = np.full(len(points), -1, dtype=np.int32)
     if not len(points):
-        return out
-    x, y = points[:, 0], points[:, 1]
-    left, bottom, width, height = grid.rect()
-    with np.errstate(invalid="ignore"):  # NaN is never inside
-        ok = np.flatnonzero(
-            (x >= left) & (x < left + width) & (y >= bottom) & (y < bottom + height)
-        )
-    column = ((x[ok] - left) * (1.0 / grid.width)).astype(np.int32)
-    row = ((y[ok] - bottom) * (1.0 / grid.height)).astype(np.int32)
-    np.minimum(column, grid.columns - 1, out=column)  # rounding at the far edge
-    np.minimum(row, grid.rows - 1, out=row)
-    out[ok] = row * grid.columns + column
-    return out
+        return np.full(0, -1, dtype=np.int32)
+    with np.errstate(invalid="ignore"):  # NaN is never inside; its cast is discarded
+        column = (points[:, 0] - grid.x0) * (1.0 / grid.width)
+        row = (points[:, 1] - grid.y0) * (1.0 / grid.height)
+        ok = (column >= 0) & (column < grid.columns) & (row >= 0) & (row < grid.rows)
+        flat = row.astype(np.int32) * np.int32(grid.columns) + column.astype(np.int32)
+    return np.where(ok, flat, np.int32(-1))
 
 
 def count_blocks(blocks: np.ndarray, codes: np.ndarray, n_blocks: int) -> np.ndarray:
@@ -94,18 +87,20 @@ def count_blocks(blocks: np.ndarray, codes: np.ndarray, n_blocks: int) -> np.nda
     corpus has hundreds of topics.
     """
     codes = np.asarray(codes)
-    inside = blocks >= 0
     columns = int(codes.max(initial=-1)) + 2
-    counts = np.zeros((n_blocks, columns), dtype=np.int32)
     step = max(1, CHUNK_ENTRIES // max(n_blocks, 1))
+    if step >= columns:  # one pass; a block of -1 gives a negative key
+        keys = blocks.astype(np.int64) * columns + (codes + 1)
+        keys = keys[keys >= 0] if len(keys) and keys.min() < 0 else keys
+        counts = np.bincount(keys, minlength=n_blocks * columns)
+        return counts.astype(np.int32).reshape(n_blocks, columns)
+    counts = np.zeros((n_blocks, columns), dtype=np.int32)
+    inside = blocks >= 0
     b, c = blocks[inside].astype(np.int64), codes[inside].astype(np.int64) + 1
     for first in range(0, columns, step):
         width = min(step, columns - first)
-        if width == columns:
-            keys = b * columns + c
-        else:
-            take = (c >= first) & (c < first + width)
-            keys = b[take] * width + (c[take] - first)
+        take = (c >= first) & (c < first + width)
+        keys = b[take] * width + (c[take] - first)
         part = np.bincount(keys, minlength=n_blocks * width).reshape(n_blocks, width)
         counts[:, first : first + width] = part
     return counts
@@ -160,10 +155,12 @@ def rgba(counts: np.ndarray, colours: np.ndarray, grid: Grid) -> np.ndarray:
     if len(colours) < counts.shape[1]:
         grey = np.tile(np.array([[68, 68, 68, 255]], np.uint8), (counts.shape[1] - len(colours), 1))
         colours = np.vstack([colours, grey])
-    best = dominant(counts)
-    image = colours[best].copy()
-    alpha = opacity(counts.sum(axis=1)) * (image[:, 3] / 255.0)
-    image[:, 3] = np.round(alpha * 255).astype(np.uint8)
+    image = np.zeros((grid.size, 4), dtype=np.uint8)
+    totals = counts.sum(axis=1)
+    filled = np.flatnonzero(totals)  # most blocks of a map are empty: colour only the others
+    image[filled] = colours[dominant(counts[filled])]
+    alpha = opacity(totals[filled]) * (image[filled, 3] / 255.0)
+    image[filled, 3] = np.round(alpha * 255).astype(np.uint8)
     return image.reshape(grid.rows, grid.columns, 4)
 
 

@@ -61,6 +61,7 @@ class DocumentMap(QWidget):
         self._chosen: set[int] = set()
         self._shown_colours: dict[int, str] = {}
         self._label_members: dict[int, np.ndarray] = {}
+        self._label_codes = np.empty(0, dtype=np.int64)  # the sample's codes they were made from
         self._drawn: dict[int, tuple[str, np.ndarray]] = {}
         self._brushes: dict[int, QBrush] = {}
         self._selected_rows = np.empty(0, dtype=np.int64)
@@ -146,6 +147,7 @@ class DocumentMap(QWidget):
         self._valid = ~np.isnan(self._coords).any(axis=1)
         self._density.set_coords(self._coords, self._valid)
         self._drawn, self._label_members = {}, {}
+        self._label_codes = np.empty(0, dtype=np.int64)
         self._texts = texts
         self._variables = variables
         self._card.dismiss()
@@ -238,12 +240,16 @@ class DocumentMap(QWidget):
             self._overlay(self._highlight, self._found_rows)
 
     def _label_groups(self, groups: dict[int, np.ndarray], moved: set[int]):
-        """Names go at the medians of each topic's points; on a large map, of a fixed sample."""
+        """Names go at the medians of each topic's points; on a large map, of a fixed sample
+        (grouped again only when its topics changed, not on every pan)."""
         if self._density.large:
+            codes = self._codes[self._density.sample]
+            old, old_codes = self._label_members, self._label_codes
+            if len(old_codes) == len(codes) and np.array_equal(old_codes, codes):
+                return old, self._coords, self._labels, set()
             groups = self._group(self._density.sample)
-            old = self._label_members
             moved = {t for t, m in groups.items() if t not in old or not np.array_equal(old[t], m)}
-            self._label_members = groups
+            self._label_members, self._label_codes = groups, codes
         return groups, self._coords, self._labels, moved
 
     def _column_colours(self) -> np.ndarray:
