@@ -87,6 +87,7 @@ def serve(conn, cancel_flag) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C in a terminal is the app's to handle
     embed.set_offline(True)
     sending = threading.Lock()  # UMAP layouts report from two threads
+    between_jobs = threading.Lock()  # held by each job, so the int8 model is swapped in between
 
     def reply(header: dict, arrays: list | tuple = ()) -> None:
         with sending:
@@ -107,8 +108,14 @@ def serve(conn, cancel_flag) -> None:
                     except Exception:  # noqa: BLE001, S110 - the first fit then does it itself
                         pass
                 reply({"kind": "ready"})
+                if header.get("calibration"):
+                    try:
+                        warmup.prepare_int8(header["calibration"], between_jobs)
+                    except Exception:  # noqa: BLE001, S110 - fits stay on bfloat16
+                        pass
                 continue
-            reply(*_run_job(header, arrays, report, cancel_flag))
+            with between_jobs:
+                reply(*_run_job(header, arrays, report, cancel_flag))
     except (BrokenPipeError, EOFError, ConnectionResetError):
         return  # the app has gone: nothing is left to report to
 
@@ -159,12 +166,14 @@ class FitProcess:
         process.join(1.0)
         return process.exitcode
 
-    def warm_up(self) -> None:
-        """Start the process and have it load UMAP's compiled code before the first fit."""
+    def warm_up(self, calibration: str | None = None) -> None:
+        """Start the process and have it load UMAP's compiled code and the model before
+        the first fit; with ``calibration`` (a CSV file with a ``text`` column) it also
+        builds the model's int8 copy in the background where the CPU can use one."""
         if self._busy:
             return
         self._ensure_started()
-        fit_messages.send(self._conn, {"op": "warm_up"})
+        fit_messages.send(self._conn, {"op": "warm_up", "calibration": calibration})
 
     def fit(
         self,

@@ -15,6 +15,7 @@ from topicdesk.core.project import Project
 from topicdesk.core.settings import FitSettings
 from topicdesk.errors import Cancelled, TopicDeskError
 from topicdesk.pipeline.progress import ProgressEvent
+from topicdesk.resources import resources_root
 
 CANCEL_GRACE_MS = 2000  # on closing, how long a running fit may take to stop by itself
 QUIT_GRACE_S = 1.0  # and how long the idle process (or one still warming up) may take to quit
@@ -116,10 +117,11 @@ class FitController(QObject):
         self.started.emit()
 
     def warm_up(self) -> None:
-        """Start the fitting process and have it load UMAP's compiled code while the
-        researcher picks a file (in this process it would stall the window instead)."""
+        """Start the fitting process and have it load UMAP's compiled code and the model
+        while the researcher picks a file (in this process it would stall the window
+        instead); the sample corpus calibrates the int8 model it may build afterwards."""
         if not self._busy:
-            self._process.warm_up()
+            self._process.warm_up(str(resources_root() / "sample_sotu.csv"))
 
     def cancel(self) -> None:
         if self._busy:

@@ -108,36 +108,52 @@ def cpu_has_native_bf16() -> bool:
     return False
 
 
-def _openvino_copy(model) -> object | None:
-    """The model compiled by OpenVINO, or None where it is missing or cannot compile it."""
+def _openvino_copy(model, source: str | None = None, int8: bool = False) -> object | None:
+    """The model compiled by OpenVINO (with ``int8`` its int8 copy, if one was built on
+    this computer), or None where it is missing or cannot compile it."""
+    from topicdesk.pipeline import int8 as int8_model
     from topicdesk.pipeline import openvino_encoder
 
     if not openvino_encoder.supports(model):
         return None
     try:
-        return openvino_encoder.OpenVinoEncoder(model, cpu_threads())
+        if int8:
+            converted = int8_model.stored(model, source) if source else None
+            if converted is None:
+                return None
+            hint = "bf16" if cpu_has_native_bf16() else "f32"  # for the layers left in floats
+            return openvino_encoder.OpenVinoEncoder(model, cpu_threads(), converted, hint)
+        converted = openvino_encoder.network(model, source)
+        return openvino_encoder.OpenVinoEncoder(model, cpu_threads(), converted)
     except Exception:  # noqa: BLE001 - not installed, unsupported op, missing plugin: stay on PyTorch
         return None
 
 
-def _faster_variant(model) -> tuple[object, str]:
+def _faster_variant(model, source: str | None = None) -> tuple[object, str]:
     """The fastest copy of the model that this CPU runs natively and that agrees with float32.
 
-    OpenVINO's bfloat16 first, then PyTorch's; agreement is checked on a few probe
-    sentences each time the model is loaded, and any doubt keeps float32, so a new CPU or
-    library version can only cost speed.
+    OpenVINO's int8 copy where the CPU has int8 dot products and the copy was built
+    (:mod:`int8`), then OpenVINO's bfloat16, then PyTorch's; agreement is checked on a few
+    probe sentences each time the model is loaded, and any doubt keeps float32, so a new
+    CPU or library version can only cost speed.
     """
-    if not cpu_has_native_bf16():
-        return model, "float32"
     import torch
 
+    from topicdesk.pipeline import int8
+
+    candidates = []
+    if int8.cpu_has_int8_dot():
+        candidates.append((lambda: _openvino_copy(model, source, int8=True), "int8 (OpenVINO)"))
+    if cpu_has_native_bf16():
+        candidates += [
+            (lambda: _openvino_copy(model, source), "bfloat16 (OpenVINO)"),
+            (lambda: copy.deepcopy(model).to(torch.bfloat16), "bfloat16"),
+        ]
+    if not candidates:
+        return model, "float32"
     texts = list(PROBE_TEXTS)
     with torch.inference_mode():
         full = model.encode(texts, convert_to_tensor=True, normalize_embeddings=True).float()
-    candidates = (
-        (lambda: _openvino_copy(model), "bfloat16 (OpenVINO)"),
-        (lambda: copy.deepcopy(model).to(torch.bfloat16), "bfloat16"),
-    )
     for make, name in candidates:
         try:
             fast = make()
@@ -182,7 +198,7 @@ def load_sentence_transformer(settings: FitSettings) -> tuple[object, str]:
         set_offline(True)
     model.max_seq_length = settings.max_seq_length
     if settings.precision == "auto":
-        return _faster_variant(model)
+        return _faster_variant(model, source)
     return model, "float32"
 
 

@@ -140,6 +140,15 @@ class EncoderCache:
                 encoder = self._encoders[key] = load(settings)
         return encoder
 
+    def reload(self, settings: FitSettings) -> Encoder:
+        """Load the encoder for these settings again and use it from now on (a faster
+        copy of the model was built since it was first loaded)."""
+        load = self._loader or load_encoder
+        encoder = load(settings)
+        with self._lock:
+            self._encoders[encoder_key(settings)] = encoder
+        return encoder
+
     def loaded(self, settings: FitSettings) -> Encoder | None:
         """The encoder if it is loaded already, without loading it."""
         with self._lock:

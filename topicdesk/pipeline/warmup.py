@@ -5,11 +5,15 @@ fit took 9.0 s cold); with the disk cache (jit_cache) a new process loads it in 
 of a second, and the very first run on a computer still compiles. Loading the built-in
 language model (and OpenVINO's compiled copy of it) takes several seconds more. The
 desktop app has its fitting process do both at start-up, while the researcher picks a
-file, so the first fit starts embedding at once.
+file, so the first fit starts embedding at once. Where the CPU has int8 dot products and
+no int8 copy of the model exists yet, it is then built in a low-priority process of its
+own (:func:`prepare_int8`) and taken into use between fits.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import threading
 import warnings
 
 import numpy as np
@@ -40,3 +44,41 @@ def load_default_model() -> None:
     from topicdesk.pipeline.encoders import ENCODERS
 
     ENCODERS.get(FitSettings())
+
+
+def prepare_int8(calibration_csv: str, between_jobs: threading.Lock) -> threading.Thread | None:
+    """Build the built-in model's int8 copy if this computer can use one and has none.
+
+    The build (a minute or more) runs in a process at the lowest priority, so a fit
+    started meanwhile gets the processor; when it has succeeded, the model is loaded
+    again holding ``between_jobs`` (no fit changes model half-way) and from then on the
+    probe in :mod:`embed` decides between it and bfloat16. Returns the thread that waits
+    for the build, or None when there is nothing to build (unsupported CPU, NNCF not
+    installed, the default model not loaded or in int8 already, or a copy stored: one
+    that failed its check is removed by the store, so it is built again next time).
+    """
+    from topicdesk.pipeline import embed, int8, model_store
+    from topicdesk.pipeline.encoders import ENCODERS
+
+    settings = FitSettings()
+    encoder = ENCODERS.loaded(settings)
+    if encoder is None or encoder.precision == "int8 (OpenVINO)":
+        return None
+    if not int8.cpu_has_int8_dot() or not int8.nncf_available():
+        return None
+    if model_store.is_stored(int8.stored_key(encoder.model, embed.resolve_model(settings))):
+        return None  # stored and checked, but the probe preferred bfloat16
+    builder = multiprocessing.get_context("spawn").Process(
+        target=int8.build_default, args=(calibration_csv,), name="topicdesk-int8", daemon=True
+    )
+    builder.start()
+
+    def adopt() -> None:
+        builder.join()
+        if builder.exitcode == 0:
+            with between_jobs:
+                ENCODERS.reload(settings)
+
+    waiter = threading.Thread(target=adopt, name="topicdesk-int8-adopt", daemon=True)
+    waiter.start()
+    return waiter
