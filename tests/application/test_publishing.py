@@ -158,6 +158,10 @@ def test_the_methods_paragraph_names_the_consensus_warnings_and_own_stop_words(
     assert "and 2 further words chosen by the researcher" in first
     project.provenance["runs"] = 1
     assert "This was done" not in methods_paragraphs(project)[0]
+    project.provenance["embedding_precision"] = "int8 (OpenVINO)"
+    assert "in 8-bit integers (post-training static quantisation with NNCF" in (
+        methods_paragraphs(project)[0]
+    )
 
 
 def test_curation_counts_follow_the_log_net_of_undo(sotu_slice: pd.DataFrame) -> None:
