@@ -71,8 +71,7 @@ def test_without_the_multilingual_package_the_english_model_stays_and_says_so(mo
 
 def test_speeches_start_with_the_parliamentary_forms_of_address_as_own_stop_words():
     speeches = [
-        f"Frau Präsidentin! Liebe Kolleginnen und Kollegen! {text}"
-        for text in german_slice()[0]
+        f"Frau Präsidentin! Liebe Kolleginnen und Kollegen! {text}" for text in german_slice()[0]
     ]
     project = start_project(_corpus(speeches))
     assert {"präsidentin", "kolleginnen", "kollegen"} <= set(project.state.stop_words)

@@ -10,7 +10,10 @@ NOTICE = "Der Volltext dieses Artikels steht aus rechtlichen Gründen nicht zur 
 
 
 def _texts(n_notice: int) -> list[str]:
-    texts = [f"Meldung {i}: Die Regierung plant neue Regeln für Mieten. {NOTICE}" for i in range(n_notice)]
+    texts = [
+        f"Meldung {i}: Die Regierung plant neue Regeln für Mieten. {NOTICE}"
+        for i in range(n_notice)
+    ]
     return texts + [f"Bericht {i} über das Wetter in den Bergen und im Tal." for i in range(200)]
 
 

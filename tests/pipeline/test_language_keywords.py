@@ -95,5 +95,7 @@ def test_german_keywords_come_from_german_words_without_stop_words():
 
 
 def test_own_stop_words_are_split_as_the_language_splits_words():
-    words, phrases = keywords.own_stop_words(["CDU-Fraktion", "l\u2019État", "Frau Kollegin"], "french")
+    words, phrases = keywords.own_stop_words(
+        ["CDU-Fraktion", "l\u2019État", "Frau Kollegin"], "french"
+    )
     assert words == ["cdu-fraktion", "état"] and phrases == ["frau kollegin"]

@@ -69,4 +69,15 @@ def test_a_german_slice_fits_with_the_multilingual_model_offline(no_network):
     methods = methods_paragraphs(project)[0]
     assert "Universal Sentence Encoder multilingual v3 (16 languages) (Yang et al. 2020" in methods
     assert "German stop words (stopwords-iso) removed" in methods
-    assert "The model read each text whole" in methods
+    assert "The model read each text in windows of 60 words" in methods
+
+
+def test_long_texts_are_read_in_windows_and_pooled_by_length():
+    encoder = encoders.EncoderCache().get(FitSettings(model="use-multilingual-v3"))
+    words = [f"Wort{i}" for i in range(150)]
+    windows = [" ".join(words[:60]), " ".join(words[60:120]), " ".join(words[120:])]
+    whole = encoder.embed([" ".join(words)], 32)[0]
+    parts = encoder.embed(windows, 32)
+    weights = np.array([len(w) + 1 for w in windows], dtype=np.float32)
+    pooled = (parts * weights[:, None]).sum(axis=0)
+    assert np.allclose(whole, pooled / np.linalg.norm(pooled), atol=1e-5)

@@ -58,7 +58,11 @@ class LanguageChoice:
                 f"{package} (the model ships inside the package)."
             )
         else:
-            mixed = " (the same topic in two languages lands together)" if self.language == MIXED else ""
+            mixed = (
+                " (the same topic in two languages lands together)"
+                if self.language == MIXED
+                else ""
+            )
             lines.append(f"Embedding model: {self.model}{mixed}.")
         if self.speeches:
             lines.append(

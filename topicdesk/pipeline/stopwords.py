@@ -46,7 +46,7 @@ GERMAN = frozenset(
 # content words in stopwords-iso's lists that can name a topic, so stay keywords
 KEEP = {
     "de": frozenset(
-        "arbeit deutschland ernst gott leben mensch menschen mann recht rechte tag tage "
+        "arbeit deutschland ernst gott leben mensch menschen mann recht rechte tag tage "  # noqa: SIM905
         "welt zeit zeiten".split()
     ),
 }
