@@ -75,6 +75,12 @@ def build_parser() -> argparse.ArgumentParser:
         action=argparse.BooleanOptionalAction,
         help="dates such as 03/04/2015 put the day first (only asked when the column cannot tell)",
     )
+    fit.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue a fit of the same corpus and settings that was stopped or killed, "
+        "from the embeddings it had written to disk (without it a fit starts fresh)",
+    )
     settings = fit.add_argument_group(
         "fit settings", "default: the project's own settings, or those suggested for a new corpus"
     )
@@ -105,9 +111,9 @@ def build_parser() -> argparse.ArgumentParser:
 class StderrProgress:
     """Prints pipeline progress: rewrites one line on a terminal, else a line per step."""
 
-    def __init__(self, stream: TextIO = sys.stderr) -> None:
-        self.stream = stream
-        self.tty = stream.isatty()
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self.stream = stream or sys.stderr  # looked up now: tests and callers may replace it
+        self.tty = self.stream.isatty()
         self._last: tuple[str, int] = ("", -1)
         self._start = time.monotonic()
 
@@ -172,7 +178,7 @@ def _fit(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     reporter = StderrProgress()
-    adopted, plan = fit_and_adopt(project, settings, Progress(reporter))
+    adopted, plan = fit_and_adopt(project, settings, Progress(reporter), resume=args.resume)
     save_project(project, output)
     reporter.done(f"Wrote {output}")
     for line in [*adopted.warnings, *(plan.summary_lines() if plan is not None else [])]:
@@ -297,7 +303,8 @@ def main(argv: list[str] | None = None) -> int:
         print("error: cancelled", file=sys.stderr)
         return 130
     except KeyboardInterrupt:
-        print("\nerror: interrupted; nothing was written", file=sys.stderr)
+        again = "; run the same command with --resume to continue" if args.command == "fit" else ""
+        print(f"\nerror: interrupted; nothing was written{again}", file=sys.stderr)
         return 130
     except MemoryError:
         print(

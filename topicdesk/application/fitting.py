@@ -25,9 +25,15 @@ def fit(
     settings: FitSettings,
     progress: Progress | None = None,
     encoders: EncoderCache = ENCODERS,
+    resume: bool = True,
 ) -> FitResult:
-    """Run the pipeline without touching the project (safe on a worker or in a process)."""
-    return runner.fit_project(project, settings, progress, encoders)
+    """Run the pipeline without touching the project (safe on a worker or in a process).
+
+    The app's fits resume by default: a fit of the same corpus and settings that was
+    stopped or killed continues from the embeddings it left on disk, and its progress
+    says so ("resuming: N of M already embedded").
+    """
+    return runner.fit_project(project, settings, progress, encoders, resume)
 
 
 def plan_for(project: Project, result: FitResult) -> CarryOverPlan | None:
@@ -74,9 +80,11 @@ def fit_and_adopt(
     settings: FitSettings,
     progress: Progress | None = None,
     encoders: EncoderCache = ENCODERS,
+    resume: bool = False,
 ) -> tuple[Adopted, CarryOverPlan | None]:
-    """Fit, adopt and carry the researcher's work over, in one go (the CLI and scripts)."""
-    result = fit(project, settings, progress, encoders)
+    """Fit, adopt and carry the researcher's work over, in one go (the CLI and scripts);
+    with ``resume`` an interrupted fit continues (``topicdesk fit --resume``)."""
+    result = fit(project, settings, progress, encoders, resume)
     plan = plan_for(project, result)
     adopted = adopt(project, result, settings)
     if plan is not None and not plan.empty:

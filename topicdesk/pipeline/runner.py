@@ -23,6 +23,7 @@ from topicdesk.core.settings import FitSettings
 from topicdesk.core.state import BY_MODEL, Topic, TopicState, relabel
 from topicdesk.pipeline import (
     boilerplate,
+    chunk_store,
     cluster,
     consensus,
     embed,
@@ -159,24 +160,35 @@ def _stage_names(settings: FitSettings) -> list[str]:
 
 def _embeddings(
     texts: list[str], key: str, old: StageCache, settings: FitSettings, run: _Stages,
-    encoders: EncoderCache,
-) -> tuple[np.ndarray, str | None]:
+    encoders: EncoderCache, resume: bool,
+) -> tuple[np.ndarray, str | None, chunk_store.ChunkStore | None]:
     """Saved embeddings if the model and texts are unchanged (precision None: as saved),
-    else freshly computed ones and the precision they were computed in."""
+    else computed ones (with ``resume``, continuing from the chunks an interrupted fit left
+    on disk), the precision they were computed in, and the store of their chunks."""
     saved = old.matching("embeddings", key, len(texts))
     if saved is not None:
         run.begin(LOAD)
         run.end(LOAD, "not needed: the embeddings are saved in the project")
         run.begin(EMBED)
         run.end(EMBED, f"reused {len(texts):,} saved embeddings")
-        return saved, None
+        return saved, None, None
     run.begin(LOAD)
     encoder = encoders.get(settings)
     run.end(LOAD)
     run.begin(EMBED)
-    embeddings = encoder.embed(model_texts(texts, settings), settings.batch_size, run.progress)
-    run.end(EMBED, f"{len(texts):,} documents")
-    return embeddings, encoder.precision
+    # the arithmetic and library versions are in the key too: chunks are never mixed with
+    # vectors computed another way, which the project's key does not need to tell apart
+    store_key = _key(key, encoder.identity, encoder.precision, package_versions())
+    store = chunk_store.ChunkStore.open(store_key, len(texts), fresh=not resume)
+    embeddings, resumed = chunk_store.embed_in_chunks(
+        lambda chunk, progress: encoder.embed(chunk, settings.batch_size, progress),
+        model_texts(texts, settings),
+        store,
+        run.progress,
+    )
+    before = f", {resumed:,} of them embedded before the fit was interrupted" if resumed else ""
+    run.end(EMBED, f"{len(texts):,} documents{before}")
+    return embeddings, encoder.precision, store
 
 
 def fit_project(
@@ -184,8 +196,15 @@ def fit_project(
     settings: FitSettings | None = None,
     progress: Progress | None = None,
     encoders: EncoderCache = ENCODERS,
+    resume: bool = False,
 ) -> FitResult:
-    """Run the pipeline on a project's corpus and return topics, caches and provenance."""
+    """Run the pipeline on a project's corpus and return topics, caches and provenance.
+
+    Embeddings are written to disk in chunks as they are computed (:mod:`chunk_store`)
+    and removed when the fit is done. Only with ``resume`` are chunks an interrupted fit
+    left behind used: the store's key cannot see a model folder changed in place, so a
+    plain fit computes what it says and reuses nothing it was not asked to.
+    """
     settings = settings or project.settings
     progress = progress or Progress()
     corpus = project.corpus
@@ -196,7 +215,7 @@ def fit_project(
     run = _Stages(_stage_names(settings), progress)
 
     cache = StageCache()
-    embeddings, precision = _embeddings(texts, emb_key, old, settings, run, encoders)
+    embeddings, precision, store = _embeddings(texts, emb_key, old, settings, run, encoders, resume)
     cache.put("embeddings", embeddings, emb_key)
     if precision is None:
         precision = project.provenance.get("embedding_precision", "float32")
@@ -289,6 +308,8 @@ def fit_project(
         "smallest_topic": cluster.min_cluster_size(settings),
         "warnings": warnings,
     }
+    if store is not None:
+        store.remove()
     return FitResult(state, cache, provenance, settings, run.timings, warnings)
 
 
