@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+import tracemalloc
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +15,7 @@ import pandas as pd
 import pytest
 
 from tests.toy_fit import SETTINGS, Letters, toy_texts
+from topicdesk.application import fitting
 from topicdesk.cli import main
 from topicdesk.core.corpus import Corpus
 from topicdesk.core.project import Project
@@ -203,3 +205,33 @@ def test_cli_resume_continues_an_interrupted_fit(small_chunks, tmp_path, monkeyp
     err = capsys.readouterr().err
     assert "resuming: 32 of 120 already embedded" in err
     assert out.is_file()
+
+
+def test_reading_a_store_holds_the_final_array_and_one_chunk(small_chunks):
+    rows, dim, size = 20_000, 64, 1_000
+    store = chunk_store.ChunkStore.open("memory", rows, chunk_rows=size)
+    vectors = np.random.default_rng(0).random((rows, dim), dtype=np.float32)
+    for index in range(store.count):
+        store.save(index, vectors[store.span(index)])
+    del vectors
+    tracemalloc.start()
+    try:
+        out, resumed = chunk_store.embed_in_chunks(
+            lambda texts, progress: pytest.fail("nothing is left to compute"),
+            ["text"] * rows,
+            store,
+            Progress(),
+        )
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert resumed == rows and out.shape == (rows, dim)
+    assert peak < out.nbytes + 2 * size * dim * 4  # the array, one chunk and small change
+
+
+def test_the_app_resumes_an_interrupted_fit_without_being_asked(small_chunks):
+    with pytest.raises(KeyboardInterrupt):
+        _fit(_project(), Counting(stop_after=6))
+    resumed = Counting()
+    fitting.fit(_project(), SETTINGS, None, EncoderCache(lambda settings: resumed))
+    assert len(resumed.calls) == 2
