@@ -107,6 +107,8 @@ def test_an_interrupted_fit_resumes_at_the_first_missing_chunk_and_equals_a_whol
     assert messages[0] == "resuming: 48 of 120 already embedded"
     assert messages[1] == "resuming: 48 of 120 already embedded; chunk 4 of 8: 16 of 16 documents"
     assert "48 of them embedded before" in messages[-1]
+    left = [e.fraction for e in events if e.message.startswith("resuming")]
+    assert left[:2] == [0.0, pytest.approx(16 / 72)]  # progress of the work left
     assert not _chunk_files(small_chunks)
 
 

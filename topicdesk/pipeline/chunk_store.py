@@ -160,9 +160,9 @@ class ChunkStore:
 
 
 class _WithinChunk(Progress):
-    """The encoder's progress inside one chunk, passed on as progress of the whole corpus:
-    its fraction scaled to the rows before and in the chunk, its message headed by which
-    chunk this is and, in a resumed fit, how much was embedded before."""
+    """The encoder's progress inside one chunk, passed on as progress of all ``rows`` to
+    compute: its fraction scaled to the rows before and in the chunk, its message headed
+    by which chunk this is and, in a resumed fit, how much was embedded before."""
 
     def __init__(self, outer: Progress, rows: int, before: int, size: int, head: str) -> None:
         super().__init__()
@@ -195,6 +195,8 @@ def embed_in_chunks(
 
     Memory holds the final array and one chunk: chunks are read into the array as they
     are checked, and each computed chunk is written to disk before the next one starts.
+    Progress counts the work left, so a resumed fit's speed (and time left) is measured on
+    what it computes; its messages say how much was embedded before.
     """
     out: np.ndarray | None = None
     missing = []
@@ -212,7 +214,7 @@ def embed_in_chunks(
     resumed = done
     resuming = f"resuming: {resumed:,} of {len(texts):,} already embedded" if resumed else ""
     if resumed:
-        progress.update(resumed / len(texts), resuming)
+        progress.update(0.0, resuming)
     for index in missing:
         progress.check()
         span = store.span(index)
@@ -220,7 +222,7 @@ def embed_in_chunks(
         head = [resuming] if resumed else []
         if store.count > 1:
             head.append(f"chunk {index + 1:,} of {store.count:,}")
-        within = _WithinChunk(progress, len(texts), done, size, "; ".join(head))
+        within = _WithinChunk(progress, len(texts) - resumed, done - resumed, size, "; ".join(head))
         chunk = encode(texts[span], within)
         store.save(index, chunk)
         if out is None:
