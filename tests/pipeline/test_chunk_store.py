@@ -186,6 +186,9 @@ def test_store_lists_a_chunk_only_once_it_is_written_and_checks_its_shape(small_
     assert again.load(1) is None
     assert chunk_store.ChunkStore.open("key", 41, chunk_rows=16).load(0) is None  # other rows
     assert chunk_store.ChunkStore.open("key", 40, chunk_rows=16, fresh=True).load(0) is None
+    assert chunk_store.ChunkStore.open("key", 40, chunk_rows=16).load(0) is None  # forgotten
+    chunk_store.ChunkStore.open("unused", 40, fresh=True)
+    assert not (small_chunks / "unused").exists()  # a fit stopped before its first chunk
 
 
 def test_cli_resume_continues_an_interrupted_fit(small_chunks, tmp_path, monkeypatch, capsys):

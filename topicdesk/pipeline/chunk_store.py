@@ -76,7 +76,8 @@ class ChunkStore:
         store = cls(root() / key, rows, chunk_rows or CHUNK_ROWS)
         if not fresh:
             store.checksums = store._listed()
-        store._write_manifest()
+        elif (store.folder / MANIFEST).exists():
+            store._write_manifest()  # lists nothing; the folder itself waits for a chunk
         return store
 
     def _listed(self) -> dict[str, str]:
