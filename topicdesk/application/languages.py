@@ -59,7 +59,8 @@ class LanguageChoice:
             )
         else:
             mixed = (
-                " (the same topic in two languages lands together)"
+                ", which reads every language into one space, so a topic can hold texts "
+                "in several languages"
                 if self.language == MIXED
                 else ""
             )
