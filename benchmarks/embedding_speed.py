@@ -80,13 +80,13 @@ def variants(model) -> dict[str, object]:
 def int8_network(model):
     """The app's int8 copy of the model, built (and timed) here if the store has none."""
     source = embed.resolve_model(FitSettings())
-    converted = int8.stored(model, source)
+    converted = int8.stored(source)
     if converted is None:
         texts = pd.read_csv(SAMPLE, usecols=["text"])["text"].astype(str).tolist()
         start = time.perf_counter()
         int8.build(model, source, texts)
         print(f"Built the int8 model in {time.perf_counter() - start:.1f} s")
-        converted = int8.stored(model, source)
+        converted = int8.stored(source)
     return converted
 
 

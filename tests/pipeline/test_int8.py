@@ -51,14 +51,14 @@ class _Wrong:
 def test_int8_is_chosen_where_the_cpu_has_int8_dot_products_and_it_agrees(monkeypatch, model):
     monkeypatch.setattr(int8, "cpu_has_int8_dot", lambda: True)
     # the float32 network stands in for a built int8 copy: it agrees, so it is taken
-    monkeypatch.setattr(int8, "stored", lambda m, source: openvino_encoder.network(m, source))
+    monkeypatch.setattr(int8, "stored", lambda source: openvino_encoder.network(model, source))
     fast, name = embed._faster_variant(model, SOURCE)
     assert name == "int8 (OpenVINO)" and isinstance(fast, openvino_encoder.OpenVinoEncoder)
 
 
 def test_int8_is_never_tried_without_int8_dot_products_or_without_a_built_copy(monkeypatch, model):
     tried = []
-    monkeypatch.setattr(int8, "stored", lambda m, source: tried.append(source))
+    monkeypatch.setattr(int8, "stored", lambda source: tried.append(source))
     monkeypatch.setattr(int8, "cpu_has_int8_dot", lambda: False)
     monkeypatch.setattr(embed, "cpu_has_native_bf16", lambda: True)
     assert embed._faster_variant(model, SOURCE)[1] == "bfloat16 (OpenVINO)" and tried == []
@@ -121,7 +121,7 @@ def test_no_build_is_started_without_nncf_or_without_int8_dot_products(monkeypat
     loaded.precision = "int8 (OpenVINO)"  # built and in use already
     assert warmup.prepare_int8("sample.csv", lock) is None and started == []
     loaded.precision = "bfloat16 (OpenVINO)"
-    key = int8.stored_key(loaded.model, embed.resolve_model(settings))
+    key = int8.stored_key(embed.resolve_model(settings))
     model_store.save(openvino_encoder._without_telemetry(), _tiny_network(), key)
     assert warmup.prepare_int8("sample.csv", lock) is None and started == []  # stored already
     model_store.root().joinpath(key, model_store.MANIFEST).unlink()

@@ -118,7 +118,7 @@ def _openvino_copy(model, source: str | None = None, int8: bool = False) -> obje
         return None
     try:
         if int8:
-            converted = int8_model.stored(model, source) if source else None
+            converted = int8_model.stored(source) if source else None
             if converted is None:
                 return None
             hint = "bf16" if cpu_has_native_bf16() else "f32"  # for the layers left in floats

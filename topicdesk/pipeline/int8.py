@@ -75,15 +75,15 @@ def nncf_available() -> bool:
     return True
 
 
-def stored_key(model, source: str) -> str:
+def stored_key(source: str) -> str:
     """The model store's name for the int8 copy of the model in folder ``source``."""
     recipe = (CALIBRATION_TEXTS, VALIDATION_TEXTS, SHORT_TEXTS, MAX_COSINE_DROP, FLOAT_LAYERS)
-    return openvino_encoder.stored_key(model, source, "int8", *recipe)
+    return openvino_encoder.stored_key(source, "int8", *recipe)
 
 
-def stored(model, source: str):
+def stored(source: str):
     """The int8 ``openvino.Model`` built earlier on this computer, or None."""
-    return model_store.load(openvino_encoder._without_telemetry(), stored_key(model, source))
+    return model_store.load(openvino_encoder._without_telemetry(), stored_key(source))
 
 
 def _inputs(tokenizer, texts: list[str], limit: int) -> dict[int, np.ndarray]:
@@ -148,7 +148,7 @@ def build(model, source: str, texts: list[str]) -> None:
     """Quantise the model in folder ``source`` and keep the result in the model store."""
     ov = openvino_encoder._without_telemetry()
     quantised = quantise(model, openvino_encoder.network(model, source), texts)
-    model_store.save(ov, quantised, stored_key(model, source))
+    model_store.save(ov, quantised, stored_key(source))
 
 
 def build_default(calibration_csv: str) -> None:

@@ -79,12 +79,12 @@ def convert(model):
         )
 
 
-def stored_key(model, source: str, kind: str = "float32", *recipe: object) -> str:
-    """The model store's name for this model (folder ``source``) in OpenVINO form, made
-    as ``kind`` with ``recipe``."""
+def stored_key(source: str, kind: str = "float32", *recipe: object) -> str:
+    """The model store's name for the model in folder ``source`` in OpenVINO form, made as
+    ``kind`` with ``recipe``. Not its text window: the converted model takes any length."""
     ov = _without_telemetry()
     return model_store.entry_key(
-        kind, model_store.model_fingerprint(source), model.max_seq_length, ov.__version__, *recipe
+        kind, model_store.model_fingerprint(source), ov.__version__, *recipe
     )
 
 
@@ -94,7 +94,7 @@ def network(model, source: str | None = None):
     ov = _without_telemetry()
     if source is None:
         return convert(model)
-    key = stored_key(model, source)
+    key = stored_key(source)
     converted = model_store.load(ov, key)
     if converted is None:
         converted = convert(model)

@@ -66,7 +66,7 @@ def prepare_int8(calibration_csv: str, between_jobs: threading.Lock) -> threadin
         return None
     if not int8.cpu_has_int8_dot() or not int8.nncf_available():
         return None
-    if model_store.is_stored(int8.stored_key(encoder.model, embed.resolve_model(settings))):
+    if model_store.is_stored(int8.stored_key(embed.resolve_model(settings))):
         return None  # stored and checked, but the probe preferred bfloat16
     builder = multiprocessing.get_context("spawn").Process(
         target=int8.build_default, args=(calibration_csv,), name="topicdesk-int8", daemon=True
