@@ -3,6 +3,7 @@ through the encoder interface, and a whole fit on a small German slice."""
 
 from __future__ import annotations
 
+import importlib.util
 import socket
 
 import numpy as np
@@ -31,6 +32,9 @@ def no_network(monkeypatch):
 
 @pytest.mark.parametrize("name", sorted(multilingual_encoder.PACKAGED))
 def test_packaged_models_embed_offline_through_the_encoder_interface(no_network, name):
+    model = multilingual_encoder.PACKAGED[name]
+    if importlib.util.find_spec(model.module) is None:  # e5's wheels: Linux x86-64 only
+        pytest.skip(f"{model.package} has no wheel for this platform")
     cache = encoders.EncoderCache()
     encoder = cache.get(FitSettings(model=name))
     assert encoder.identity == name
