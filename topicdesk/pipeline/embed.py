@@ -129,20 +129,24 @@ def _openvino_copy(model, source: str | None = None, int8: bool = False) -> obje
         return None
 
 
-def _faster_variant(model, source: str | None = None) -> tuple[object, str]:
+def _faster_variant(
+    model, source: str | None = None, int8_first: bool = False
+) -> tuple[object, str]:
     """The fastest copy of the model that this CPU runs natively and that agrees with float32.
 
-    OpenVINO's int8 copy where the CPU has int8 dot products and the copy was built
-    (:mod:`int8`), then OpenVINO's bfloat16, then PyTorch's; agreement is checked on a few
-    probe sentences each time the model is loaded, and any doubt keeps float32, so a new
-    CPU or library version can only cost speed.
+    With ``int8_first`` (the "int8" precision), OpenVINO's int8 copy where the CPU has int8
+    dot products and the copy was built (:mod:`int8`); then OpenVINO's bfloat16, then
+    PyTorch's. int8 is not in "auto": its topics agreed with float32's less than a change
+    of seed does (docs/benchmarks.md). Agreement is checked on a few probe sentences each
+    time the model is loaded, and any doubt keeps float32, so a new CPU or library version
+    can only cost speed.
     """
     import torch
 
     from topicdesk.pipeline import int8
 
     candidates = []
-    if int8.cpu_has_int8_dot():
+    if int8_first and int8.cpu_has_int8_dot():
         candidates.append((lambda: _openvino_copy(model, source, int8=True), "int8 (OpenVINO)"))
     if cpu_has_native_bf16():
         candidates += [
@@ -197,8 +201,8 @@ def load_sentence_transformer(settings: FitSettings) -> tuple[object, str]:
     finally:
         set_offline(True)
     model.max_seq_length = settings.max_seq_length
-    if settings.precision == "auto":
-        return _faster_variant(model, source)
+    if settings.precision in ("auto", "int8"):
+        return _faster_variant(model, source, int8_first=settings.precision == "int8")
     return model, "float32"
 
 

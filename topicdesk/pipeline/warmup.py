@@ -50,9 +50,9 @@ def prepare_int8(calibration_csv: str, between_jobs: threading.Lock) -> threadin
     """Build the built-in model's int8 copy if this computer can use one and has none.
 
     The build (a minute or more) runs in a process at the lowest priority, so a fit
-    started meanwhile gets the processor; when it has succeeded, the model is loaded
-    again holding ``between_jobs`` (no fit changes model half-way) and from then on the
-    probe in :mod:`embed` decides between it and bfloat16. Returns the thread that waits
+    started meanwhile gets the processor; fits with the "int8" precision then use it once
+    the probe in :mod:`embed` agrees (an int8 encoder already loaded is loaded again,
+    holding ``between_jobs``, so no fit changes model half-way). Returns the thread that waits
     for the build, or None when there is nothing to build (unsupported CPU, NNCF not
     installed, the default model not loaded or in int8 already, or a copy stored: one
     that failed its check is removed by the store, so it is built again next time).
@@ -73,11 +73,13 @@ def prepare_int8(calibration_csv: str, between_jobs: threading.Lock) -> threadin
     )
     builder.start()
 
+    fastest = settings.replace(precision="int8")
+
     def adopt() -> None:
         builder.join()
-        if builder.exitcode == 0:
+        if builder.exitcode == 0 and ENCODERS.loaded(fastest) is not None:
             with between_jobs:
-                ENCODERS.reload(settings)
+                ENCODERS.reload(fastest)
 
     waiter = threading.Thread(target=adopt, name="topicdesk-int8-adopt", daemon=True)
     waiter.start()
