@@ -132,7 +132,7 @@ def test_export_of_a_large_map_draws_density_and_comes_back(qtbot, tmp_path):
 def test_density_follows_colour_by_and_search_hits(qtbot):
     from topicdesk.application.variables import Colouring
 
-    view, coords, topics, _, _ = big_map(qtbot)
+    view, coords, _, _, _ = big_map(qtbot)
     left = np.where(np.isnan(coords[:, 0]), -1, (coords[:, 0] < 0).astype(np.int64))
     view.set_colouring(Colouring(left, ["East", "West"], ["#2ca02c", "#9467bd"], "No side"))
     image = view._density.base.image
