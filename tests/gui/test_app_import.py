@@ -7,6 +7,8 @@ from PySide6.QtWidgets import QDialogButtonBox
 
 from topicdesk.gui.dialogs.import_dialog import NONE, PREVIEW_ROWS, ImportDialog
 
+ARTICLE_COLUMNS = ["para_id", "president", "party", "date", "text"]  # as articles_csv writes them
+
 
 def ok_enabled(dialog: ImportDialog) -> bool:
     return dialog.buttons.button(QDialogButtonBox.Ok).isEnabled()
@@ -20,6 +22,13 @@ def test_csv_preview_suggests_the_text_column(articles_csv, qtbot):
     assert dialog.date_combo.currentText() == "date"
     assert dialog.group_combo.currentText() == "party"
     assert dialog.preview.rowCount() == PREVIEW_ROWS and dialog.preview.columnCount() == 5
+    header = dialog.preview.horizontalHeader()
+    names = [dialog.preview.horizontalHeaderItem(header.logicalIndex(v)).text() for v in range(5)]
+    assert names[0] == "text" and names[1:] == [c for c in ARTICLE_COLUMNS if c != "text"]
+    dialog.text_combo.setCurrentText("party")  # another choice comes first, the rest in order
+    names = [dialog.preview.horizontalHeaderItem(header.logicalIndex(v)).text() for v in range(5)]
+    assert names[0] == "party" and names[1:] == [c for c in ARTICLE_COLUMNS if c != "party"]
+    dialog.text_combo.setCurrentText("text")
     assert dialog.counts.text().startswith("150 rows · 0 empty texts")
     assert ok_enabled(dialog)
     dialog.group_combo.setCurrentText(NONE)

@@ -102,6 +102,7 @@ class ImportDialog(QDialog):
         layout.addWidget(self.buttons)
 
         self.text_combo.currentIndexChanged.connect(self._update_counts)
+        self.text_combo.currentIndexChanged.connect(self._show_text_column)
         self.language_combo.currentIndexChanged.connect(self._describe_language)
         self.sheet_combo.currentIndexChanged.connect(self._load_sheet)
         self._load_sheets()
@@ -187,10 +188,20 @@ class ImportDialog(QDialog):
         header = self.preview.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.Interactive)
         header.setStretchLastSection(True)
-        for c in range(len(head.columns)):
-            header.resizeSection(
-                c, 420 if str(head.columns[c]) == self.text_combo.currentText() else 130
-            )
+        self._show_text_column()
+
+    def _show_text_column(self) -> None:
+        """The chosen text column first and widest in the preview, where the eye starts (it
+        was often the last column, cut off at the right)."""
+        header = self.preview.horizontalHeader()
+        chosen = self.text_combo.currentText()
+        for c in range(self.preview.columnCount()):
+            header.moveSection(header.visualIndex(c), c)  # the file's own order first
+        for c in range(self.preview.columnCount()):
+            is_text = self.preview.horizontalHeaderItem(c).text() == chosen
+            header.resizeSection(c, 420 if is_text else 130)
+            if is_text:
+                header.moveSection(header.visualIndex(c), 0)
 
     def _update_counts(self) -> None:
         if self._table is None or not self.text_combo.currentText():
