@@ -6,6 +6,7 @@ the desktop app and the CLI both work on.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -98,6 +99,21 @@ class Project:
             self.state = TopicState.empty(len(self.corpus))
         self.history = History(self.state, self.log)
         self.log = self.history.log
+
+    def snapshot(self) -> Project:
+        """A copy to save while the researcher goes on working: what edits change (state,
+        log, records, provenance) is copied; the corpus and the stage arrays, which nothing
+        changes in place, are shared."""
+        return Project(
+            self.corpus,
+            self.settings,
+            self.state.copy() if self.state is not None else None,
+            StageCache(**{name: (e.array, e.key) for name, e in self.cache.items()}),
+            copy.deepcopy(self.provenance),
+            copy.deepcopy(self.records),
+            list(self.history.log),
+            self.fitted,
+        )
 
     def adopt_state(self, state: TopicState) -> None:
         """Take a new fit's state; the undo stacks are cleared, the log keeps going."""

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QStandardPaths, QTimer
 
+from topicdesk.core.project import Project
 from topicdesk.errors import TopicDeskError
 from topicdesk.gui.session import ProjectSession
 from topicdesk.project.store import save_project
@@ -25,7 +27,13 @@ def _origin_file(recovery: Path) -> Path:
 
 
 class Autosaver(QObject):
-    """Saves the session's project to the recovery file every ``interval_ms`` while dirty."""
+    """Saves the session's project to the recovery file every ``interval_ms`` while dirty.
+
+    The window only takes a snapshot (:meth:`Project.snapshot`); a thread writes it, so
+    the researcher's work is not paused while the file is written (0.14-0.18 s a minute
+    on a mid-sized project, growing with the corpus). One write at a time; a write that
+    a save or a clean close has overtaken (see :meth:`discard`) writes nothing.
+    """
 
     def __init__(self, session: ProjectSession, interval_ms: int = AUTOSAVE_MS) -> None:
         super().__init__(session)
@@ -36,29 +44,55 @@ class Autosaver(QObject):
         self.timer.timeout.connect(self.save_now)
         self.timer.start()
         self.last_error = ""
+        self._lock = threading.Lock()  # held while the recovery files are written or removed
+        self._generation = 0  # raised by discard: older snapshots are stale
+        self._writer: threading.Thread | None = None
 
     def save_now(self) -> None:
         if not self.session.dirty or self.session.project is None:
             return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            save_project(self.session.project, self.path)
-            origin = _origin_file(self.path)
-            if self.session.path is not None:
-                origin.write_text(str(self.session.path.resolve()), encoding="utf-8")
-            else:
-                origin.unlink(missing_ok=True)
-            self.last_error = ""
-        except (TopicDeskError, OSError) as exc:  # autosave must never interrupt work
-            self.last_error = str(exc)
+        if self._writer is not None and self._writer.is_alive():
+            return  # the last snapshot is still being written; the next tick takes a new one
+        snapshot = self.session.project.snapshot()
+        origin = self.session.path.resolve() if self.session.path is not None else None
+        self._writer = threading.Thread(
+            target=self._write,
+            args=(snapshot, origin, self._generation),
+            name="topicdesk-autosave",
+            daemon=True,
+        )
+        self._writer.start()
+
+    def _write(self, snapshot: Project, origin: Path | None, generation: int) -> None:
+        with self._lock:
+            if generation != self._generation:
+                return  # saved or closed since the snapshot: nothing to recover
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                origin_file = _origin_file(self.path)  # first, so a found file has its origin
+                if origin is not None:
+                    origin_file.write_text(str(origin), encoding="utf-8")
+                else:
+                    origin_file.unlink(missing_ok=True)
+                save_project(snapshot, self.path)
+                self.last_error = ""
+            except (TopicDeskError, OSError) as exc:  # autosave must never interrupt work
+                self.last_error = str(exc)
+
+    def wait(self, timeout: float | None = None) -> None:
+        """Until the write under way (if any) has finished."""
+        if self._writer is not None:
+            self._writer.join(timeout)
 
     def discard(self) -> None:
-        """Forget the recovery file (after a save or a clean close)."""
-        for path in (self.path, _origin_file(self.path)):
-            try:
-                path.unlink(missing_ok=True)
-            except OSError:  # a locked or read-only file: it is offered again at the next start
-                pass
+        """Forget the recovery file (after a save or a clean close), and any write under way."""
+        with self._lock:
+            self._generation += 1
+            for path in (self.path, _origin_file(self.path)):
+                try:
+                    path.unlink(missing_ok=True)
+                except OSError:  # a locked or read-only file: offered again at the next start
+                    pass
 
     def pending(self) -> Path | None:
         """A recovery file left by a session that did not close cleanly."""
