@@ -193,6 +193,7 @@ def test_a_topics_branch_holds_every_sub_topic_below_it_once():
     state.topics[4] = Topic(id=4, label="c", parent=0)
     state.topics[5] = Topic(id=5, label="loop", parent=6)  # a hand-edited cycle
     state.topics[6] = Topic(id=6, label="loop", parent=5)
-    assert sorted(state.branch(0)) == [0, 2, 3, 4]
-    assert state.branch(1) == [1] and state.branch(3) == [3]
-    assert sorted(state.branch(5)) == [5, 6]
+    branches = state.branches()
+    assert branches[0][0] == 0 and sorted(branches[0]) == [0, 2, 3, 4]
+    assert 1 not in branches and 3 not in branches  # no sub-topics: the topic alone
+    assert sorted(branches[5]) == [5, 6] and sorted(branches[6]) == [5, 6]

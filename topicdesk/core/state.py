@@ -191,19 +191,22 @@ class TopicState:
             out.setdefault(tid, 0)
         return out
 
-    def branch(self, topic_id: int) -> list[int]:
-        """The topic and every sub-topic under it (split from it, or from one of those):
-        what a researcher means by the topic when it has sub-topics."""
+    def branches(self) -> dict[int, list[int]]:
+        """Each topic that has sub-topics (split from it, or from one of those), with the
+        whole branch under it, itself first: what a researcher means by such a topic."""
         below: dict[int, list[int]] = {}
         for topic in self.topics.values():
             if topic.parent is not None and topic.parent != topic.id:
                 below.setdefault(topic.parent, []).append(topic.id)
-        out, todo = [topic_id], [topic_id]
-        while todo:
-            for child in below.get(todo.pop(), []):
-                if child not in out:  # a cycle in a hand-edited file must not loop
-                    out.append(child)
-                    todo.append(child)
+        out: dict[int, list[int]] = {}
+        for top in below:
+            branch, todo = [top], [top]
+            while todo:
+                for child in below.get(todo.pop(), []):
+                    if child not in branch:  # a cycle in a hand-edited file must not loop
+                        branch.append(child)
+                        todo.append(child)
+            out[top] = branch
         return out
 
     def members(self, topic_id: int) -> np.ndarray:

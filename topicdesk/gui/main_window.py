@@ -201,7 +201,7 @@ class MainWindow(QMainWindow):
         state = project.state
         colours = {t.id: t.colour for t in state.topics.values()}
         labels = {t.id: t.label for t in state.topics.values()}
-        branches = {t: b for t in state.topics if len(b := state.branch(t)) > 1}
+        branches = state.branches()
         self.map.set_branches(branches)
         self.map.update_topics(state.assignments, colours, labels)
         self.table.set_topics(state.assignments, labels, colours, branches)
