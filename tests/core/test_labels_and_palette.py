@@ -11,12 +11,21 @@ from topicdesk.core.state import Topic, TopicState, default_label, relabel
 
 
 def test_default_label_changes_as_little_as_needed():
-    words = ["ly", "http ow", "ow", "ebola", "guinea"]
-    assert default_label(words) == "ly, http ow, ow"
-    assert default_label(words, taken=["LY, http ow, ow"]) == "ly, http ow, ebola"
-    assert default_label(words, taken=["ly, http ow, ow", "ly, http ow, ebola", "ly, http ow, guinea"]) == "ly, http ow, ow (2)"
+    words = ["outbreak", "virus", "ebola", "guinea", "liberia"]
+    assert default_label(words) == "outbreak, virus, ebola"
+    assert default_label(words, taken=["OUTBREAK, virus, ebola"]) == "outbreak, virus, guinea"
+    taken = ["outbreak, virus, ebola", "outbreak, virus, guinea", "outbreak, virus, liberia"]
+    assert default_label(words, taken=taken) == "outbreak, virus, ebola (2)"
     assert default_label([]) == "untitled topic"
     assert default_label([], taken=["untitled topic"]) == "untitled topic (2)"
+
+
+def test_default_label_leaves_out_keywords_that_repeat_a_word():
+    assert default_label(["nuclear", "weapons", "nuclear weapons", "arms"]) == "nuclear, weapons, arms"
+    assert default_label(["health care", "health", "insurance", "care", "costs"]) == (
+        "health care, insurance, costs"
+    )
+    assert default_label(["Tax", "tax cuts"]) == "Tax"
 
 
 def test_no_two_topics_share_a_default_name_after_keywords_change():

@@ -85,3 +85,27 @@ def test_autosave_writes_a_snapshot_off_the_window_and_a_save_overtakes_it(
     release.set()
     saver.wait(5)
     assert saver.pending() is None
+
+
+def test_recovery_question_names_the_project_and_when_it_was_saved(
+    make_window, sotu, qtbot, tmp_path
+):
+    path = tmp_path / "interviews.topicdesk"
+    save_project(curated_project(sotu.head(60)), path)
+    crashed = make_window(autosave_ms=50)
+    crashed.autosaver.discard()
+    crashed.files.open_path(str(path))
+    crashed.session.rename(0, "Unsaved idea")
+    qtbot.waitUntil(lambda: crashed.autosaver.pending() is not None, timeout=3000)
+    crashed.autosaver.timer.stop()
+    crashed.autosaver.wait(5)
+    text = make_window().autosaver.describe()
+    assert "working on interviews.topicdesk" in text
+    assert "last autosaved today at" in text
+    crashed.autosaver.discard()
+    crashed.session.replace(curated_project(sotu.head(60)), None, dirty=True)
+    crashed.autosaver.timer.start()
+    qtbot.waitUntil(lambda: crashed.autosaver.pending() is not None, timeout=3000)
+    crashed.autosaver.timer.stop()
+    crashed.autosaver.wait(5)
+    assert "a new project that was never saved" in make_window().autosaver.describe()

@@ -108,11 +108,25 @@ def _label_variants(keywords: list[str], n: int):
         yield f"{base} ({number})"
 
 
+def _distinct_words(keywords: list[str]) -> list[str]:
+    """The keywords that add a word to those before them: a name reads "nuclear, weapons,
+    arms" rather than "nuclear, weapons, nuclear weapons"."""
+    kept: list[str] = []
+    seen: set[str] = set()
+    for keyword in keywords:
+        words = set(keyword.casefold().split())
+        if words and not words & seen:
+            kept.append(keyword)
+            seen |= words
+    return kept
+
+
 def default_label(keywords: list[str], n: int = 3, taken: Collection[str] = ()) -> str:
-    """The label a topic gets until a person names it: its top keywords, changed as little
-    as needed to differ from every name in ``taken`` (compared case-insensitively)."""
+    """The label a topic gets until a person names it: its top keywords that do not repeat
+    a word of an earlier one, changed as little as needed to differ from every name in
+    ``taken`` (compared case-insensitively)."""
     used = {t.casefold() for t in taken}
-    for label in _label_variants(list(keywords) or ["untitled topic"], n):
+    for label in _label_variants(_distinct_words(list(keywords)) or ["untitled topic"], n):
         if label.casefold() not in used:
             return label
     raise AssertionError("unreachable: numbered names never run out")

@@ -145,7 +145,8 @@ def _offer_recovery(window) -> None:
     answer = QMessageBox.question(
         window,
         "Recover unsaved work",
-        "TopicDesk closed unexpectedly last time. Recover the unsaved changes?",
+        window.autosaver.describe()
+        + "\n\nRecover these changes? If you choose No, they are discarded.",
         QMessageBox.Yes | QMessageBox.No,
         QMessageBox.Yes,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QStandardPaths, QTimer
@@ -105,3 +106,18 @@ class Autosaver(QObject):
         except (OSError, UnicodeDecodeError):
             return None
         return Path(text) if text else None
+
+    def describe(self) -> str:
+        """What the pending work is, for the question whether to recover it: which project
+        and when it was last autosaved, so the researcher knows what "No" throws away."""
+        origin = self.origin()
+        what = f"on {origin.name}" if origin is not None else "on a new project that was never saved"
+        try:
+            saved = datetime.fromtimestamp(self.path.stat().st_mtime)
+        except OSError:
+            return f"TopicDesk closed unexpectedly while you were working {what}."
+        day = "today" if saved.date() == datetime.now().date() else saved.strftime("%d %B %Y")
+        return (
+            f"TopicDesk closed unexpectedly while you were working {what}. "
+            f"Its changes were last autosaved {day} at {saved:%H:%M}."
+        )
