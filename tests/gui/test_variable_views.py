@@ -49,7 +49,7 @@ def test_over_time_draws_the_shares_of_the_chosen_topics(qtbot, project, models)
     view = make(TopicsOverTime, qtbot, project, models)
     expected = variables.prevalence_over_time(project, "decade")
     assert view.period.currentData() == "decade"
-    assert set(curves(view)) == set(project.state.topics)  # none chosen: every topic
+    assert set(curves(view)) == set(project.state.topics)  # none chosen: the (four) largest
     choice.set([2])
     drawn = curves(view)
     assert list(drawn) == [2]
@@ -72,6 +72,20 @@ def test_clicking_a_point_selects_that_periods_documents_of_that_topic(qtbot, pr
     expected = variables.rows_in_period(project, "decade", index, 1)
     assert len(expected) == table.counts[index, table.column(1)] > 0
     assert selection.rows.tolist() == expected.tolist()
+
+
+def test_with_none_chosen_the_six_largest_of_many_topics_are_drawn(qtbot, sotu, models):
+    project = curated_project(sotu.head(900)[["date", "party", "text"]].copy(), n_topics=10)
+    variables.set_variables(project, "date", "party")
+    rows = np.flatnonzero(np.isin(project.state.assignments, [7, 8, 9]))
+    project.history.do(MoveDocuments(rows=rows.tolist(), topic_id=9))  # 9 is now the largest
+    view = make(TopicsOverTime, qtbot, project, models)
+    sizes = project.state.sizes()
+    largest = sorted(project.state.topics, key=lambda t: -sizes[t])[:6]
+    assert 9 in largest and set(curves(view)) == set(largest)
+    assert f"The 6 largest of {len(project.state.topics)} topics" in view.note.text()
+    models[1].set([1, 8])
+    assert set(curves(view)) == {1, 8} and "largest" not in view.note.text()
 
 
 def test_period_choice_and_edits_redraw(qtbot, project, models):

@@ -1,7 +1,8 @@
 """Topics over time: each drawn topic's share per period, with its 95% band.
 
-The topics chosen in the topic list are drawn (all of them when none is chosen); bands
-are drawn for up to six topics, beyond that they would hide each other. The unassigned
+The topics chosen in the topic list are drawn, or the six largest when none is chosen
+(thirty lines at once read as a tangle); bands are drawn for up to six topics, beyond
+that they would hide each other. The unassigned
 share and the number of documents per period sit in their own panels below, so neither
 is mistaken for a topic. Hovering a point gives its counts; clicking it selects that
 period's documents of that topic. Numbers come from
@@ -175,6 +176,8 @@ class TopicsOverTime(QWidget):
         self._documents = pg.BarGraphItem(x=[], height=[], width=1, pen=None)
         self.sizes.addItem(self._documents)
         self.sizes.setXLink(self.plot)
+        for panel in (self.rest, self.sizes):  # room for the axis title on short screens
+            panel.setMinimumHeight(120)
         grid = self.canvas.ci.layout
         grid.setRowStretchFactor(0, 5)
         grid.setRowStretchFactor(1, 2)
@@ -250,12 +253,21 @@ class TopicsOverTime(QWidget):
         return self._table
 
     def drawn_topics(self) -> list[int]:
-        """The chosen topics that have a column, or every topic when none is chosen."""
+        """The chosen topics that have a column, or the largest ``MAX_BANDS`` when none is
+        chosen (largest over the whole span, in the order of the topic list)."""
         if self._table is None:
             return []
         present = [int(t) for t in self._table.topic_ids if t != UNASSIGNED]
         chosen = [t for t in (self._choice.real if self._choice else []) if t in present]
-        return chosen or present
+        if chosen:
+            return chosen
+        totals = self._table.counts.sum(axis=0)
+        size = {t: totals[self._table.column(t)] for t in present}
+        largest = sorted(present, key=lambda t: (-size[t], t))[:MAX_BANDS]
+        return [t for t in present if t in largest]
+
+    def _choosing_nothing(self) -> bool:
+        return not (self._choice and self._choice.real)
 
     def _show_hint(self, text: str) -> None:
         self.hint.setText(text)
@@ -297,7 +309,7 @@ class TopicsOverTime(QWidget):
         self.plot.setYRange(0, 1.06 * self._top(topics, bands), padding=0)
         self.plot.setXRange(x.min() - 0.5, x.max() + 0.5, padding=0.02)
         self._fill_legend(topics)
-        self.note.setText(self._caption(len(topics), bands))
+        self.note.setText(self._caption(len(topics), bands, len(self._table.topic_ids) - 1))
 
     def _take_colours(self, project: Project) -> None:
         """Each topic's own colour, as on the map; lines of a recoloured topic are remade."""
@@ -424,9 +436,13 @@ class TopicsOverTime(QWidget):
         if len(topics) > MAX_LEGEND:
             self.legend.addItem(pg.PlotDataItem(pen=None), f"… and {len(topics) - MAX_LEGEND} more")
 
-    def _caption(self, n_topics: int, bands: bool) -> str:
+    def _caption(self, n_topics: int, bands: bool, n_present: int) -> str:
         table = self._table
         parts = [
+            f"The {n_topics} largest of {n_present} topics; choose topics in the list to "
+            "compare others."
+            if self._choosing_nothing() and n_topics < n_present
+            else "",
             "Lines: share of each period's documents; shaded: 95% Wilson interval.",
             f"Hollow points and orange bars: periods of fewer than {table.min_documents} documents."
             if table.small.any()
