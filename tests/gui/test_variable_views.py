@@ -131,6 +131,19 @@ def test_by_group_heatmap_bars_and_difference(qtbot, project, models):
     assert view.heatmap.model().rowCount() == 2  # topic 3 and the unassigned row
 
 
+def test_every_bar_stays_inside_the_chart_though_small_groups_intervals_may_not(
+    qtbot, project, models
+):
+    table = variables.prevalence_by_group(project)
+    small = int(np.flatnonzero(table.small)[0])
+    rows = np.flatnonzero(variables.rows_in_groups(project, [table.categories[small]]))
+    project.history.do(MoveDocuments(rows=rows.tolist(), topic_id=3))  # 100% of a small group
+    view = make(TopicsByGroup, qtbot, project, models)
+    models[1].set([3])
+    shares = 100 * view.table.shares[:, view.table.column(3)]
+    assert shares.max() == 100 and view.bars.viewRange()[0][1] >= 100
+
+
 def test_clicking_a_heatmap_cell_selects_its_documents(qtbot, project, models):
     selection, _ = models
     view = make(TopicsByGroup, qtbot, project, models)

@@ -279,8 +279,10 @@ class TopicsByGroup(QWidget):
         self._ticks(self.bars, table.categories)
         self.bars.setTitle(short(self._labels[topic_id], 40), color="#1a1a1a", size="10pt")
         trusted = high[~table.small] if (~table.small).any() else high
-        # small groups' wide intervals run off the edge instead of squeezing the rest
-        self.bars.setXRange(0, max(float(np.nanmax(trusted, initial=1.0)), 1.0), padding=0.03)
+        # small groups' wide intervals run off the edge instead of squeezing the rest;
+        # every bar itself stays inside
+        right = max(float(np.nanmax(trusted, initial=1.0)), float(np.nanmax(share, initial=0.0)))
+        self.bars.setXRange(0, max(right, 1.0), padding=0.03)
         self.bars.setYRange(-0.6, len(y) - 0.4, padding=0)
 
     def _draw_difference(self) -> None:
