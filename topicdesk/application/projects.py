@@ -105,16 +105,16 @@ class ProjectSummary:
         if count is None:
             return ""
         if count.long == 0:
-            return f"No text is longer than the model reads at once ({count.window} word pieces)."
+            return f"No text is longer than the model reads at once ({count.window} {count.unit})."
         about = "" if count.exact else "about "
         verb = "is" if count.long == 1 and count.exact else "are"
         head = (
             f"{about}{_count(count.long, 'text')} {verb} longer than the model reads at once "
-            f"({count.window} word pieces, some 150 to 200 words)"
+            f"({_window_words(count)})"
         )
-        if self.long_text_mode == "whole":
+        if self.long_text_mode == "whole" or count.always_windows:
             return f"{head[0].upper()}{head[1:]}: each is read whole, in windows whose meanings are averaged."
-        return f"{head[0].upper()}{head[1:]}: only the first {count.window} word pieces of each are used."
+        return f"{head[0].upper()}{head[1:]}: only the first {count.window} {count.unit} of each are used."
 
     def topics_sentence(self) -> str:
         if not self.fitted:
@@ -125,11 +125,21 @@ class ProjectSummary:
         )
 
 
+def _window_words(count: LongCount) -> str:
+    """The window in its unit and, for word pieces, in words (0.6 to 0.8 words a piece)."""
+    if count.unit != "word pieces":
+        return f"{count.window} {count.unit}"
+    low, high = (round(count.window * f / 50) * 50 for f in (0.6, 0.8))
+    return f"{count.window} word pieces, some {low} to {high} words"
+
+
 def long_text_count(corpus: Corpus, settings: FitSettings) -> LongCount | None:
     """Texts longer than the model's window (estimated from a sample in large corpora),
-    or None when the model's tokenizer cannot be read. Remembered per corpus and window."""
+    or None when the model's tokenizer cannot be read. A packaged multilingual model counts
+    with its own encoder (loaded for it if the fit has not loaded it). Remembered per
+    corpus and window."""
     from topicdesk.errors import TopicDeskError
-    from topicdesk.pipeline import embed, long_texts
+    from topicdesk.pipeline import embed, encoders, long_texts, multilingual_encoder
 
     try:
         folder = embed.resolve_model(settings)
@@ -137,11 +147,18 @@ def long_text_count(corpus: Corpus, settings: FitSettings) -> LongCount | None:
         return None
     key = (corpus.text_hash, folder, settings.max_seq_length)
     if key not in _LONG_COUNTS:
-        tokenizer = long_texts.load_counting_tokenizer(folder)
-        if tokenizer is None:
-            return None
         texts, _ = corpus.unique_texts()
-        _LONG_COUNTS[key] = long_texts.count_long(tokenizer, texts, settings.max_seq_length)
+        if multilingual_encoder.is_packaged(settings.model):
+            encoder = encoders.ENCODERS.loaded(settings) or encoders.load_encoder(settings)
+            count = encoder.count_long(texts)
+        else:
+            tokenizer = long_texts.load_counting_tokenizer(folder)
+            count = None
+            if tokenizer is not None:
+                count = long_texts.count_long(tokenizer, texts, settings.max_seq_length)
+        if count is None:
+            return None
+        _LONG_COUNTS[key] = count
     return _LONG_COUNTS[key]
 
 

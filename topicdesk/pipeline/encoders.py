@@ -36,6 +36,12 @@ class Encoder(ABC):
     ) -> np.ndarray:
         """Embed ``texts``; checks ``progress`` for cancel between batches."""
 
+    def count_long(self, texts: list[str]) -> long_texts.LongCount | None:
+        """How many texts are longer than the model reads at once, counted as the model
+        counts (None: this encoder cannot tell; sentence-transformers models are counted
+        from their tokenizer file without loading them, application/projects.py)."""
+        return None
+
 
 class SentenceTransformerEncoder(Encoder):
     """A sentence-transformers model (or its OpenVINO/bfloat16 copy) on the CPU."""

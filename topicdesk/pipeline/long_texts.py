@@ -104,11 +104,18 @@ def pool(vectors: np.ndarray, windows: Windows, n_texts: int) -> np.ndarray:
 
 @dataclass(frozen=True)
 class LongCount:
-    """How many texts are longer than one window; ``exact`` False when estimated from a sample."""
+    """How many texts are longer than one window; ``exact`` False when estimated from a sample.
+
+    ``unit`` is what the window counts (word pieces, or words for a model that reads
+    words); ``always_windows`` is True for a model that reads every long text in windows
+    whatever the long-text setting says (the packaged multilingual models).
+    """
 
     long: int
     exact: bool
     window: int
+    unit: str = "word pieces"
+    always_windows: bool = False
 
 
 def load_counting_tokenizer(model_folder: str | Path):

@@ -25,12 +25,15 @@ import numpy as np
 
 from topicdesk.errors import TopicDeskError
 from topicdesk.pipeline.encoders import Encoder
+from topicdesk.pipeline.long_texts import LongCount
 from topicdesk.pipeline.progress import Progress
 
 # texts per call: small enough that cancelling and progress follow within seconds (the
 # Universal Sentence Encoder's windows are short, so it takes 64)
 CHUNK = 16
 WINDOW_WORDS = 60  # the Universal Sentence Encoder's window (see UseEncoder)
+E5_WINDOW = 512  # multilingual-e5-small's positions, the start and end tokens included
+E5_PREFIX = "passage: "  # what the engine puts before each text it embeds as a passage
 
 
 @dataclass(frozen=True)
@@ -131,6 +134,11 @@ class UseEncoder(Encoder):
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         return out / np.where(norms == 0, 1, norms)
 
+    def count_long(self, texts: list[str]) -> LongCount:
+        """Texts of more than one window's words (exact: counting words is cheap)."""
+        long = sum(len(t.split()) > WINDOW_WORDS for t in texts)
+        return LongCount(long, True, WINDOW_WORDS, "words", always_windows=True)
+
 
 class E5Encoder(Encoder):
     """multilingual-e5-small in 4 bits; texts are read as passages ("passage: " prefix, as
@@ -151,6 +159,22 @@ class E5Encoder(Encoder):
     ) -> np.ndarray:
         """Embed in chunks, shortest texts first (progress counts characters read)."""
         return _embed_by_length(texts, progress, self._model.passage, 384)
+
+    def count_long(self, texts: list[str], sample: int = 400) -> LongCount:
+        """Texts of more word pieces than one window, counted by the engine's own tokenizer
+        with the prefix it adds. A text has no more pieces than UTF-8 bytes, so only longer
+        texts are tokenised, and of more than ``sample`` of those an evenly spaced sample."""
+        size = E5_WINDOW - 2  # the engine's start and end tokens
+        candidates = [t for t in texts if len(t.encode("utf-8")) + len(E5_PREFIX) > size]
+        chosen = candidates
+        if len(candidates) > sample:
+            picks = np.linspace(0, len(candidates) - 1, sample).astype(int)
+            chosen = [candidates[i] for i in picks]
+        long = sum(self._model.token_count(t) - 2 > size for t in chosen)
+        if chosen is candidates:
+            return LongCount(long, True, size, always_windows=True)
+        estimate = round(long * len(candidates) / len(chosen))
+        return LongCount(estimate, False, size, always_windows=True)
 
 
 def _embed_by_length(
