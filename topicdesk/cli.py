@@ -17,6 +17,7 @@ from typing import NoReturn, TextIO
 
 from topicdesk.core.settings import SPECS, SettingSpec
 from topicdesk.errors import Cancelled, TopicDeskError
+from topicdesk.pipeline.embed import DEVICES
 
 
 class _Parser(argparse.ArgumentParser):
@@ -80,6 +81,21 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="continue a fit of the same corpus and settings that was stopped or killed, "
         "from the embeddings it had written to disk (without it a fit starts fresh)",
+    )
+    where = fit.add_argument_group("where the fit runs", "not fit settings: the project keeps none")
+    where.add_argument(
+        "--cluster",
+        metavar="ADDRESS",
+        help="embed the chunks on the workers of this Dask scheduler (such as "
+        "tcp://10.0.0.5:8786) and run the rest here; needs pip install \"topicdesk[cluster]\" "
+        "and workers with the same package versions and model (docs/cluster.md)",
+    )
+    where.add_argument(
+        "--device",
+        choices=DEVICES,
+        default="cpu",
+        help="embed on the CPU (default), on a GPU that PyTorch can use (cuda), or on the GPU "
+        "where there is one (auto); with --cluster, on the workers",
     )
     settings = fit.add_argument_group(
         "fit settings", "default: the project's own settings, or those suggested for a new corpus"
@@ -154,6 +170,7 @@ def _fit(args: argparse.Namespace) -> int:
     from topicdesk.project.store import save_project
 
     output = require_project_output(args.output)
+    encoders = _encoders_for(args.cluster, args.device)
     project, from_project = open_any(args.input, sheet=args.sheet, text_column=args.text_column)
     if args.date_column or args.group_column or args.day_first is not None:
         _set_variables(project, args)
@@ -178,13 +195,29 @@ def _fit(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     reporter = StderrProgress()
-    adopted, plan = fit_and_adopt(project, settings, Progress(reporter), resume=args.resume)
+    adopted, plan = fit_and_adopt(
+        project, settings, Progress(reporter), encoders, args.resume, args.cluster
+    )
     save_project(project, output)
     reporter.done(f"Wrote {output}")
     for line in [*adopted.warnings, *(plan.summary_lines() if plan is not None else [])]:
         print(line, file=sys.stderr)
     _print_topics(project, sys.stdout)
     return 0
+
+
+def _encoders_for(cluster: str | None, device: str):
+    """The encoders for ``--device``, checked before the corpus is read: a GPU asked for
+    here must be visible here, and ``--cluster`` needs Dask installed (the workers check
+    their own GPUs)."""
+    from topicdesk.pipeline import dask_embedding, embed
+    from topicdesk.pipeline.encoders import ENCODERS, EncoderCache
+
+    if cluster:
+        dask_embedding.require_dask()
+    else:
+        embed.device_for(device)
+    return ENCODERS if device == "cpu" else EncoderCache(device=device)
 
 
 def _set_variables(project, args: argparse.Namespace) -> None:

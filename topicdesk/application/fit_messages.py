@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import astuple
 from typing import Protocol
 
 import numpy as np
@@ -21,7 +22,7 @@ from topicdesk.core.corpus import Corpus
 from topicdesk.core.project import Project, StageCache
 from topicdesk.core.settings import FitSettings
 from topicdesk.core.state import Topic, TopicState
-from topicdesk.pipeline.progress import ProgressEvent
+from topicdesk.pipeline.progress import ChunkCount, ProgressEvent
 from topicdesk.pipeline.runner import FitResult
 
 ARRAY_DTYPES = frozenset({"bool", "int32", "int64", "float32", "float64", "uint8"})
@@ -194,6 +195,7 @@ def decode_result(header: dict, arrays: list[np.ndarray]) -> FitResult:
 
 
 def encode_event(event: ProgressEvent) -> dict:
+    chunks = event.chunks
     return {
         "kind": "progress",
         "stage": event.stage,
@@ -201,14 +203,17 @@ def encode_event(event: ProgressEvent) -> dict:
         "total": event.total,
         "fraction": event.fraction,
         "message": event.message,
+        "chunks": None if chunks is None else list(astuple(chunks)),
     }
 
 
 def decode_event(header: dict) -> ProgressEvent:
+    chunks = header.get("chunks")
     return ProgressEvent(
         str(header["stage"]),
         int(header["index"]),
         int(header["total"]),
         float(header["fraction"]),
         str(header["message"]),
+        None if chunks is None else ChunkCount(*(int(n) for n in chunks)),
     )

@@ -26,14 +26,17 @@ def fit(
     progress: Progress | None = None,
     encoders: EncoderCache = ENCODERS,
     resume: bool = True,
+    scheduler: str | None = None,
 ) -> FitResult:
     """Run the pipeline without touching the project (safe on a worker or in a process).
 
     The app's fits resume by default: a fit of the same corpus and settings that was
     stopped or killed continues from the embeddings it left on disk, and its progress
-    says so ("resuming: N of M already embedded").
+    says so ("resuming: N of M already embedded"). With ``scheduler``, a Dask scheduler's
+    address, its workers embed the chunks; like the device in ``encoders`` it says where
+    the fit runs, not how, so it is not a fit setting.
     """
-    return runner.fit_project(project, settings, progress, encoders, resume)
+    return runner.fit_project(project, settings, progress, encoders, resume, scheduler)
 
 
 def plan_for(project: Project, result: FitResult) -> CarryOverPlan | None:
@@ -53,11 +56,19 @@ class Adopted:
     unassigned: int
     seconds: float
     warnings: tuple[str, ...] = ()
+    placed: int = 0  # distinct texts placed by the models fitted on a sample
+    distinct: int = 0
 
     def sentence(self) -> str:
+        sampled = (
+            f"; the map and topics were fitted on a sample and {self.placed:,} of "
+            f"{self.distinct:,} texts ({self.placed / self.distinct:.0%}) placed from it"
+            if self.placed
+            else ""
+        )
         return (
             f"Found {self.topics} topics in {self.seconds:.0f} s; "
-            f"{self.unassigned:,} documents unassigned"
+            f"{self.unassigned:,} documents unassigned{sampled}"
         )
 
 
@@ -71,7 +82,12 @@ def adopt(project: Project, result: FitResult, settings: FitSettings | None = No
     state = project.state
     unassigned = int(((state.assignments < 0) & project.corpus.has_text).sum())
     return Adopted(
-        len(state.topics), unassigned, sum(result.timings.values()), tuple(result.warnings)
+        len(state.topics),
+        unassigned,
+        sum(result.timings.values()),
+        tuple(result.warnings),
+        int(result.provenance.get("placed_from_sample") or 0),
+        int(result.provenance.get("distinct_texts") or 0),
     )
 
 
@@ -81,10 +97,12 @@ def fit_and_adopt(
     progress: Progress | None = None,
     encoders: EncoderCache = ENCODERS,
     resume: bool = False,
+    scheduler: str | None = None,
 ) -> tuple[Adopted, CarryOverPlan | None]:
     """Fit, adopt and carry the researcher's work over, in one go (the CLI and scripts);
-    with ``resume`` an interrupted fit continues (``topicdesk fit --resume``)."""
-    result = fit(project, settings, progress, encoders, resume)
+    with ``resume`` an interrupted fit continues (``topicdesk fit --resume``), with
+    ``scheduler`` its Dask workers embed the chunks (``--cluster``)."""
+    result = fit(project, settings, progress, encoders, resume, scheduler)
     plan = plan_for(project, result)
     adopted = adopt(project, result, settings)
     if plan is not None and not plan.empty:

@@ -16,14 +16,14 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from topicdesk.pipeline import jit_cache
-from topicdesk.pipeline.progress import Progress
+from topicdesk.pipeline.progress import ChunkCount, Progress
 
 CHUNK_ROWS = 2048  # the most a kill can lose: ~30 s of SOTU paragraphs on 2 busy cores
 KEEP_DAYS = 30  # stores of fits never resumed are removed after this long untouched
@@ -160,44 +160,107 @@ class ChunkStore:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-class _WithinChunk(Progress):
-    """The encoder's progress inside one chunk, passed on as progress of all ``rows`` to
-    compute: its fraction scaled to the rows before and in the chunk, its message headed
-    by which chunk this is and, in a resumed fit, how much was embedded before."""
+class _Tally:
+    """Progress of embedding in chunks: of the work left when the fit started (so a
+    resumed fit's speed and time left are measured on what it computes), with the count
+    of chunks saved, and messages that say how much was embedded before."""
 
-    def __init__(self, outer: Progress, rows: int, before: int, size: int, head: str) -> None:
+    def __init__(self, progress: Progress, store: ChunkStore, missing: list[int]) -> None:
+        self.progress, self.store = progress, store
+        self.documents = store.rows
+        self.resumed = self.embedded = self.documents - sum(self._size(i) for i in missing)
+        self.saved = store.count - len(missing)
+        self.resuming = (
+            f"resuming: {self.resumed:,} of {self.documents:,} already embedded"
+            if self.resumed
+            else ""
+        )
+        self._message = ""
+
+    def _size(self, index: int) -> int:
+        span = self.store.span(index)
+        return span.stop - span.start
+
+    def count(self) -> ChunkCount:
+        return ChunkCount(
+            self.saved, self.store.count, self.embedded, self.documents, self.resumed
+        )
+
+    def report(self, computed: float, message: str) -> None:
+        """``computed`` documents of the work left are done."""
+        left = self.documents - self.resumed
+        self._message = message
+        text = "; ".join(part for part in (self.resuming, message) if part)
+        self.progress.update(computed / left if left else 1.0, text, self.count())
+
+    def within(self, index: int) -> Progress:
+        """The progress to hand an encoder computing chunk ``index``."""
+        head = f"chunk {index + 1:,} of {self.store.count:,}" if self.store.count > 1 else ""
+        return _WithinChunk(self, self._size(index), head)
+
+    def saved_chunk(self, index: int, message: str | None = None) -> None:
+        """Chunk ``index`` is on disk: report it, by default with the latest message."""
+        self.saved += 1
+        self.embedded += self._size(index)
+        self.report(self.embedded - self.resumed, self._message if message is None else message)
+
+
+class _WithinChunk(Progress):
+    """The encoder's progress inside one chunk, passed on as progress of the work left:
+    its fraction scaled to the documents before and in the chunk, its message headed by
+    which chunk this is."""
+
+    def __init__(self, tally: _Tally, size: int, head: str) -> None:
         super().__init__()
-        self._outer = outer
-        self._rows, self._before, self._size, self._head = rows, before, size, head
+        self._tally, self._size, self._head = tally, size, head
+        self._before = tally.embedded - tally.resumed
 
     def cancel(self) -> None:
-        self._outer.cancel()
+        self._tally.progress.cancel()
 
     @property
     def cancelled(self) -> bool:
-        return self._outer.cancelled
+        return self._tally.progress.cancelled
 
     def check(self) -> None:
-        self._outer.check()
+        self._tally.progress.check()
 
-    def update(self, fraction: float, message: str = "") -> None:
+    def update(self, fraction: float, message: str = "", chunks: ChunkCount | None = None) -> None:
         text = f"{self._head}: {message}" if self._head and message else self._head or message
-        self._outer.update((self._before + fraction * self._size) / self._rows, text)
+        self._tally.report(self._before + fraction * self._size, text)
+
+
+# Computes the chunks it is given (index and texts) and yields each with its embeddings as
+# it is done, in any order; checks the progress for cancel while it waits.
+FanOut = Callable[[Iterator[tuple[int, list[str]]], Progress], Iterator[tuple[int, np.ndarray]]]
+
+
+def _one_by_one(
+    encode: Callable[[list[str], Progress], np.ndarray], tally: _Tally
+) -> FanOut:
+    def compute(pieces: Iterator[tuple[int, list[str]]], progress: Progress):
+        for index, texts in pieces:
+            progress.check()
+            yield index, encode(texts, tally.within(index))
+
+    return compute
 
 
 def embed_in_chunks(
-    encode: Callable[[list[str], Progress], np.ndarray],
+    encode: Callable[[list[str], Progress], np.ndarray] | None,
     texts: list[str],
     store: ChunkStore,
     progress: Progress,
+    fan_out: FanOut | None = None,
 ) -> tuple[np.ndarray, int]:
     """Embeddings of ``texts``, taking intact chunks from ``store`` and computing and
-    saving the others one chunk at a time; returns them and how many texts were reused.
+    saving the others; returns them and how many texts were reused.
 
-    Memory holds the final array and one chunk: chunks are read into the array as they
-    are checked, and each computed chunk is written to disk before the next one starts.
-    Progress counts the work left, so a resumed fit's speed (and time left) is measured on
-    what it computes; its messages say how much was embedded before.
+    ``encode`` computes the missing chunks one after another here; a ``fan_out`` (such as
+    a cluster's, :mod:`dask_embedding`) computes them elsewhere instead, and each is saved
+    as it comes back. Memory holds the final array and the chunks under way: chunks are
+    read into the array as they are checked, and each computed chunk is written to disk
+    as soon as it is done. Progress events carry the count of chunks saved.
     """
     out: np.ndarray | None = None
     missing = []
@@ -211,26 +274,18 @@ def embed_in_chunks(
         else:
             missing.append(index)
         del chunk
-    done = len(texts) - sum(store.span(i).stop - store.span(i).start for i in missing)
-    resumed = done
-    resuming = f"resuming: {resumed:,} of {len(texts):,} already embedded" if resumed else ""
-    if resumed:
-        progress.update(0.0, resuming)
-    for index in missing:
-        progress.check()
-        span = store.span(index)
-        size = span.stop - span.start
-        head = [resuming] if resumed else []
-        if store.count > 1:
-            head.append(f"chunk {index + 1:,} of {store.count:,}")
-        within = _WithinChunk(progress, len(texts) - resumed, done - resumed, size, "; ".join(head))
-        chunk = encode(texts[span], within)
+    tally = _Tally(progress, store, missing)
+    tally.report(0.0, "")  # the chunks to do, and those found on disk, before the first ends
+    pieces = ((index, texts[store.span(index)]) for index in missing)
+    compute = fan_out if fan_out is not None else _one_by_one(encode, tally)
+    for index, chunk in compute(pieces, progress):
         store.save(index, chunk)
         if out is None:
             out = np.empty((len(texts), chunk.shape[1]), dtype=np.float32)
-        out[span] = chunk
+        out[store.span(index)] = chunk
         del chunk
-        done += size
+        landed = f"{tally.saved + 1:,} of {store.count:,} chunks embedded" if fan_out else None
+        tally.saved_chunk(index, landed)
     if out is None:  # no texts at all
         out = np.empty((0, 0), dtype=np.float32)
-    return out, resumed
+    return out, tally.resumed

@@ -89,9 +89,48 @@ def model_identity(settings: FitSettings) -> str:
 
 
 def cpu_threads() -> int:
-    """Threads for the model: every core, but one left for the window on larger machines."""
-    cores = os.cpu_count() or 1
+    """Threads for the model: every core, but one left for the window on larger machines.
+
+    Cores this process may use, where the system says: a batch job (a Dask worker under
+    Slurm) is often given a few of a node's many cores, and a thread for each of the
+    node's would crowd them."""
+    usable = getattr(os, "sched_getaffinity", None)
+    cores = len(usable(0)) if usable is not None else os.cpu_count() or 1
     return cores - 1 if cores > 2 else cores
+
+
+DEVICES = ("cpu", "cuda", "auto")
+
+
+def device_for(requested: str) -> str:
+    """Where to embed: "cuda" when asked for or, with "auto", when PyTorch sees a GPU;
+    a GPU asked for that PyTorch cannot see is an error, not a quiet fall-back to the CPU
+    (a fit meant for minutes on a GPU would take hours)."""
+    if requested == "cpu":
+        return "cpu"
+    import torch
+
+    if torch.cuda.is_available():
+        return "cuda"
+    if requested == "auto":
+        return "cpu"
+    if torch.version.cuda is None:
+        why = "this PyTorch was built without CUDA; install a CUDA build of PyTorch"
+    else:
+        why = "it sees no GPU here; run on a computer with an NVIDIA GPU"
+    raise TopicDeskError(
+        f"--device cuda needs a GPU that PyTorch can use, and {why} (docs/cluster.md), "
+        "or use --device cpu."
+    )
+
+
+def require_cpu(model: str, device: str) -> None:
+    """Packaged multilingual models compute on the CPU only: say so when a GPU is asked for."""
+    if device == "cuda":
+        raise TopicDeskError(
+            f"The model '{model}' runs on the CPU only; use --device cpu or auto with it, "
+            "or choose a sentence-transformers model to embed on the GPU."
+        )
 
 
 def cpu_has_native_bf16() -> bool:
@@ -173,12 +212,15 @@ def _faster_variant(
     return model, "float32"
 
 
-def load_sentence_transformer(settings: FitSettings) -> tuple[object, str]:
-    """Load the sentence-transformers model on the CPU; returns it and its precision.
+def load_sentence_transformer(settings: FitSettings, device: str = "cpu") -> tuple[object, str]:
+    """Load the sentence-transformers model on the CPU or, per :func:`device_for`, a GPU;
+    returns it and its precision.
 
-    With precision "auto" it may be a bfloat16 copy (see ``_faster_variant``). Loading is
-    slow (seconds): :class:`topicdesk.pipeline.encoders.EncoderCache` keeps what it loads.
+    On the CPU, with precision "auto" it may be a bfloat16 copy (see ``_faster_variant``);
+    on a GPU it computes in float32. Loading is slow (seconds):
+    :class:`topicdesk.pipeline.encoders.EncoderCache` keeps what it loads.
     """
+    device = device_for(device)
     source = resolve_model(settings)
     set_offline(not settings.allow_download)
     for name in ("ONEDNN_PRIMITIVE_CACHE_CAPACITY", "DNNL_PRIMITIVE_CACHE_CAPACITY"):
@@ -191,7 +233,7 @@ def load_sentence_transformer(settings: FitSettings) -> tuple[object, str]:
     transformers_logging.disable_progress_bar()  # progress is ours to report
     transformers_logging.set_verbosity_error()  # config notes ("loss_type=None") mean nothing to a user
     try:
-        model = SentenceTransformer(source, device="cpu")
+        model = SentenceTransformer(source, device=device)
     except (OSError, ValueError) as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise TopicDeskError(
@@ -201,7 +243,7 @@ def load_sentence_transformer(settings: FitSettings) -> tuple[object, str]:
     finally:
         set_offline(True)
     model.max_seq_length = settings.max_seq_length
-    if settings.precision in ("auto", "int8"):
+    if device == "cpu" and settings.precision in ("auto", "int8"):
         return _faster_variant(model, source, int8_first=settings.precision == "int8")
     return model, "float32"
 

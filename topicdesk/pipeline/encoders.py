@@ -44,7 +44,8 @@ class Encoder(ABC):
 
 
 class SentenceTransformerEncoder(Encoder):
-    """A sentence-transformers model (or its OpenVINO/bfloat16 copy) on the CPU."""
+    """A sentence-transformers model (or its OpenVINO/bfloat16 copy) on the CPU, or on a
+    GPU where one was asked for (``--device``)."""
 
     def __init__(
         self, model, precision: str, identity: str, whole_texts: bool = False
@@ -98,23 +99,25 @@ class SentenceTransformerEncoder(Encoder):
                     convert_to_tensor=True,
                     show_progress_bar=False,
                 )  # normalised below in float32: a bfloat16 norm is only good to ~0.5%
-                out[idx] = torch.nn.functional.normalize(batch.float(), dim=1).numpy()
+                out[idx] = torch.nn.functional.normalize(batch.float(), dim=1).cpu().numpy()
                 done = min(start + size, len(texts))
                 progress.update(work[done - 1] / work[-1], f"{done:,} of {len(texts):,} {unit}")
         return out
 
 
-def load_encoder(settings: FitSettings) -> Encoder:
-    """The encoder for these settings: a multilingual model carried by a package, or a
-    sentence-transformers one."""
+def load_encoder(settings: FitSettings, device: str = "cpu") -> Encoder:
+    """The encoder for these settings: a multilingual model carried by a package (on the
+    CPU), or a sentence-transformers one on ``device`` (cpu, cuda or auto)."""
     from topicdesk.pipeline import multilingual_encoder
 
     if multilingual_encoder.is_packaged(settings.model):
+        embed.require_cpu(settings.model, device)
         return multilingual_encoder.load(settings.model, embed.cpu_threads())
-    model, precision = embed.load_sentence_transformer(settings)
-    return SentenceTransformerEncoder(
-        model, precision, embed.model_identity(settings), settings.long_texts == "whole"
-    )
+    where = embed.device_for(device)
+    model, precision = embed.load_sentence_transformer(settings, where)
+    # a GPU's float32 differs from the CPU's in the last digits: its chunks are kept apart
+    identity = embed.model_identity(settings) + (" on cuda" if where == "cuda" else "")
+    return SentenceTransformerEncoder(model, precision, identity, settings.long_texts == "whole")
 
 
 def encoder_key(settings: FitSettings) -> tuple[str, int, str, str]:
@@ -129,10 +132,14 @@ def encoder_key(settings: FitSettings) -> tuple[str, int, str, str]:
 
 
 class EncoderCache:
-    """Loaded encoders by :func:`encoder_key`, shared by the threads of one process."""
+    """Loaded encoders by :func:`encoder_key`, shared by the threads of one process;
+    ``device`` is where its encoders compute (a fit's Dask workers are told it too)."""
 
-    def __init__(self, loader: Callable[[FitSettings], Encoder] | None = None) -> None:
+    def __init__(
+        self, loader: Callable[[FitSettings], Encoder] | None = None, device: str = "cpu"
+    ) -> None:
         self._loader = loader  # None: this module's load_encoder, looked up when needed
+        self.device = device
         self._encoders: dict[tuple[str, int, str, str], Encoder] = {}
         self._lock = Lock()
 
@@ -142,18 +149,21 @@ class EncoderCache:
         with self._lock:
             encoder = self._encoders.get(key)
             if encoder is None:
-                load = self._loader or load_encoder
-                encoder = self._encoders[key] = load(settings)
+                encoder = self._encoders[key] = self._load(settings)
         return encoder
 
     def reload(self, settings: FitSettings) -> Encoder:
         """Load the encoder for these settings again and use it from now on (a faster
         copy of the model was built since it was first loaded)."""
-        load = self._loader or load_encoder
-        encoder = load(settings)
+        encoder = self._load(settings)
         with self._lock:
             self._encoders[encoder_key(settings)] = encoder
         return encoder
+
+    def _load(self, settings: FitSettings) -> Encoder:
+        if self._loader is not None:
+            return self._loader(settings)
+        return load_encoder(settings, self.device)
 
     def loaded(self, settings: FitSettings) -> Encoder | None:
         """The encoder if it is loaded already, without loading it."""

@@ -42,14 +42,33 @@ EXPECTATION_USED = 0.5
 
 
 @dataclass(frozen=True)
+class ChunkCount:
+    """How far embedding in chunks is: what is on disk (kept if the fit stops) and what
+    this fit found there when it started."""
+
+    saved: int  # chunks written to disk
+    chunks: int  # chunks the corpus needs
+    embedded: int  # documents in the chunks written to disk
+    documents: int  # documents to embed
+    resumed: int = 0  # documents found on disk when the fit started
+
+    def computed(self, fraction: float) -> float:
+        """Documents this fit has embedded itself when its embedding is ``fraction`` done
+        (the fraction counts only the work left at the start)."""
+        return fraction * (self.documents - self.resumed)
+
+
+@dataclass(frozen=True)
 class ProgressEvent:
-    """Where a fit is: which stage (by name and number) and how far into it."""
+    """Where a fit is: which stage (by name and number) and how far into it, and while
+    it embeds in chunks, how many are saved."""
 
     stage: str
     index: int
     total: int
     fraction: float
     message: str = ""
+    chunks: ChunkCount | None = None
 
 
 class CancelFlag(Protocol):
@@ -92,11 +111,16 @@ class Progress:
         self._stage, self._index, self._total = stage, index, total
         self.update(0.0)
 
-    def update(self, fraction: float, message: str = "") -> None:
+    def update(self, fraction: float, message: str = "", chunks: ChunkCount | None = None) -> None:
         if self._callback is not None:
             self._callback(
                 ProgressEvent(
-                    self._stage, self._index, self._total, min(max(fraction, 0.0), 1.0), message
+                    self._stage,
+                    self._index,
+                    self._total,
+                    min(max(fraction, 0.0), 1.0),
+                    message,
+                    chunks,
                 )
             )
 
@@ -181,3 +205,34 @@ class TimeLeft:
         """The stages after ``name`` in a fit's order, as far as their shares are known."""
         order = list(self.shares)
         return order[order.index(name) + 1 :] if name in order else []
+
+
+class DocumentRate:
+    """Documents a second that the running fit embeds itself, for a panel to show.
+
+    Measured from the start of the embedding stage over the documents computed so far
+    (documents found on disk are not counted), and only after ``MIN_SECONDS``: the first
+    reports of a stage say nothing about its speed.
+    """
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._stage: tuple[str, int] | None = None
+        self._started = 0.0
+        self._rate: float | None = None
+
+    def observe(self, event: ProgressEvent) -> None:
+        now = self._clock()
+        key = (event.stage, event.index)
+        if key != self._stage:
+            self._stage, self._started, self._rate = key, now, None
+        if event.chunks is None:
+            return
+        elapsed = now - self._started
+        computed = event.chunks.computed(event.fraction)
+        if elapsed >= MIN_SECONDS and computed > 0:
+            self._rate = computed / elapsed
+
+    def per_second(self) -> float | None:
+        """The latest rate, or None before there is evidence or outside chunked embedding."""
+        return self._rate

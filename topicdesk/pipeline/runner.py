@@ -26,6 +26,7 @@ from topicdesk.pipeline import (
     chunk_store,
     cluster,
     consensus,
+    dask_embedding,
     embed,
     keywords,
     long_texts,
@@ -160,11 +161,12 @@ def _stage_names(settings: FitSettings) -> list[str]:
 
 def _embeddings(
     texts: list[str], key: str, old: StageCache, settings: FitSettings, run: _Stages,
-    encoders: EncoderCache, resume: bool,
+    encoders: EncoderCache, resume: bool, scheduler: str | None = None,
 ) -> tuple[np.ndarray, str | None, chunk_store.ChunkStore | None]:
     """Saved embeddings if the model and texts are unchanged (precision None: as saved),
     else computed ones (with ``resume``, continuing from the chunks an interrupted fit left
-    on disk), the precision they were computed in, and the store of their chunks."""
+    on disk; with ``scheduler``, by the workers of that Dask scheduler), the precision they
+    were computed in, and the store of their chunks."""
     saved = old.matching("embeddings", key, len(texts))
     if saved is not None:
         run.begin(LOAD)
@@ -173,19 +175,29 @@ def _embeddings(
         run.end(EMBED, f"reused {len(texts):,} saved embeddings")
         return saved, None, None
     run.begin(LOAD)
-    encoder = encoders.get(settings)
-    run.end(LOAD)
+    workers = (
+        dask_embedding.Workers.connect(scheduler, settings, encoders.device, run.progress)
+        if scheduler
+        else None
+    )
+    encoder = workers or encoders.get(settings)
+    run.end(LOAD, workers.sentence() if workers else "")
     run.begin(EMBED)
     # the arithmetic and library versions are in the key too: chunks are never mixed with
     # vectors computed another way, which the project's key does not need to tell apart
     store_key = _key(key, encoder.identity, encoder.precision, package_versions())
     store = chunk_store.ChunkStore.open(store_key, len(texts), fresh=not resume)
-    embeddings, resumed = chunk_store.embed_in_chunks(
-        lambda chunk, progress: encoder.embed(chunk, settings.batch_size, progress),
-        model_texts(texts, settings),
-        store,
-        run.progress,
-    )
+    try:
+        embeddings, resumed = chunk_store.embed_in_chunks(
+            lambda chunk, progress: encoder.embed(chunk, settings.batch_size, progress),
+            model_texts(texts, settings),
+            store,
+            run.progress,
+            workers.fan_out if workers else None,
+        )
+    finally:
+        if workers is not None:
+            workers.close()
     before = f", {resumed:,} of them embedded before the fit was interrupted" if resumed else ""
     run.end(EMBED, f"{len(texts):,} documents{before}")
     return embeddings, encoder.precision, store
@@ -197,8 +209,12 @@ def fit_project(
     progress: Progress | None = None,
     encoders: EncoderCache = ENCODERS,
     resume: bool = False,
+    scheduler: str | None = None,
 ) -> FitResult:
     """Run the pipeline on a project's corpus and return topics, caches and provenance.
+
+    With ``scheduler`` (a Dask scheduler's address) its workers embed the chunks
+    (:mod:`dask_embedding`); the rest runs here.
 
     Embeddings are written to disk in chunks as they are computed (:mod:`chunk_store`)
     and removed when the fit is done. Only with ``resume`` are chunks an interrupted fit
@@ -215,7 +231,9 @@ def fit_project(
     run = _Stages(_stage_names(settings), progress)
 
     cache = StageCache()
-    embeddings, precision, store = _embeddings(texts, emb_key, old, settings, run, encoders, resume)
+    embeddings, precision, store = _embeddings(
+        texts, emb_key, old, settings, run, encoders, resume, scheduler
+    )
     cache.put("embeddings", embeddings, emb_key)
     if precision is None:
         precision = project.provenance.get("embedding_precision", "float32")
