@@ -233,6 +233,28 @@ def _consensus(project: Project) -> str:
     )
 
 
+def _sampling(project: Project) -> str:
+    """How the documents outside the sample were placed, if the fit sampled."""
+    provenance, settings = project.provenance, project.settings
+    placed = int(provenance.get("placed_from_sample") or 0)
+    if not placed:
+        return ""
+    distinct = int(provenance.get("distinct_texts") or placed)
+    sample = int(provenance.get("sample_size") or distinct - placed)
+    smallest = int(provenance.get("sample_smallest_topic") or 2)
+    return (
+        f" The reductions and the clustering were fitted on a random sample of {sample:,} of "
+        f"the {distinct:,} different texts (seed {settings.seed}; smallest topic {smallest} "
+        f"documents of the sample, in proportion), and the other {placed:,} "
+        f"({_pct(placed / distinct)}) were placed by what was fitted: in each reduction and on "
+        f"the map at the mean position of their {settings.n_neighbors} most similar sampled "
+        "documents in the embedding space, weighted by UMAP's membership strengths (the "
+        "initial placement of UMAP's transform), and in the topic whose centre (the mean "
+        "embedding of its sampled documents) they were most similar to, when the cosine "
+        f"similarity was at least {settings.outlier_threshold:.2f}."
+    )
+
+
 def methods_paragraphs(project: Project) -> list[str]:
     """Three paragraphs: data and model, curation, validation (when there is any)."""
     state, settings, corpus = project.state, project.settings, project.corpus
@@ -279,7 +301,7 @@ def methods_paragraphs(project: Project) -> list[str]:
         f"distance) and clustered with HDBSCAN (Campello et al. 2013; hdbscan"
         f"{_version(project, 'hdbscan')}; leaf clusters of at least {smallest} documents, "
         f"min samples {min_samples}){_consensus(project)}; a second UMAP projection to two "
-        f"dimensions draws the map. "
+        f"dimensions draws the map.{_sampling(project)} "
         f"{outliers}; {summary.unassigned:,} documents ({_pct(share)} of those with text) have "
         f"no topic. Topics are described by their {settings.top_n_words} top keywords by "
         f"{keyword_words}, with phrases of up to {settings.ngram_max} words and "

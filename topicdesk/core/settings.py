@@ -256,6 +256,20 @@ SPECS: tuple[SettingSpec, ...] = (
         advanced=True,
     ),
     SettingSpec(
+        "sample_above",
+        "Fit the map and topics on a sample above (documents, 0 = never):",
+        "Above this many different texts the map and the topics are fitted on a random "
+        "sample of this many (the same sample for the same seed), and the other documents "
+        "are placed by what was fitted: on the map beside their most similar sampled "
+        "documents, in the topic they are most similar to. The reduction and clustering of "
+        "a large corpus then take a fraction of the time and memory; 0 fits every document.",
+        "int",
+        "The sample size",
+        "documents",
+        low=0,
+        advanced=True,
+    ),
+    SettingSpec(
         "batch_size",
         "Batch size:",
         "Documents embedded at once; lower it if memory is short.",
@@ -350,6 +364,7 @@ class FitSettings:
     n_representatives: int = 3
     reduce_outliers: bool = True
     outlier_threshold: float = 0.3
+    sample_above: int = 100_000
 
     def __post_init__(self) -> None:
         for spec in SPECS:

@@ -33,6 +33,7 @@ from topicdesk.pipeline import (
     outliers,
     ranking,
     reduce,
+    sampling,
     textclean,
 )
 from topicdesk.pipeline.encoders import ENCODERS, EncoderCache
@@ -58,6 +59,7 @@ LOAD = "Loading the language model"
 EMBED = "Embedding documents"
 REDUCE = "Reducing dimensions"
 CLUSTER = "Finding topics"
+PLACE = "Placing the documents outside the sample"
 OUTLIERS = "Placing outliers"
 KEYWORDS = "Choosing keywords"
 
@@ -122,8 +124,9 @@ def stage_keys(corpus: Corpus, settings: FitSettings) -> tuple[str, str, str]:
         *_long_text_handling(corpus, settings),
         *_cleaning(corpus, settings),
     )
-    red = _key(emb, reduce.umap_params(settings.cluster_dimensions, settings))
-    crd = _key(emb, reduce.umap_params(2, settings))
+    sample = sampling.cache_key_part(len(corpus.unique_texts()[0]), settings)
+    red = _key(emb, reduce.umap_params(settings.cluster_dimensions, settings), *sample)
+    crd = _key(emb, reduce.umap_params(2, settings), *sample)
     return emb, red, crd
 
 
@@ -152,8 +155,8 @@ class _Stages:
         self.progress.update(1.0, message)
 
 
-def _stage_names(settings: FitSettings) -> list[str]:
-    names = [LOAD, EMBED, REDUCE, CLUSTER]
+def _stage_names(settings: FitSettings, sampled: bool) -> list[str]:
+    names = [LOAD, EMBED, REDUCE, CLUSTER, *([PLACE] if sampled else [])]
     if settings.reduce_outliers:
         names.append(OUTLIERS)
     return [*names, KEYWORDS]
@@ -228,7 +231,8 @@ def fit_project(
     reduce.check_enough_texts(len(texts))
     emb_key, red_key, crd_key = stage_keys(corpus, settings)
     old = project.cache
-    run = _Stages(_stage_names(settings), progress)
+    rows = sampling.sample_rows(len(texts), settings)
+    run = _Stages(_stage_names(settings, rows is not None), progress)
 
     cache = StageCache()
     embeddings, precision, store = _embeddings(
@@ -243,24 +247,42 @@ def fit_project(
     coords = old.matching("coords", crd_key, len(texts))
     runs_key = _key(red_key, "runs", consensus.run_seeds(settings.seed))
     extra = old.matching("reduced_runs", runs_key, len(texts))
+    kept = [reduced, coords, extra]
+    fitted = embeddings if rows is None else embeddings[rows]
     knn = None
     if reduced is None or coords is None or extra is None:
         progress.update(0.05, "finding each document's nearest neighbours")
-        knn = reduce.neighbours(embeddings, settings)
+        knn = reduce.neighbours(fitted, settings)
+    if rows is not None:
+        reduced, coords, extra = (sampling.part(a, rows) for a in kept)
     reduced, coords, extra = consensus.fit_layouts(
-        embeddings, settings, knn, reduced, coords, extra, progress
+        fitted, settings, knn, reduced, coords, extra, progress
     )
-    cache.put("reduced", reduced, red_key)
-    cache.put("coords", coords, crd_key)
-    cache.put("reduced_runs", extra, runs_key)
     run.end(REDUCE)
 
     run.begin(CLUSTER)
+    share = 1.0 if rows is None else len(rows) / len(texts)
     agreed = consensus.find_topics(
-        embeddings, consensus.split_spaces(reduced, extra), settings, progress
+        fitted,
+        consensus.split_spaces(reduced, extra),
+        sampling.sample_settings(settings, share),
+        progress,
     )
+    run.end(
+        CLUSTER, f"{agreed.labels.max() + 1} topics that most of {len(agreed.runs)} runs agree on"
+    )
+    if rows is not None:
+        run.begin(PLACE)
+        reduced, coords, extra = sampling.place_layouts(
+            embeddings, rows, settings, [reduced, coords, extra], kept, knn, progress
+        )
+        agreed = sampling.place_topics(embeddings, rows, agreed, settings)
+        run.end(PLACE, f"{len(texts) - len(rows):,} placed from a sample of {len(rows):,}")
+    del knn, fitted
+    cache.put("reduced", reduced, red_key)
+    cache.put("coords", coords, crd_key)
+    cache.put("reduced_runs", extra, runs_key)
     labels = agreed.labels
-    run.end(CLUSTER, f"{labels.max() + 1} topics that most of {len(agreed.runs)} runs agree on")
     confidence = agreed.support.copy()
     if settings.reduce_outliers:
         run.begin(OUTLIERS)
@@ -325,7 +347,13 @@ def fit_project(
         "run_seeds": consensus.run_seeds(settings.seed, len(agreed.runs)),
         "smallest_topic": cluster.min_cluster_size(settings),
         "warnings": warnings,
+        "placed_from_sample": 0 if rows is None else len(texts) - len(rows),
     }
+    if rows is not None:
+        provenance["sample_size"] = len(rows)
+        provenance["sample_smallest_topic"] = cluster.min_cluster_size(
+            sampling.sample_settings(settings, share)
+        )
     if store is not None:
         store.remove()
     return FitResult(state, cache, provenance, settings, run.timings, warnings)

@@ -1,0 +1,292 @@
+"""A fit of 100,000 to 1,000,000 short texts: time per stage, peak memory, project size
+and the time the saved project takes to open.
+
+    python benchmarks/scale.py --rows 100000             # embedded by the fit itself
+    python benchmarks/scale.py --rows 1000000 --proxy     # embedding stage replaced, see below
+
+The corpus (``build_corpus``) is made from the shared data: every SOTU address, BBC
+article and Bundestag speech is split into sentences (after '.', '!' or '?' and a space;
+whitespace collapsed, the Bundestag file's spaces before punctuation removed), sentences
+of fewer than 40 characters are dropped, and repeats are kept once: 114,572 distinct
+sentences (SOTU and BBC in English, Bundestag in German). They are shuffled with
+``numpy.random.default_rng(0)``; N up to that count takes the first N. Above it every
+sentence is taken once and the rest are pairs of two different sentences of one
+document (drawn with the same generator: a document chosen in proportion to its number
+of sentences, then two of its sentences, kept in their order and joined with a space),
+each distinct from every text before it, until N texts; the whole list is then shuffled
+with the same generator. Every row is a distinct text.
+
+Each size runs in a process of its own, fitted as the app fits a new corpus (suggested
+minimum topic size, every other setting at its default, so above the sample size the
+map and topics are fitted on a sample and the other documents placed). Peak memory is
+the process's VmHWM by the end of each stage; the project is saved with the app's
+writer, and opened again in a fresh process through the application layer
+(``topicdesk.application.projects.open_project``), timed around that call alone.
+
+``--proxy`` (for sizes whose embedding does not fit a session on two shared cores):
+the embedding stage is not run. Every distinct sentence is embedded once with the app's
+encoder and default settings (``.cache/scale-sentences-<n>.npy``; the 100,000-row run
+writes the first 100,000 of them), and a pair's vector is the normalised mean of its two
+sentences' vectors; the project is given them as saved embeddings, as a refit would be.
+The embedding time printed is then the measured rate of the sentence embedding scaled to
+the corpus's characters, marked as extrapolated; everything after it is measured.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from common import CACHE, MIN_CHARS, bbc_news, bundestag_speeches, sotu_addresses, table
+from memory import high_water_mib
+
+SENTENCE = re.compile(r"(?<=[.!?])\s+")
+SPACE_BEFORE = re.compile(r"\s+([.,!?;:])")
+SEED = 0
+
+
+def documents() -> list[list[str]]:
+    """Each source document as its list of sentences of ``MIN_CHARS`` or more."""
+    out = []
+    for text in [*sotu_addresses()[0], *bbc_news()[0], *bundestag_speeches()[0]]:
+        text = SPACE_BEFORE.sub(r"\1", " ".join(text.split()))
+        out.append([s for s in SENTENCE.split(text) if len(s) >= MIN_CHARS])
+    return out
+
+
+def sentences(docs: list[list[str]]) -> list[str]:
+    """The distinct sentences, shuffled with the fixed seed."""
+    distinct = list(dict.fromkeys(s for doc in docs for s in doc))
+    order = np.random.default_rng(SEED).permutation(len(distinct))
+    return [distinct[i] for i in order]
+
+
+def build_corpus(n: int) -> tuple[list[str], list[tuple[int, int]]]:
+    """``n`` distinct texts (see the module's docstring) and, for each, the positions in
+    :func:`sentences` of the one or two sentences it is made of (second -1 for one)."""
+    docs = documents()
+    single = sentences(docs)
+    if n <= len(single):
+        return single[:n], [(i, -1) for i in range(n)]
+    rng = np.random.default_rng(SEED)
+    position = {s: i for i, s in enumerate(single)}
+    texts, parts = list(single), [(i, -1) for i in range(len(single))]
+    seen = set(texts)
+    usable = [d for d in docs if len(d) >= 2]
+    weights = np.array([len(d) for d in usable], dtype=np.float64)
+    while len(texts) < n:
+        batch = rng.choice(
+            len(usable), size=min(4 * (n - len(texts)), 1_000_000), p=weights / weights.sum()
+        )
+        for d in batch:
+            doc = usable[d]
+            a, b = sorted(rng.choice(len(doc), size=2, replace=False))
+            text = f"{doc[a]} {doc[b]}"
+            if text in seen:
+                continue
+            seen.add(text)
+            texts.append(text)
+            parts.append((position[doc[a]], position[doc[b]]))
+            if len(texts) == n:
+                break
+    order = rng.permutation(n)
+    return [texts[i] for i in order], [parts[i] for i in order]
+
+
+def sentence_vectors(single: list[str]) -> tuple[np.ndarray, float]:
+    """Every distinct sentence's embedding (cached), and the seconds per character measured
+    for the part embedded now (or when the cache was written)."""
+    from topicdesk.core.settings import FitSettings
+    from topicdesk.pipeline import encoders
+
+    path = CACHE / f"scale-sentences-{len(single)}.npy"
+    rate_path = path.with_suffix(".rate.json")
+    first = CACHE / "scale-sentences-100000.npy"
+    if path.exists():
+        return np.load(path, allow_pickle=False), json.loads(rate_path.read_text())["s_per_char"]
+    done = np.load(first, allow_pickle=False) if first.exists() else np.empty((0, 0), np.float32)
+    rest = single[len(done) :]
+    start = time.perf_counter()
+    vectors = encoders.embed_texts(rest, FitSettings())
+    seconds = time.perf_counter() - start
+    rate = seconds / max(1, sum(map(len, rest)))
+    out = np.vstack([done, vectors]) if len(done) else vectors
+    np.save(path, out, allow_pickle=False)
+    rate_path.write_text(json.dumps({"s_per_char": rate, "texts": len(rest), "seconds": seconds}))
+    return out, rate
+
+
+def proxy_embeddings(parts: list[tuple[int, int]], vectors: np.ndarray) -> np.ndarray:
+    """A text's vector: its sentence's, or the normalised mean of its two sentences'."""
+    index = np.asarray(parts, dtype=np.int64)
+    out = np.empty((len(index), vectors.shape[1]), dtype=np.float32)
+    for start in range(0, len(index), 50_000):  # in blocks: no corpus-sized temporaries
+        first, second = index[start : start + 50_000, 0], index[start : start + 50_000, 1]
+        block = vectors[first] + np.where(second[:, None] >= 0, vectors[second], 0.0)
+        out[start : start + len(block)] = block / np.linalg.norm(block, axis=1, keepdims=True)
+    return out
+
+
+def run_one(n: int, proxy: bool, folder: Path) -> dict:
+    """Fit ``n`` rows in this process and report stages, memory, project size and open time."""
+    from topicdesk.core.corpus import Corpus
+    from topicdesk.core.project import Project
+    from topicdesk.core.settings import FitSettings, suggest_min_topic_size
+    from topicdesk.pipeline import runner
+    from topicdesk.pipeline.progress import Progress
+    from topicdesk.project.store import save_project
+
+    texts, parts = build_corpus(n)
+    project = Project(Corpus(pd.DataFrame({"text": texts}), "text", source_name=f"scale-{n}"))
+    settings = FitSettings(min_topic_size=suggest_min_topic_size(n))
+    extrapolated = None
+    if proxy:
+        vectors, s_per_char = sentence_vectors(sentences(documents()))
+        unique, inverse = project.corpus.unique_texts()
+        # every row is a distinct text, so the cache's order is the rows' order
+        assert len(unique) == n and np.array_equal(inverse, np.arange(n))
+        embeddings = proxy_embeddings(parts, vectors)
+        emb_key = runner.stage_keys(project.corpus, settings)[0]
+        project.cache.put("embeddings", embeddings, emb_key)
+        del vectors, embeddings
+        extrapolated = s_per_char * sum(map(len, texts))
+    peaks: dict[str, float] = {"start": high_water_mib()}
+    stage = {"name": "start"}
+
+    def watch(event) -> None:
+        if event.stage != stage["name"]:
+            peaks[stage["name"]] = high_water_mib()
+            stage["name"] = event.stage
+
+    start = time.perf_counter()
+    result = runner.fit_project(project, settings, Progress(watch))
+    peaks[stage["name"]] = high_water_mib()
+    runner.apply_fit(project, result, settings)
+    fit_seconds = time.perf_counter() - start
+    if not proxy and n == 100_000:
+        unique, inverse = project.corpus.unique_texts()
+        CACHE.mkdir(exist_ok=True)
+        # rows are sentences 0..n-1 in order; the cache holds one vector per distinct text
+        np.save(CACHE / "scale-sentences-100000.npy", result.cache.array("embeddings")[inverse])
+        (CACHE / "scale-sentences-100000.rate.json").write_text(
+            json.dumps(
+                {
+                    "s_per_char": result.timings[runner.EMBED] / sum(map(len, texts)),
+                    "texts": n,
+                    "seconds": result.timings[runner.EMBED],
+                }
+            )
+        )
+    path = folder / f"scale-{n}.topicdesk"
+    start = time.perf_counter()
+    save_project(project, path)
+    save_seconds = time.perf_counter() - start
+    peaks["saving the project"] = high_water_mib()
+    opened = subprocess.run(
+        [sys.executable, __file__, "--open", str(path)], capture_output=True, text=True, check=True
+    )
+    return {
+        "rows": n,
+        "timings": result.timings,
+        "peaks": peaks,
+        "extrapolated_embedding_s": extrapolated,
+        "fit_s": fit_seconds,
+        "save_s": save_seconds,
+        "size_mib": path.stat().st_size / 2**20,
+        "open": json.loads(opened.stdout.strip().splitlines()[-1]),
+        "topics": len(project.state.topics),
+        "unassigned": float((project.state.assignments < 0).mean()),
+        "placed_from_sample": project.provenance.get("placed_from_sample", 0),
+    }
+
+
+def open_once(path: str) -> None:
+    """Open a saved project through the application layer and print the time and memory."""
+    from topicdesk.application.projects import open_project
+
+    before = high_water_mib()
+    start = time.perf_counter()
+    project = open_project(path)
+    seconds = time.perf_counter() - start
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "peak_mib": high_water_mib(),
+                "before_mib": before,
+                "documents": len(project.corpus),
+            }
+        )
+    )
+
+
+def report(result: dict) -> str:
+    n = result["rows"]
+    rows = []
+    for name, seconds in result["timings"].items():
+        note = ""
+        if name == "Embedding documents" and result["extrapolated_embedding_s"] is not None:
+            seconds = result["extrapolated_embedding_s"]
+            note = " (extrapolated from the measured sentence rate; not run)"
+        rows.append([name + note, f"{seconds:,.1f}", f"{result['peaks'].get(name, 0):,.0f}"])
+    rows += [
+        ["fit in all (as run)", f"{result['fit_s']:,.1f}", f"{max(result['peaks'].values()):,.0f}"],
+        [
+            "saving the project",
+            f"{result['save_s']:,.1f}",
+            f"{result['peaks']['saving the project']:,.0f}",
+        ],
+        [
+            f"opening it in a new process ({result['size_mib']:,.0f} MiB file)",
+            f"{result['open']['seconds']:,.2f}",
+            f"{result['open']['peak_mib']:,.0f}",
+        ],
+    ]
+    placed = result["placed_from_sample"]
+    return (
+        f"{n:,} rows: {result['topics']} topics, {100 * result['unassigned']:.1f}% unassigned, "
+        f"{placed:,} ({100 * placed / n:.1f}%) placed from the sample\n\n"
+        + table(["stage", "seconds", "peak MiB by its end"], rows)
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, nargs="+", default=[100_000])
+    parser.add_argument("--proxy", action="store_true", help="replace the embedding stage")
+    parser.add_argument("--open", help=argparse.SUPPRESS)
+    parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--folder", default=None, help="where the projects are saved")
+    args = parser.parse_args()
+    if args.open:
+        open_once(args.open)
+        return
+    folder = Path(args.folder or tempfile.mkdtemp(prefix="topicdesk-scale-"))
+    if args.one:
+        print(json.dumps(run_one(args.rows[0], args.proxy, folder)))
+        return
+    print(f"Scale, {time.strftime('%Y-%m-%d %H:%M')}, projects in {folder}\n")
+    for n in args.rows:
+        command = [sys.executable, __file__, "--one", "--rows", str(n), "--folder", str(folder)]
+        done = subprocess.run(
+            command + (["--proxy"] if args.proxy else []),
+            check=False,
+            capture_output=True,
+            text=True,
+        )
+        if done.returncode:
+            print(f"{n:,} rows failed:\n{done.stderr[-3000:]}")
+            continue
+        print(report(json.loads(done.stdout.strip().splitlines()[-1])) + "\n", flush=True)
+
+
+if __name__ == "__main__":
+    main()
