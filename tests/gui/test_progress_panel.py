@@ -87,6 +87,7 @@ def test_a_chunked_embedding_shows_chunks_rate_and_what_cancel_keeps(qtbot):
         "with the same model settings resumes from them."
     )
     assert not panel.chunk_line.isHidden() and not panel.keep_line.isHidden()
+    assert panel.label.text() == "Step 2 of 6: Embedding documents, 25%"  # the lines say the rest
     panel.show_event(ProgressEvent("Reducing dimensions", 2, 6, 0.0))
     assert panel.chunk_line.isHidden() and panel.keep_line.isHidden()
 
@@ -97,7 +98,9 @@ def test_a_resumed_embedding_counts_only_what_it_computes_in_its_rate(qtbot):
     qtbot.addWidget(panel)
     panel.start()
     panel.show_event(_chunked(0.0, saved=4, resumed=8_000))
-    assert panel.chunk_line.text() == "4 of 8 chunks saved (8,000 of 16,000 documents)"
+    assert panel.chunk_line.text() == (
+        "4 of 8 chunks saved (8,000 of 16,000 documents, 8,000 of them from a stopped fit)"
+    )
     clock.now = 0.5
     panel.show_event(_chunked(0.01, saved=4, resumed=8_000))  # too soon to tell a speed
     assert "a second" not in panel.chunk_line.text()

@@ -21,9 +21,10 @@ def _clock(seconds: float) -> str:
 
 def chunk_sentence(chunks: ChunkCount, per_second: float | None) -> str:
     """How far the chunked embedding is, and its speed once there is evidence of it."""
+    before = f", {chunks.resumed:,} of them from a stopped fit" if chunks.resumed else ""
     text = (
         f"{chunks.saved:,} of {chunks.chunks:,} chunks saved "
-        f"({chunks.embedded:,} of {chunks.documents:,} documents)"
+        f"({chunks.embedded:,} of {chunks.documents:,} documents{before})"
     )
     if per_second is not None:
         rate = f"{per_second:,.0f}" if per_second >= 10 else f"{per_second:.1f}"
@@ -47,8 +48,9 @@ class ProgressPanel(QWidget):
 
     The bar is the running stage's own progress (each stage has its own pace, so one bar
     for the whole fit would mislead); the time left comes from :class:`TimeLeft` and says
-    "estimating" rather than guess. A fit that embeds more than one chunk shows a second
-    line: chunks saved, documents a second, and that Cancel keeps what is saved.
+    "estimating" rather than guess. A fit that embeds more than one chunk shows two more
+    lines instead of the stage's message (which would make the first line as wide as the
+    window): chunks saved, documents a second, and that Cancel keeps what is saved.
     """
 
     cancelRequested = Signal()
@@ -133,7 +135,7 @@ class ProgressPanel(QWidget):
         self._show_chunks(event.chunks)
         self.bar.setValue(int(event.fraction * 1000))
         text = f"Step {event.index + 1} of {event.total}: {event.stage}, {event.fraction:.0%}"
-        if event.message:
+        if event.message and self.chunk_line.isHidden():  # else the chunk line says it
             text += f" ({event.message})"
         if self.cancel_button.isEnabled():
             self.label.setText(text)
