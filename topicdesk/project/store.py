@@ -44,6 +44,7 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 ARRAY_DTYPES = {"float32", "float64", "int64"}
 ARRAY_NAMES = ("embeddings", "reduced", "coords", "reduced_runs")
 CHECKSUM_KEY = "content_sha256"
+DIGEST_BATCH = 4096  # small values hashed in one call
 CHECKED_TABLES = ("meta", "columns", "arrays", "documents", "topics", "edits")
 
 SCHEMA = f"""
@@ -168,27 +169,48 @@ def content_digest(db: sqlite3.Connection) -> str:
     SQLite checks its structure but not its contents; with this digest saved beside them,
     a byte changed on disk inside a label or an array is noticed when the file is opened.
     """
+    return _digest_and_arrays(db)[0]
+
+
+def _digest_and_arrays(db: sqlite3.Connection) -> tuple[str, list[tuple]]:
+    """:func:`content_digest`, and the rows of the arrays table it read on the way, so that
+    opening reads the largest values once. Small values are hashed a batch at a time (one
+    call per value made opening a million-document project spend seconds in the calls)."""
     digest = hashlib.sha256()
+    arrays: list[tuple] = []
     for table in CHECKED_TABLES:
         digest.update(f"\x00{table}\x00".encode())
         skip = f" WHERE key != '{CHECKSUM_KEY}'" if table == "meta" else ""
+        pending: list[bytes] = []
         for row in db.execute(f"SELECT * FROM {table}{skip} ORDER BY 1"):
+            if table == "arrays":
+                arrays.append(row)
             for value in row:
                 if isinstance(value, bytes):
-                    digest.update(b"b%d:" % len(value))
+                    pending.append(b"b%d:" % len(value))
+                    digest.update(b"".join(pending))
+                    pending.clear()
                     digest.update(value)
                 else:
                     text = repr(value).encode("utf-8", "surrogatepass")
-                    digest.update(b"v%d:" % len(text))
-                    digest.update(text)
-    return digest.hexdigest()
+                    pending.append(b"v%d:%b" % (len(text), text))
+            if len(pending) > DIGEST_BATCH:
+                digest.update(b"".join(pending))
+                pending.clear()
+        digest.update(b"".join(pending))
+    return digest.hexdigest(), arrays
 
 
-def _check_digest(db: sqlite3.Connection, path: Path) -> None:
-    """Refuse a file whose contents changed after saving (files from 0.1.0 carry no digest)."""
+def _check_digest(db: sqlite3.Connection, path: Path) -> list[tuple] | None:
+    """Refuse a file whose contents changed after saving (files from 0.1.0 carry no digest);
+    the rows of its arrays table, read while checking, or None when there was no check."""
     row = db.execute("SELECT value FROM meta WHERE key = ?", (CHECKSUM_KEY,)).fetchone()
-    if row is not None and json.loads(row[0]) != content_digest(db):
+    if row is None:
+        return None
+    digest, arrays = _digest_and_arrays(db)
+    if json.loads(row[0]) != digest:
         raise _damaged(path, "its contents changed after TopicDesk saved it")
+    return arrays
 
 
 def save_project(project: Project, path: str | Path) -> None:
@@ -263,7 +285,9 @@ def _read_array(path: Path, row: tuple, expected_rows: int) -> np.ndarray:
     array = np.frombuffer(blob, dtype=dtype)
     if len(shape) != 2 or array.size != shape[0] * shape[1] or shape[0] != expected_rows:
         raise _damaged(path, f"array {name} does not match the documents")
-    return array.reshape(shape).copy()
+    # read-only, over the bytes SQLite returned: no second copy of the embeddings (1.5 GB
+    # for a million documents), and stage outputs are never changed in place
+    return array.reshape(shape)
 
 
 def _read_table(db: sqlite3.Connection, path: Path, rows: int) -> pd.DataFrame:
@@ -301,7 +325,7 @@ def _read_stop_words(path: Path, data: object) -> tuple[str, ...]:
     return tuple(data)
 
 
-def _read(db: sqlite3.Connection, path: Path) -> Project:
+def _read(db: sqlite3.Connection, path: Path, arrays: list[tuple] | None = None) -> Project:
     meta = {k: json.loads(v) for k, v in db.execute("SELECT key, value FROM meta")}
     table = _read_table(db, path, int(meta["rows"]))
     if meta["text_column"] not in table.columns:
@@ -318,7 +342,9 @@ def _read(db: sqlite3.Connection, path: Path) -> Project:
     n = len(corpus)
     n_texts = len(corpus.unique_texts()[0])
     cache = StageCache()
-    for row in db.execute("SELECT name, key, dtype, shape, data FROM arrays"):
+    if arrays is None:
+        arrays = db.execute("SELECT name, key, dtype, shape, data FROM arrays").fetchall()
+    for row in arrays:
         if row[0] in ARRAY_NAMES:
             cache.put(row[0], _read_array(path, row, n_texts), str(row[1]))
 
@@ -330,10 +356,7 @@ def _read(db: sqlite3.Connection, path: Path) -> Project:
     topic_rows.drop_broken_parents(topics)
     state = TopicState.empty(n)
     state.topics = topics
-    stability = db.execute(
-        "SELECT name, key, dtype, shape, data FROM arrays WHERE name = ?",
-        (topic_rows.DOCUMENT_STABILITY,),
-    ).fetchone()
+    stability = next((row for row in arrays if row[0] == topic_rows.DOCUMENT_STABILITY), None)
     if stability is not None:
         state.doc_stability = topic_rows.document_stability(_read_array(path, stability, n))
     docs = db.execute(
@@ -418,7 +441,7 @@ def open_project(path: str | Path) -> Project:
             raise TopicDeskError(
                 f"{path.name} was made with a newer TopicDesk (file format {version}); update TopicDesk to open it."
             )
-        _check_digest(db, path)
+        arrays = _check_digest(db, path)
         if version < SCHEMA_VERSION:
             memory = sqlite3.connect(":memory:")
             db.backup(memory)
@@ -427,7 +450,8 @@ def open_project(path: str | Path) -> Project:
             for step in range(version, SCHEMA_VERSION):
                 if step in MIGRATIONS:
                     MIGRATIONS[step](db)
-        return _read(db, path)
+            arrays = None  # read again after the migrations
+        return _read(db, path, arrays)
     except TopicDeskError:
         raise
     except (

@@ -1,0 +1,77 @@
+"""Opening large projects: the checksum and the arrays are read once, without copies."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+
+import numpy as np
+
+from tests.factories import curated_project
+from topicdesk.core.project import StageCache
+from topicdesk.project import store
+from topicdesk.project.store import open_project, save_project
+
+
+def _reference_digest(db: sqlite3.Connection) -> str:
+    """The checksum as first defined: every value hashed on its own."""
+    digest = hashlib.sha256()
+    for table in store.CHECKED_TABLES:
+        digest.update(f"\x00{table}\x00".encode())
+        skip = f" WHERE key != '{store.CHECKSUM_KEY}'" if table == "meta" else ""
+        for row in db.execute(f"SELECT * FROM {table}{skip} ORDER BY 1"):
+            for value in row:
+                if isinstance(value, bytes):
+                    digest.update(b"b%d:" % len(value))
+                    digest.update(value)
+                else:
+                    text = repr(value).encode("utf-8", "surrogatepass")
+                    digest.update(b"v%d:" % len(text))
+                    digest.update(text)
+    return digest.hexdigest()
+
+
+def _saved(sotu_slice, tmp_path, monkeypatch):
+    project = curated_project(sotu_slice)
+    n = len(project.corpus.unique_texts()[0])
+    rng = np.random.default_rng(0)
+    project.cache = StageCache(
+        embeddings=(rng.normal(size=(n, 8)).astype(np.float32), "e"),
+        coords=(rng.normal(size=(n, 2)).astype(np.float32), "c"),
+    )
+    project.state.doc_stability[:] = rng.random(len(project.corpus))
+    monkeypatch.setattr(store, "DIGEST_BATCH", 7)  # batches end inside and between rows
+    path = tmp_path / "p.topicdesk"
+    save_project(project, path)
+    return project, path
+
+
+def test_batched_checksum_equals_the_value_by_value_one(sotu_slice, tmp_path, monkeypatch):
+    _, path = _saved(sotu_slice, tmp_path, monkeypatch)
+    db = sqlite3.connect(path)
+    try:
+        saved = db.execute(
+            "SELECT value FROM meta WHERE key = ?", (store.CHECKSUM_KEY,)
+        ).fetchone()[0]
+        assert store.content_digest(db) == _reference_digest(db) == saved.strip('"')
+    finally:
+        db.close()
+
+
+def test_arrays_are_read_once_and_not_copied(sotu_slice, tmp_path, monkeypatch):
+    project, path = _saved(sotu_slice, tmp_path, monkeypatch)
+    queries = []
+    real_connect = sqlite3.connect
+
+    def connect(*args, **kwargs):
+        db = real_connect(*args, **kwargs)
+        db.set_trace_callback(queries.append)
+        return db
+
+    monkeypatch.setattr(store.sqlite3, "connect", connect)
+    opened = open_project(path)
+    assert sum("FROM arrays" in q for q in queries) == 1
+    embeddings = opened.cache.embeddings
+    assert np.array_equal(embeddings, project.cache.embeddings)
+    assert not embeddings.flags.writeable and not embeddings.flags.owndata
+    assert np.allclose(opened.state.doc_stability, project.state.doc_stability)
