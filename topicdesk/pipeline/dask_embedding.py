@@ -148,7 +148,8 @@ class Workers:
             except TimeoutError as exc:
                 raise TopicDeskError(
                     f"The Dask scheduler at {address} has no workers; start some with "
-                    f"'dask worker {address}' ({ADVICE}), or run without --cluster."
+                    f"'dask worker {address}' on computers with TopicDesk, the model and the "
+                    "same package versions as this one (docs/cluster.md), or run without --cluster."
                 ) from exc
             _check_versions(client.run(vector_versions))
             threads = sum(client.nthreads().values())
