@@ -300,3 +300,12 @@ def test_reset_view_keeps_names_at_the_edge_whole(qtbot):
     shown = view._names.shown_rects()
     assert len(shown) == 3
     assert all(area.contains(rect) for rect in shown)
+
+
+def test_long_names_on_the_map_keep_whole_keywords():
+    from topicdesk.gui.views.map_labels import MAX_CHARS, short_name
+
+    assert short_name("spö, fpö, övp") == "spö, fpö, övp"
+    assert short_name("palästinenser, israelische, israel") == "palästinenser, israelische…"
+    long_word = "donaudampfschifffahrtsgesellschaftskapitän, wien"
+    assert short_name(long_word) == long_word[: MAX_CHARS - 1] + "…"

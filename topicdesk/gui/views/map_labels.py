@@ -15,6 +15,21 @@ MAX_LABELS = 40
 MAX_CHARS = 32
 
 
+def short_name(name: str) -> str:
+    """A name of at most ``MAX_CHARS`` characters: the whole keywords that fit (German
+    compounds make names long, and "israelische, isr…" reads worse than
+    "israelische…"), cut inside a word only when the first keyword alone is too long."""
+    if len(name) <= MAX_CHARS:
+        return name
+    kept = ""
+    for word in name.split(", "):
+        longer = f"{kept}, {word}" if kept else word
+        if len(longer) > MAX_CHARS - 1:
+            break
+        kept = longer
+    return (kept or name[: MAX_CHARS - 1]) + "…"
+
+
 class MapLabels:
     """The labels of the largest topics on one view box."""
 
@@ -40,8 +55,7 @@ class MapLabels:
             self._view.removeItem(self._items.pop(tid))
             self._anchors.pop(tid, None)
         for tid in biggest:
-            text = names.get(tid, str(tid))
-            text = text if len(text) <= MAX_CHARS else text[: MAX_CHARS - 1] + "…"
+            text = short_name(names.get(tid, str(tid)))
             item = self._items.get(tid)
             if item is None:
                 item = pg.TextItem(
