@@ -2,12 +2,15 @@
 
     python benchmarks/embedding_speed.py [--docs 800] [--topic-docs 2500] [--topic-corpus bbc]
     python benchmarks/embedding_speed.py --docs 0 --seeds 3 --paths OpenVINO   # topics only
+    python benchmarks/embedding_speed.py --docs 0 --seeds 3 --paths int8 --fit single
 
 Each path embeds the same SOTU paragraphs in this one process (fp32 first, so the others
 are ratios against it). Agreement: cosine of every embedding to its fp32 twin, and the
 NMI between the topics TopicDesk's pipeline finds from fp32 and from each faster path
-whose embeddings stay within cosine 0.99 (same UMAP and HDBSCAN settings and seed),
-next to the NMI between fp32 topics with two UMAP seeds: the pipeline's own noise floor.
+whose embeddings stay within cosine 0.99 (same settings and seed), next to the NMI
+between fp32 topics with two seeds: the pipeline's own noise floor. Topics come from the
+app's default fit (``--fit consensus``: ``runner.fit_project``, five clustering runs,
+outliers placed) or from one UMAP and HDBSCAN run (``--fit single``).
 The int8 row is the app's NNCF model from the model store (built first if missing,
 calibrated on resources/sample_sotu.csv as the app does).
 """
@@ -24,6 +27,7 @@ import pandas as pd
 import torch
 from common import corpus, sotu_paragraphs, table
 from sklearn.metrics import normalized_mutual_info_score
+from stability import after, project_for
 
 from topicdesk.core.settings import FitSettings, suggest_min_topic_size
 from topicdesk.pipeline import (
@@ -103,8 +107,11 @@ def encode(model, texts: list[str], batch_size: int) -> tuple[np.ndarray, float]
     return out.float().numpy(), time.perf_counter() - start
 
 
-def topics(embeddings: np.ndarray, settings: FitSettings) -> np.ndarray:
-    """Topic per document as a fit finds them: UMAP, HDBSCAN, then outlier placement."""
+def topics(embeddings: np.ndarray, settings: FitSettings, docs: list[str] | None = None):
+    """Topic per document as a fit finds them: with ``docs``, the app's default fit of
+    those texts (per distinct text); without, one UMAP and HDBSCAN run, outliers placed."""
+    if docs is not None:
+        return after(project_for(docs, embeddings, settings), settings)[0]
     reduced = reduce.reduce(embeddings, settings.cluster_dimensions, settings)
     labels = cluster.cluster(reduced, settings).labels
     return outliers.reassign_outliers(embeddings, labels, settings.outlier_threshold)[0]
@@ -120,6 +127,12 @@ def main() -> None:
         "--seeds", type=int, default=1, help="also compare topics at this many UMAP seeds"
     )
     parser.add_argument("--paths", help="compare topics only for paths naming one of these, a,b")
+    parser.add_argument(
+        "--fit",
+        choices=("consensus", "single"),
+        default="consensus",
+        help="topics from the app's default fit or from one clustering run",
+    )
     args = parser.parse_args()
 
     settings = FitSettings(precision="float32")
@@ -155,7 +168,8 @@ def main() -> None:
         docs = corpus(args.topic_corpus, args.topic_docs)
         fit = settings.replace(min_topic_size=suggest_min_topic_size(len(docs)))
         exact = encode(model, docs, args.batch_size)[0]
-        reference = topics(exact, fit)
+        fitted = docs if args.fit == "consensus" else None
+        reference = topics(exact, fit, fitted)
         wanted = args.paths.split(",") if args.paths else [""]
         embedded = {
             name: encode(variant, docs, args.batch_size)[0]
@@ -171,22 +185,26 @@ def main() -> None:
         runs["fp32, UMAP seed 43 instead of 42"] = (exact, fit.replace(seed=43))
         rows = []
         for name, (vectors, run_settings) in runs.items():
-            labels = topics(vectors, run_settings)
+            labels = topics(vectors, run_settings, fitted)
             nmi = normalized_mutual_info_score(reference, labels)
             rows.append([name, f"{nmi:.3f}", int(reference.max() + 1), int(labels.max() + 1)])
         print(
-            f"\nTopics of {len(docs):,} {args.topic_corpus} documents (outliers placed) against fp32, seed 42"
+            f"\nTopics of {len(docs):,} {args.topic_corpus} documents ({args.fit} fit, outliers "
+            "placed) against fp32, seed 42"
         )
         print(table(["run", "NMI to fp32 topics", "fp32 topics", "run topics"], rows))
         if args.seeds > 1:
-            seed_table(exact, {n: v for n, (v, s) in runs.items() if s is fit}, fit, args.seeds)
+            paths = {n: v for n, (v, s) in runs.items() if s is fit}
+            seed_table(exact, paths, fit, args.seeds, fitted)
 
 
-def seed_table(exact: np.ndarray, paths: dict, fit: FitSettings, seeds: int) -> None:
+def seed_table(
+    exact: np.ndarray, paths: dict, fit: FitSettings, seeds: int, docs: list[str] | None
+) -> None:
     """NMI of each path's topics to fp32's at the same seed, over several seeds, against
     the NMI of fp32's topics at one seed to the next: one seed pair is a noisy floor."""
     chosen = [fit.seed + i for i in range(seeds)]
-    reference = {s: topics(exact, fit.replace(seed=s)) for s in [*chosen, chosen[-1] + 1]}
+    reference = {s: topics(exact, fit.replace(seed=s), docs) for s in [*chosen, chosen[-1] + 1]}
     scores = {
         "fp32 at seed s+1 (the floor)": [
             normalized_mutual_info_score(reference[s], reference[s + 1]) for s in chosen
@@ -194,7 +212,7 @@ def seed_table(exact: np.ndarray, paths: dict, fit: FitSettings, seeds: int) -> 
     }
     for name, vectors in paths.items():
         scores[name] = [
-            normalized_mutual_info_score(reference[s], topics(vectors, fit.replace(seed=s)))
+            normalized_mutual_info_score(reference[s], topics(vectors, fit.replace(seed=s), docs))
             for s in chosen
         ]
     rows = [
