@@ -26,7 +26,7 @@ ROWS = 48  # texts per chunk: 160 texts make 4 chunks, two for each worker
 def scheduler():
     """A cluster of two worker processes with one thread each, as on two machines."""
     with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
     ) as cluster:
         yield cluster.scheduler_address
 

@@ -175,7 +175,6 @@ class _Tally:
             if self.resumed
             else ""
         )
-        self._message = ""
 
     def _size(self, index: int) -> int:
         span = self.store.span(index)
@@ -189,7 +188,6 @@ class _Tally:
     def report(self, computed: float, message: str) -> None:
         """``computed`` documents of the work left are done."""
         left = self.documents - self.resumed
-        self._message = message
         text = "; ".join(part for part in (self.resuming, message) if part)
         self.progress.update(computed / left if left else 1.0, text, self.count())
 
@@ -198,11 +196,18 @@ class _Tally:
         head = f"chunk {index + 1:,} of {self.store.count:,}" if self.store.count > 1 else ""
         return _WithinChunk(self, self._size(index), head)
 
-    def saved_chunk(self, index: int, message: str | None = None) -> None:
-        """Chunk ``index`` is on disk: report it, by default with the latest message."""
+    def saved_chunk(self, index: int, fanned_out: bool) -> None:
+        """Chunk ``index`` is on disk: count it and say so (a lone chunk's end says nothing
+        its last batch did not)."""
         self.saved += 1
         self.embedded += self._size(index)
-        self.report(self.embedded - self.resumed, self._message if message is None else message)
+        if fanned_out:
+            message = f"{self.saved:,} of {self.store.count:,} chunks embedded"
+        elif self.store.count > 1:
+            message = f"chunk {index + 1:,} of {self.store.count:,} saved"
+        else:
+            return
+        self.report(self.embedded - self.resumed, message)
 
 
 class _WithinChunk(Progress):
@@ -284,8 +289,7 @@ def embed_in_chunks(
             out = np.empty((len(texts), chunk.shape[1]), dtype=np.float32)
         out[store.span(index)] = chunk
         del chunk
-        landed = f"{tally.saved + 1:,} of {store.count:,} chunks embedded" if fan_out else None
-        tally.saved_chunk(index, landed)
+        tally.saved_chunk(index, fan_out is not None)
     if out is None:  # no texts at all
         out = np.empty((0, 0), dtype=np.float32)
     return out, tally.resumed
