@@ -40,6 +40,7 @@ def test_german_keeps_content_words_the_maintained_list_has():
     words = set(stopwords.stop_words("german"))
     assert {"menschen", "gott", "recht", "arbeit"}.isdisjoint(words)
     assert {"dass", "daß", "außerdem", "jedoch"} <= words
+    assert {"heuer", "bislang"} <= words  # Austrian "this year", like "heute"; like "bisher"
 
 
 def test_mixed_joins_the_lists_of_the_languages_found():

@@ -18,14 +18,14 @@ from topicdesk.core.languages import LANGUAGES, MIXED, codes_for
 GERMAN = frozenset(
     """
     ab aber alle allem allen aller allerdings alles als also am an ander andere anderem
-    anderen anderer anderes anders auch auf aus außerdem bei beim bereits bin bis bisher
+    anderen anderer anderes anders auch auf aus außerdem bei beim bereits bin bis bislang bisher
     bist bitte bzw ca da dabei dadurch dafür dagegen daher damals damen damit dann darauf
     darf darum darüber das dass daß davon dazu dein deine deinem deinen deiner dem den denen
     denn der deren derzeit des deshalb dessen desto die dies diese diesem diesen dieser
     dieses doch dort drei du durch dürfen eben ebenfalls eigentlich ein eine einem einen
     einer eines einige einigen einmal er es etwa etwas euch euer eure eurem euren eurer
     für ganz gar gegen gerade gewesen gibt gleich hab habe haben hat hatte hatten hätte
-    hätten heute herr herren hier hierzu hin hinter ich ihm ihn ihnen ihr ihre ihrem ihren
+    hätten heute heuer herr herren hier hierzu hin hinter ich ihm ihn ihnen ihr ihre ihrem ihren
     ihrer ihres im immer in indem ins insbesondere ist ja je jede jedem jeden jeder jedes
     jedoch jene jenem jenen jener jenes jetzt kann kannst kaum kein keine keinem keinen
     keiner keines können könnte könnten lassen lässt letzte letzten mal man manche manchem
