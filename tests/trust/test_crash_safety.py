@@ -511,7 +511,8 @@ def test_unsaved_rename_comes_back_after_the_app_is_killed(
     window = MainWindow(settings=QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat))
     qtbot.addWidget(window)
     app._offer_recovery(window)
-    assert asked == ["TopicDesk closed unexpectedly last time. Recover the unsaved changes?"]
+    assert len(asked) == 1 and f"working on {path.name}" in asked[0]
+    assert "last autosaved today at" in asked[0] and "If you choose No" in asked[0]
     project = window.session.project
     assert project is not None and project.state.topics[1].label == label
     assert project.history.log[-1].kind == "rename_topic"

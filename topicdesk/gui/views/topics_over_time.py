@@ -266,9 +266,6 @@ class TopicsOverTime(QWidget):
         largest = sorted(present, key=lambda t: (-size[t], t))[:MAX_BANDS]
         return [t for t in present if t in largest]
 
-    def _choosing_nothing(self) -> bool:
-        return not (self._choice and self._choice.real)
-
     def _show_hint(self, text: str) -> None:
         self.hint.setText(text)
         self.hint.show()
@@ -441,7 +438,7 @@ class TopicsOverTime(QWidget):
         parts = [
             f"The {n_topics} largest of {n_present} topics; choose topics in the list to "
             "compare others."
-            if self._choosing_nothing() and n_topics < n_present
+            if not (self._choice and self._choice.real) and n_topics < n_present
             else "",
             "Lines: share of each period's documents; shaded: 95% Wilson interval.",
             f"Hollow points and orange bars: periods of fewer than {table.min_documents} documents."
