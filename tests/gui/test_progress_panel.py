@@ -90,6 +90,23 @@ def test_a_chunked_embedding_shows_chunks_rate_and_what_cancel_keeps(qtbot):
     assert panel.label.text() == "Step 2 of 6: Embedding documents, 25%"  # the lines say the rest
     panel.show_event(ProgressEvent("Reducing dimensions", 2, 6, 0.0))
     assert panel.chunk_line.isHidden() and panel.keep_line.isHidden()
+    assert panel.kept.embedded == 4_000  # what the status bar names after a cancel
+    panel.start()
+    assert panel.kept is None
+
+
+def test_after_a_cancel_the_status_bar_says_what_was_kept(make_window):
+    window = make_window()
+    window.progress.start()
+    window.fits.cancelled.emit()
+    assert window.statusBar().currentMessage() == "Fit cancelled; nothing was changed"
+    window.progress.start()
+    window.progress.show_event(_chunked(0.5, saved=4))
+    window.fits.cancelled.emit()
+    assert window.statusBar().currentMessage() == (
+        "Fit cancelled; the topics are unchanged. The 8,000 documents embedded so far are "
+        "kept: the next fit of this corpus resumes from them"
+    )
 
 
 def test_a_resumed_embedding_counts_only_what_it_computes_in_its_rate(qtbot):

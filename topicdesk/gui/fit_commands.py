@@ -116,6 +116,13 @@ class FitCommands(QObject):
         self.window.refresh_actions()
 
     def _cancelled(self) -> None:
+        kept = self.window.progress.kept
         self.window.progress.stop()
-        self.window.statusBar().showMessage("Fit cancelled; nothing was changed", 6000)
+        message = "Fit cancelled; nothing was changed"
+        if kept is not None and kept.embedded:
+            message = (
+                f"Fit cancelled; the topics are unchanged. The {kept.embedded:,} documents "
+                "embedded so far are kept: the next fit of this corpus resumes from them"
+            )
+        self.window.statusBar().showMessage(message, 12000)
         self.window.refresh_actions()

@@ -87,6 +87,7 @@ class ProgressPanel(QWidget):
         self._started = 0.0
         self._left = TimeLeft(clock=self._clock)
         self._rate = DocumentRate(clock=self._clock)
+        self.kept: ChunkCount | None = None
         self._tick = QTimer(self)
         self._tick.setInterval(1000)
         self._tick.timeout.connect(self._update_timing)
@@ -107,6 +108,7 @@ class ProgressPanel(QWidget):
         self._started = self._clock()
         self._left = TimeLeft(clock=self._clock)
         self._rate = DocumentRate(clock=self._clock)
+        self.kept: ChunkCount | None = None  # what a cancel leaves on disk for the next fit
         self._show_chunks(None)
         self.label.setText("Starting…")
         self.bar.setValue(0)
@@ -151,6 +153,7 @@ class ProgressPanel(QWidget):
         """The chunk lines while a corpus of several chunks is embedded, else nothing."""
         shown = chunks is not None and chunks.chunks > 1
         if shown:
+            self.kept = chunks
             self.chunk_line.setText(chunk_sentence(chunks, self._rate.per_second()))
             self.keep_line.setText(keep_sentence(chunks))
         for line in (self.chunk_line, self.keep_line):
