@@ -2,7 +2,7 @@
 and the time the saved project takes to open.
 
     python benchmarks/scale.py --rows 100000             # embedded by the fit itself
-    python benchmarks/scale.py --rows 1000000 --proxy     # embedding stage replaced, see below
+    python benchmarks/scale.py --rows 1000000 --proxy paragraphs  # no embedding, see below
 
 The corpus (``build_corpus``) is made from the shared data: every SOTU address, BBC
 article and Bundestag speech is split into sentences (after '.', '!' or '?' and a space;
@@ -23,13 +23,17 @@ the process's VmHWM by the end of each stage; the project is saved with the app'
 writer, and opened again in a fresh process through the application layer
 (``topicdesk.application.projects.open_project``), timed around that call alone.
 
-``--proxy`` (for sizes whose embedding does not fit a session on two shared cores):
-the embedding stage is not run. Every distinct sentence is embedded once with the app's
-encoder and default settings (``.cache/scale-sentences-<n>.npy``; the 100,000-row run
-writes the first 100,000 of them), and a pair's vector is the normalised mean of its two
-sentences' vectors; the project is given them as saved embeddings, as a refit would be.
-The embedding time printed is then the measured rate of the sentence embedding scaled to
-the corpus's characters, marked as extrapolated; everything after it is measured.
+``--proxy sentences|paragraphs`` (for sizes whose embedding does not fit a session on two
+shared cores): the embedding stage is not run. Each distinct sentence gets a vector and
+a pair's vector is the normalised mean of its two sentences' vectors; the project is
+given them as saved embeddings, as a refit would be. ``sentences``: every distinct
+sentence embedded once with the app's encoder and default settings
+(``.cache/scale-sentences-<n>.npy``; the 100,000-row run writes the first 100,000).
+``paragraphs``: stand-ins made from embeddings of the SOTU paragraphs, BBC articles and
+Bundestag speeches the other benchmarks cache (see :func:`paragraph_vectors`). The
+embedding time printed is then the 100,000-row run's measured seconds per character
+scaled to the corpus's characters, marked as extrapolated; everything after it is
+measured.
 """
 
 from __future__ import annotations
@@ -45,7 +49,17 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from common import CACHE, MIN_CHARS, bbc_news, bundestag_speeches, sotu_addresses, table
+from common import (
+    CACHE,
+    DATA,
+    MIN_CHARS,
+    bbc_news,
+    bundestag_speeches,
+    embeddings_for,
+    sotu_addresses,
+    sotu_paragraphs,
+    table,
+)
 from memory import high_water_mib
 
 SENTENCE = re.compile(r"(?<=[.!?])\s+")
@@ -124,6 +138,48 @@ def sentence_vectors(single: list[str]) -> tuple[np.ndarray, float]:
     return out, rate
 
 
+def paragraph_vectors(single: list[str]) -> np.ndarray:
+    """Stand-ins for the sentences' embeddings from embeddings computed before
+    (``embeddings_for``, the app's encoder): a SOTU sentence gets its paragraph's vector,
+    a BBC or Bundestag sentence its article's or speech's, with Gaussian noise (0.02 per
+    dimension, cosine about 0.93 to the original) so that sentences of one paragraph stay
+    apart; normalised. A sentence no paragraph holds whole gets a random paragraph of its
+    address."""
+    rng = np.random.default_rng(SEED)
+    paragraphs = pd.read_csv(DATA / "sotu_paragraphs.csv")
+    paragraphs = paragraphs[paragraphs["text"].astype(str).str.len() >= MIN_CHARS]
+    para_vectors = embeddings_for(sotu_paragraphs(), "sotu", "auto")
+    by_address: dict[str, list[int]] = {}
+    for i, doc_id in enumerate(paragraphs["doc_id"]):
+        by_address.setdefault(doc_id, []).append(i)
+    texts = [SPACE_BEFORE.sub(r"\1", " ".join(t.split())) for t in paragraphs["text"].astype(str)]
+    addresses = pd.read_csv(DATA / "sotu_addresses.csv")["doc_id"].tolist()
+    bbc = embeddings_for(bbc_news()[0], "bbc", "auto")
+    bundestag = embeddings_for(bundestag_speeches()[0], "bundestag", "auto")
+    base: dict[str, np.ndarray] = {}
+    for d, doc in enumerate(documents()):
+        for sentence in doc:
+            if sentence in base:
+                continue
+            if d < len(addresses):
+                own = by_address.get(addresses[d], [])
+                hit = next((i for i in own if sentence in texts[i]), None)
+                base[sentence] = para_vectors[hit if hit is not None else rng.choice(own)]
+            elif d < len(addresses) + len(bbc):
+                base[sentence] = bbc[d - len(addresses)]
+            else:
+                base[sentence] = bundestag[d - len(addresses) - len(bbc)]
+    out = np.stack([base[s] for s in single]).astype(np.float32)
+    out += rng.normal(scale=0.02, size=out.shape).astype(np.float32)
+    return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+
+def _measured_rate() -> float | None:
+    """Seconds per character of the 100,000-row run's embedding, if it has run."""
+    path = CACHE / "scale-sentences-100000.rate.json"
+    return json.loads(path.read_text())["s_per_char"] if path.exists() else None
+
+
 def proxy_embeddings(parts: list[tuple[int, int]], vectors: np.ndarray) -> np.ndarray:
     """A text's vector: its sentence's, or the normalised mean of its two sentences'."""
     index = np.asarray(parts, dtype=np.int64)
@@ -135,7 +191,7 @@ def proxy_embeddings(parts: list[tuple[int, int]], vectors: np.ndarray) -> np.nd
     return out
 
 
-def run_one(n: int, proxy: bool, folder: Path) -> dict:
+def run_one(n: int, proxy: str | None, folder: Path, sample_above: int | None = None) -> dict:
     """Fit ``n`` rows in this process and report stages, memory, project size and open time."""
     from topicdesk.core.corpus import Corpus
     from topicdesk.core.project import Project
@@ -147,9 +203,15 @@ def run_one(n: int, proxy: bool, folder: Path) -> dict:
     texts, parts = build_corpus(n)
     project = Project(Corpus(pd.DataFrame({"text": texts}), "text", source_name=f"scale-{n}"))
     settings = FitSettings(min_topic_size=suggest_min_topic_size(n))
+    if sample_above is not None:
+        settings = settings.replace(sample_above=sample_above)
     extrapolated = None
     if proxy:
-        vectors, s_per_char = sentence_vectors(sentences(documents()))
+        single = sentences(documents())
+        if proxy == "sentences":
+            vectors, s_per_char = sentence_vectors(single)
+        else:
+            vectors, s_per_char = paragraph_vectors(single), _measured_rate()
         unique, inverse = project.corpus.unique_texts()
         # every row is a distinct text, so the cache's order is the rows' order
         assert len(unique) == n and np.array_equal(inverse, np.arange(n))
@@ -157,16 +219,23 @@ def run_one(n: int, proxy: bool, folder: Path) -> dict:
         emb_key = runner.stage_keys(project.corpus, settings)[0]
         project.cache.put("embeddings", embeddings, emb_key)
         del vectors, embeddings
-        extrapolated = s_per_char * sum(map(len, texts))
+        extrapolated = None if s_per_char is None else s_per_char * sum(map(len, texts))
+    start = time.perf_counter()
     peaks: dict[str, float] = {"start": high_water_mib()}
     stage = {"name": "start"}
+
+    log = folder / f"scale-{n}.log"  # stage by stage, for a run that does not finish
 
     def watch(event) -> None:
         if event.stage != stage["name"]:
             peaks[stage["name"]] = high_water_mib()
+            with log.open("a") as out:
+                print(
+                    f"{time.perf_counter() - start:.1f} s {stage['name']} ended, peak {peaks[stage['name']]:,.0f} MiB",
+                    file=out,
+                )
             stage["name"] = event.stage
 
-    start = time.perf_counter()
     result = runner.fit_project(project, settings, Progress(watch))
     peaks[stage["name"]] = high_water_mib()
     runner.apply_fit(project, result, settings)
@@ -195,6 +264,8 @@ def run_one(n: int, proxy: bool, folder: Path) -> dict:
     )
     return {
         "rows": n,
+        "proxy": proxy,
+        "characters": sum(map(len, texts)),
         "timings": result.timings,
         "peaks": peaks,
         "extrapolated_embedding_s": extrapolated,
@@ -261,7 +332,10 @@ def report(result: dict) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, nargs="+", default=[100_000])
-    parser.add_argument("--proxy", action="store_true", help="replace the embedding stage")
+    parser.add_argument(
+        "--proxy", choices=["sentences", "paragraphs"], help="replace the embedding stage"
+    )
+    parser.add_argument("--sample-above", type=int, help="the fit setting (default: its default)")
     parser.add_argument("--open", help=argparse.SUPPRESS)
     parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--folder", default=None, help="where the projects are saved")
@@ -271,13 +345,17 @@ def main() -> None:
         return
     folder = Path(args.folder or tempfile.mkdtemp(prefix="topicdesk-scale-"))
     if args.one:
-        print(json.dumps(run_one(args.rows[0], args.proxy, folder)))
+        result = json.dumps(run_one(args.rows[0], args.proxy, folder, args.sample_above))
+        (folder / f"scale-{args.rows[0]}.json").write_text(result)
+        print(result)
         return
     print(f"Scale, {time.strftime('%Y-%m-%d %H:%M')}, projects in {folder}\n")
     for n in args.rows:
         command = [sys.executable, __file__, "--one", "--rows", str(n), "--folder", str(folder)]
         done = subprocess.run(
-            command + (["--proxy"] if args.proxy else []),
+            command
+            + (["--proxy", args.proxy] if args.proxy else [])
+            + ([f"--sample-above={args.sample_above}"] if args.sample_above is not None else []),
             check=False,
             capture_output=True,
             text=True,
