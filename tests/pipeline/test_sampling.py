@@ -82,9 +82,14 @@ def test_sample_is_seeded_and_only_taken_above_the_size():
 
 
 def test_smallest_topic_scales_with_the_sample():
-    scaled = sampling.sample_settings(SETTINGS.replace(min_topic_size=100, min_samples=20), 0.1)
-    assert (scaled.min_topic_size, scaled.min_samples) == (10, 2)
-    assert sampling.sample_settings(SETTINGS, 0.01).min_topic_size == 2
+    big = SETTINGS.replace(min_topic_size=300, min_samples=20)
+    scaled = sampling.sample_settings(big, 0.1, 2_000)
+    assert (scaled.min_topic_size, scaled.min_samples) == (30, 2)
+    # never below the size suggested for a corpus as large as the sample (20,000: 100)
+    assert (
+        sampling.sample_settings(big.replace(min_topic_size=100), 0.02, 20_000).min_topic_size
+        == 100
+    )
 
 
 @pytest.mark.slow

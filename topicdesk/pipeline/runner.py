@@ -265,7 +265,7 @@ def fit_project(
     agreed = consensus.find_topics(
         fitted,
         consensus.split_spaces(reduced, extra),
-        sampling.sample_settings(settings, share),
+        settings if rows is None else sampling.sample_settings(settings, share, len(rows)),
         progress,
     )
     run.end(
@@ -352,7 +352,7 @@ def fit_project(
     if rows is not None:
         provenance["sample_size"] = len(rows)
         provenance["sample_smallest_topic"] = cluster.min_cluster_size(
-            sampling.sample_settings(settings, share)
+            sampling.sample_settings(settings, share, len(rows))
         )
     if store is not None:
         store.remove()
