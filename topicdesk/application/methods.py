@@ -245,7 +245,8 @@ def _sampling(project: Project) -> str:
     return (
         f" The reductions and the clustering were fitted on a random sample of {sample:,} of "
         f"the {distinct:,} different texts (seed {settings.seed}; smallest topic {smallest} "
-        f"documents of the sample, in proportion), and the other {placed:,} "
+        f"documents of the sample: the set size in proportion, but at least the size suggested for "
+        f"a corpus as large as the sample), and the other {placed:,} "
         f"({_pct(placed / distinct)}) were placed by what was fitted: in each reduction and on "
         f"the map at the mean position of their {settings.n_neighbors} most similar sampled "
         "documents in the embedding space, weighted by UMAP's membership strengths (the "
