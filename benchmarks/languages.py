@@ -5,7 +5,6 @@ and English news, with the language found automatically as the app finds it.
     python benchmarks/languages.py --full-gnad     # the suggested model on all 1,028 GNAD articles
     python benchmarks/languages.py --mixed         # English and German news on shared subjects
     python benchmarks/languages.py --speed         # docs/s, the models taking turns on the same texts
-    python benchmarks/languages.py --reading-speed # USE by sentences against 60-word windows
 
 Samples (evenly spaced, the same every run): 514 of the 1,028 GNAD articles (9
 categories), 200 of the 1,000 Bundestag speeches (party), 279 of the 2,225 BBC articles
@@ -281,34 +280,6 @@ def speed(n: int = 24, rounds: int = 2) -> None:
     print(table(["corpus", "texts", "mean characters", "model", "docs/s", "vs MiniLM"], rows))
 
 
-def reading_speed(n: int = 120, rounds: int = 3) -> None:
-    """USE reading by sentences and clauses (the app) against 60-word windows: the same
-    GNAD articles, the two ways taking turns in one process, best of ``rounds``."""
-    from topicdesk.pipeline import multilingual_encoder as ml
-
-    texts = sample("gnad")[0][:n]
-    encoder = ml.load(ml.USE_MULTILINGUAL.name, 2)
-
-    def windows(text: str) -> list[str]:
-        words = text.split()
-        return [" ".join(words[i : i + 60]) for i in range(0, len(words), 60)] or [text]
-
-    ways = {
-        "60-word windows": [p for t in texts for p in windows(t)],
-        "sentences and clauses": [p for t in texts for p in ml.sentence_pieces(t)],
-    }
-    encoder._model.encode(["warm up"])
-    best = dict.fromkeys(ways, float("inf"))
-    for _ in range(rounds):
-        for way, pieces in ways.items():
-            start = time.perf_counter()
-            ml._embed_by_length(pieces, None, encoder._model.encode, 512, "pieces", 64)
-            best[way] = min(best[way], time.perf_counter() - start)
-    base = best["60-word windows"]
-    for way, pieces in ways.items():
-        print(f"{way}: {len(pieces)} pieces, {n / best[way]:.2f} docs/s, {base / best[way]:.2f}x")
-
-
 def mixed_languages(models: tuple[str, ...] = MODELS[:2]) -> None:
     """Does the same subject in two languages land in one topic?"""
     texts, subjects, langs = mixed()
@@ -355,7 +326,6 @@ def main() -> None:
     parser.add_argument("--full-gnad", action="store_true")
     parser.add_argument("--mixed", action="store_true")
     parser.add_argument("--speed", action="store_true")
-    parser.add_argument("--reading-speed", action="store_true")
     parser.add_argument("--model", default=None)
     args = parser.parse_args()
     if args.embed:
@@ -364,8 +334,6 @@ def main() -> None:
         mixed_languages()
     elif args.speed:
         speed()
-    elif args.reading_speed:
-        reading_speed()
     elif args.full_gnad:
         from topicdesk.core.settings import MULTILINGUAL_MODEL
 

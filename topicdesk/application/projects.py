@@ -104,8 +104,6 @@ class ProjectSummary:
         count = self.long_texts
         if count is None:
             return ""
-        if count.unit == "sentence":
-            return _sentence_reading(count)
         if count.long == 0:
             return f"No text is longer than the model reads at once ({_window_words(count)})."
         about = "" if count.exact else "about "
@@ -128,24 +126,11 @@ class ProjectSummary:
 
 
 def _window_words(count: LongCount) -> str:
-    """The window in word pieces and in words (0.6 to 0.8 words a piece)."""
+    """The window in its unit and, for word pieces, in words (0.6 to 0.8 words a piece)."""
+    if count.unit != "word pieces":
+        return f"{count.window} {count.unit}"
     low, high = (round(count.window * f / 50) * 50 for f in (0.6, 0.8))
     return f"{count.window} word pieces, some {low} to {high} words"
-
-
-def _sentence_reading(count: LongCount) -> str:
-    """How a model that reads sentence by sentence reads the texts (nothing is cut off)."""
-    if count.long == 0:
-        return (
-            f"Every text is one sentence or clause of at most {count.window} words, which "
-            "the model reads at once."
-        )
-    verb = "has" if count.long == 1 else "have"
-    return (
-        f"{_count(count.long, 'text')} {verb} more than one sentence or clause: the model "
-        f"reads each (at most {count.window} words) and averages their meanings, so no part "
-        "is left out."
-    )
 
 
 def long_text_count(corpus: Corpus, settings: FitSettings) -> LongCount | None:

@@ -106,9 +106,9 @@ def pool(vectors: np.ndarray, windows: Windows, n_texts: int) -> np.ndarray:
 class LongCount:
     """How many texts are longer than one window; ``exact`` False when estimated from a sample.
 
-    ``unit`` is what the window counts: word pieces, or "sentence" for a model that reads
-    one sentence or clause of at most ``window`` words at once; ``always_windows`` is True for a model that reads every long text in windows
-    whatever the long-text setting says (the packaged multilingual models).
+    ``unit`` is what the window counts (word pieces, or words for a model whose window is
+    counted in words); ``always_windows`` is True for a model that reads every long text in
+    windows whatever the long-text setting says (the packaged multilingual models).
     """
 
     long: int

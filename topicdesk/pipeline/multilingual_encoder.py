@@ -18,7 +18,6 @@ error. Figures: docs/benchmarks.md, "Languages".
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,9 +31,7 @@ from topicdesk.pipeline.progress import Progress
 # texts per call: small enough that cancelling and progress follow within seconds (the
 # Universal Sentence Encoder's windows are short, so it takes 64)
 CHUNK = 16
-WINDOW_WORDS = 60  # the longest piece the Universal Sentence Encoder reads (see UseEncoder)
-# where a sentence or clause ends: . ! ? : ; or a dash, each before a space
-SENTENCE_END = re.compile(r"(?<=[.!?:;\u2013\u2014])\s+")
+WINDOW_WORDS = 60  # the Universal Sentence Encoder's window (see UseEncoder)
 E5_WINDOW = 512  # multilingual-e5-small's positions, the start and end tokens included
 E5_PREFIX = "passage: "  # what the engine puts before each text it embeds as a passage
 
@@ -61,8 +58,7 @@ USE_MULTILINGUAL = PackagedModel(
     "float32",
     "Universal Sentence Encoder multilingual v3 (16 languages)",
     "Yang et al. 2020",
-    "The model read each text by sentences and clauses (split at . ! ? : ; and dashes, a "
-    "piece of more than 60 words in windows of 60 words) whose embeddings were averaged, "
+    "The model read each text in windows of 60 words whose embeddings were averaged, "
     "weighted by their length.",
 )
 E5_SMALL_Q4 = PackagedModel(
@@ -102,13 +98,13 @@ def weights_path(name: str) -> str:
 
 
 class UseEncoder(Encoder):
-    """Universal Sentence Encoder multilingual v3, reading a text by sentences and clauses
-    (:func:`sentence_pieces`) whose embeddings are averaged, weighted by their length.
+    """Universal Sentence Encoder multilingual v3, reading a text in windows of
+    ``WINDOW_WORDS`` words whose embeddings are averaged, weighted by their length.
 
-    The model was trained on sentences and short passages. On the 1,028 GNAD articles
-    (seeds 42, 1, 2; docs/benchmarks.md) the topics of whole texts agreed with the
-    categories at NMI 0.477-0.489, of 60-word windows at 0.492-0.508, of sentences split
-    at . ! ? only at 0.494-0.495, of sentences and clauses at 0.502-0.511.
+    The model was trained on sentences and short passages: on the 1,028 GNAD articles the
+    topics of whole texts agreed with the categories at NMI 0.477-0.489 (seeds 42, 1, 2),
+    of 60-word windows at 0.492-0.508, for the same time. Reading by sentences and
+    clauses did better there but worse on three other corpora (docs/benchmarks.md).
     """
 
     def __init__(self, threads: int) -> None:
@@ -122,14 +118,14 @@ class UseEncoder(Encoder):
     def embed(
         self, texts: list[str], batch_size: int, progress: Progress | None = None
     ) -> np.ndarray:
-        """Embed every piece, shortest first, and pool them per text."""
+        """Embed every window, shortest first, and pool them per text."""
         pieces: list[str] = []
         owners: list[int] = []
         for row, text in enumerate(texts):
-            read = sentence_pieces(text)
-            pieces += read
-            owners += [row] * len(read)
-        vectors = _embed_by_length(pieces, progress, self._model.encode, 512, "sentences", 64)
+            windows = word_windows(text)
+            pieces += windows
+            owners += [row] * len(windows)
+        vectors = _embed_by_length(pieces, progress, self._model.encode, 512, "passages", 64)
         weights = np.fromiter((len(p) + 1 for p in pieces), dtype=np.float32, count=len(pieces))
         out = np.zeros((len(texts), vectors.shape[1]), dtype=np.float32)
         np.add.at(out, np.asarray(owners, dtype=np.int64), vectors * weights[:, None])
@@ -137,9 +133,9 @@ class UseEncoder(Encoder):
         return out / np.where(norms == 0, 1, norms)
 
     def count_long(self, texts: list[str]) -> LongCount:
-        """Texts read in more than one piece (exact: splitting sentences is cheap)."""
-        long = sum(len(sentence_pieces(t)) > 1 for t in texts)
-        return LongCount(long, True, WINDOW_WORDS, "sentence", always_windows=True)
+        """Texts of more than one window's words (exact: counting words is cheap)."""
+        long = sum(len(t.split()) > WINDOW_WORDS for t in texts)
+        return LongCount(long, True, WINDOW_WORDS, "words", always_windows=True)
 
 
 class E5Encoder(Encoder):
@@ -179,17 +175,12 @@ class E5Encoder(Encoder):
         return LongCount(estimate, False, size, always_windows=True)
 
 
-def sentence_pieces(text: str) -> list[str]:
-    """What the Universal Sentence Encoder reads of a text: its sentences and clauses
-    (:data:`SENTENCE_END`), one of more than ``WINDOW_WORDS`` words cut into windows of
-    that many; a text of no words is read as it is."""
-    pieces: list[str] = []
-    for sentence in SENTENCE_END.split(text):
-        words = sentence.split()
-        pieces += [
-            " ".join(words[i : i + WINDOW_WORDS]) for i in range(0, len(words), WINDOW_WORDS)
-        ]
-    return pieces or [text]
+def word_windows(text: str) -> list[str]:
+    """The windows of ``WINDOW_WORDS`` words the Universal Sentence Encoder reads of a text
+    (a text of no words is read as it is)."""
+    words = text.split()
+    windows = [" ".join(words[i : i + WINDOW_WORDS]) for i in range(0, len(words), WINDOW_WORDS)]
+    return windows or [text]
 
 
 def _embed_by_length(
