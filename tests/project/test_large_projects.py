@@ -75,3 +75,25 @@ def test_arrays_are_read_once_and_not_copied(sotu_slice, tmp_path, monkeypatch):
     assert np.array_equal(embeddings, project.cache.embeddings)
     assert not embeddings.flags.writeable and not embeddings.flags.owndata
     assert np.allclose(opened.state.doc_stability, project.state.doc_stability)
+
+
+def test_large_arrays_are_stored_in_parts(sotu_slice, tmp_path, monkeypatch):
+    """SQLite refuses values over 1e9 bytes (a million documents' embeddings are 1.5 GB)."""
+    import pytest
+
+    from tests.factories import tamper
+    from topicdesk.errors import TopicDeskError
+    from topicdesk.project import array_parts
+
+    monkeypatch.setattr(array_parts, "ARRAY_PART_BYTES", 1_000)  # 31 rows of 8 float32
+    project, path = _saved(sotu_slice, tmp_path, monkeypatch)
+    db = sqlite3.connect(path)
+    names = [row[0] for row in db.execute("SELECT name FROM arrays WHERE name LIKE 'emb%'")]
+    db.close()
+    assert len(names) > 3 and "embeddings#1" in names
+    opened = open_project(path)
+    assert np.array_equal(opened.cache.embeddings, project.cache.embeddings)
+    assert opened.cache.key("embeddings") == "e"
+    tamper(path, "DELETE FROM arrays WHERE name = 'embeddings#2'")
+    with pytest.raises(TopicDeskError, match="parts of array embeddings do not fit together"):
+        open_project(path)

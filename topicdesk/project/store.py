@@ -30,7 +30,7 @@ from topicdesk.core.project import Project, StageCache
 from topicdesk.core.settings import FitSettings
 from topicdesk.core.state import UNASSIGNED, TopicState
 from topicdesk.errors import TopicDeskError
-from topicdesk.project import topic_rows
+from topicdesk.project import array_parts, topic_rows
 from topicdesk.project.values import decode_column, encode_column
 
 try:
@@ -38,7 +38,7 @@ try:
 except ImportError:  # Windows: an open file cannot be deleted, which protects it instead
     fcntl = None
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 3: arrays over ARRAY_PART_BYTES are stored in parts
 APPLICATION_ID = 0x54445350  # "TDSP"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 ARRAY_DTYPES = {"float32", "float64", "int64"}
@@ -103,10 +103,11 @@ def _write(db: sqlite3.Connection, project: Project) -> None:
         arrays.append((topic_rows.DOCUMENT_STABILITY, state.doc_stability[:, None], "rows"))
     for name, array, key in arrays:
         array = np.ascontiguousarray(array)
-        db.execute(
-            "INSERT INTO arrays VALUES (?, ?, ?, ?, ?)",
-            (name, key, str(array.dtype), json.dumps(list(array.shape)), array.tobytes()),
-        )
+        for part_name, part in array_parts.split(name, array):
+            db.execute(
+                "INSERT INTO arrays VALUES (?, ?, ?, ?, ?)",
+                (part_name, key, str(part.dtype), json.dumps(list(part.shape)), part.tobytes()),
+            )
     confidence = [None if np.isnan(c) else float(c) for c in state.confidence]
     db.executemany(
         "INSERT INTO documents VALUES (?, ?, ?, ?, ?)",
@@ -344,9 +345,14 @@ def _read(db: sqlite3.Connection, path: Path, arrays: list[tuple] | None = None)
     cache = StageCache()
     if arrays is None:
         arrays = db.execute("SELECT name, key, dtype, shape, data FROM arrays").fetchall()
-    for row in arrays:
-        if row[0] in ARRAY_NAMES:
-            cache.put(row[0], _read_array(path, row, n_texts), str(row[1]))
+    try:
+        whole = array_parts.joined(arrays)
+    except ValueError as exc:
+        raise _damaged(path, str(exc)) from exc
+    del arrays
+    for name in ARRAY_NAMES:
+        if name in whole:
+            cache.put(name, _read_array(path, whole[name], n_texts), str(whole[name][1]))
 
     topics = {}
     for row in db.execute("SELECT * FROM topics ORDER BY id"):
@@ -356,7 +362,7 @@ def _read(db: sqlite3.Connection, path: Path, arrays: list[tuple] | None = None)
     topic_rows.drop_broken_parents(topics)
     state = TopicState.empty(n)
     state.topics = topics
-    stability = next((row for row in arrays if row[0] == topic_rows.DOCUMENT_STABILITY), None)
+    stability = whole.get(topic_rows.DOCUMENT_STABILITY)
     if stability is not None:
         state.doc_stability = topic_rows.document_stability(_read_array(path, stability, n))
     docs = db.execute(
