@@ -195,3 +195,13 @@ def test_lines_take_each_topics_own_colour(qtbot, project, models):
     view.refresh(project)
     line = next(i for i in view.plot.items if getattr(i, "topic_id", None) == 2)
     assert line.opts["pen"].color().name() == "#654321"
+
+
+def test_chart_names_keep_whole_keywords(qtbot, project, models):
+    from topicdesk.gui.views.short_names import short
+
+    assert short("flüchtlinge, österreich, türkei", 28) == "flüchtlinge, österreich…"
+    project.state.topics[0].label = "flüchtlinge, österreich, grenzkontrollen"
+    view = make(TopicsByGroup, qtbot, project, models)
+    names = [view.topic.itemText(i) for i in range(view.topic.count())]
+    assert "flüchtlinge, österreich…" in names

@@ -18,6 +18,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter
 from PySide6.QtWidgets import QGraphicsItem
 
 from topicdesk.errors import TopicDeskError
+from topicdesk.gui.views.short_names import short
 
 MIN_PNG_WIDTH = 1600  # px of the plot area: enough for a printed page at 300 dpi, 13 cm wide
 LEGEND_ROW = 20.0  # all lengths below are at the screen's scale; a PNG multiplies them
@@ -36,10 +37,7 @@ class LegendEntry:
     size: int
 
     def text(self) -> str:
-        label = self.label
-        if len(label) > LABEL_CHARS:
-            label = label[: LABEL_CHARS - 1] + "…"
-        return f"{label} ({self.size:,})"
+        return f"{short(self.label, LABEL_CHARS)} ({self.size:,})"
 
 
 def _items(root: QGraphicsItem) -> Iterator[QGraphicsItem]:

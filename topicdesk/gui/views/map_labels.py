@@ -11,23 +11,15 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF
 
+from topicdesk.gui.views.short_names import short
+
 MAX_LABELS = 40
 MAX_CHARS = 32
 
 
 def short_name(name: str) -> str:
-    """A name of at most ``MAX_CHARS`` characters: the whole keywords that fit (German
-    compounds make names long, and "israelische, isr…" reads worse than
-    "israelische…"), cut inside a word only when the first keyword alone is too long."""
-    if len(name) <= MAX_CHARS:
-        return name
-    kept = ""
-    for word in name.split(", "):
-        longer = f"{kept}, {word}" if kept else word
-        if len(longer) > MAX_CHARS - 1:
-            break
-        kept = longer
-    return (kept or name[: MAX_CHARS - 1]) + "…"
+    """A name of at most ``MAX_CHARS`` characters, whole keywords kept (see :func:`short`)."""
+    return short(name, MAX_CHARS)
 
 
 class MapLabels:

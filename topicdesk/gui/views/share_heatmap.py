@@ -12,7 +12,8 @@ from PySide6.QtGui import QColor, QFont
 
 from topicdesk.analysis.prevalence import Prevalence
 from topicdesk.core.state import UNASSIGNED
-from topicdesk.gui.views.topics_over_time import percent, short
+from topicdesk.gui.views.short_names import short
+from topicdesk.gui.views.topics_over_time import percent
 
 HEAT = np.array([43, 108, 176], dtype=float)  # the darkest cell; white is a share of 0
 GREY, WHITE, INK = QColor("#6b6b6b"), QColor("white"), QColor("#1a1a1a")

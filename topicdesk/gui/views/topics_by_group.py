@@ -34,7 +34,7 @@ from topicdesk.errors import TopicDeskError
 from topicdesk.gui.views.chart_image import save_widget_image
 from topicdesk.gui.views.selection_scope import SelectionScope
 from topicdesk.gui.views.share_heatmap import ShareModel
-from topicdesk.gui.views.topics_over_time import short
+from topicdesk.gui.views.short_names import short
 
 SMALL_BRUSH = "#f2c6a0"
 CLEAR_PEN = "#1f3b5c"

@@ -28,11 +28,11 @@ from topicdesk.core.state import UNASSIGNED
 from topicdesk.errors import TopicDeskError
 from topicdesk.gui.views.chart_image import save_widget_image
 from topicdesk.gui.views.selection_scope import SelectionScope
+from topicdesk.gui.views.short_names import short
 
 MAX_BANDS = 6
 BIG, SMALL = pg.mkBrush("#c9d3df"), pg.mkBrush("#f2c6a0")  # documents per period: enough, few
 MAX_LEGEND = 12
-LABEL_CHARS = 32
 PERIOD_NAMES = {
     "decade": "Decade",
     "year": "Year",
@@ -50,10 +50,6 @@ def decimal_years(starts: np.ndarray, period: str) -> np.ndarray:
     if period in ("quarter", "month"):
         return stamps.year.to_numpy(dtype=float) + (stamps.month.to_numpy() - 1) / 12
     return stamps.year.to_numpy(dtype=float) + (stamps.dayofyear.to_numpy() - 1) / 365.25
-
-
-def short(label: str, chars: int = LABEL_CHARS) -> str:
-    return label if len(label) <= chars else label[: chars - 1] + "…"
 
 
 def percent(value: float) -> str:
