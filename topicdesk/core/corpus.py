@@ -73,10 +73,18 @@ class Corpus:
         """Distinct non-empty texts and, per row, the index of its text (-1 if empty).
 
         Identical texts are embedded, reduced and clustered once and share a result.
+        Found once per corpus (a fit, a save and an open each ask, and at a million rows
+        each pass costs seconds); the list is the caller's own, the index read-only.
         """
+        texts, inverse = self._distinct
+        return list(texts), inverse
+
+    @cached_property
+    def _distinct(self) -> tuple[list[str], np.ndarray]:
         index: dict[str, int] = {}
         inverse = np.full(len(self.texts), -1, dtype=np.int64)
         for row, text in enumerate(self.texts):
             if text:
                 inverse[row] = index.setdefault(text, len(index))
+        inverse.setflags(write=False)
         return list(index), inverse

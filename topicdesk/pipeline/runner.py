@@ -262,11 +262,9 @@ def fit_project(
 
     run.begin(CLUSTER)
     share = 1.0 if rows is None else len(rows) / len(texts)
+    clustering = settings if rows is None else sampling.sample_settings(settings, share, len(rows))
     agreed = consensus.find_topics(
-        fitted,
-        consensus.split_spaces(reduced, extra),
-        settings if rows is None else sampling.sample_settings(settings, share, len(rows)),
-        progress,
+        fitted, consensus.split_spaces(reduced, extra), clustering, progress
     )
     run.end(
         CLUSTER, f"{agreed.labels.max() + 1} topics that most of {len(agreed.runs)} runs agree on"
@@ -351,9 +349,7 @@ def fit_project(
     }
     if rows is not None:
         provenance["sample_size"] = len(rows)
-        provenance["sample_smallest_topic"] = cluster.min_cluster_size(
-            sampling.sample_settings(settings, share, len(rows))
-        )
+        provenance["sample_smallest_topic"] = cluster.min_cluster_size(clustering)
     if store is not None:
         store.remove()
     return FitResult(state, cache, provenance, settings, run.timings, warnings)
