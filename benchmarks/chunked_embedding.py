@@ -16,13 +16,11 @@ import time
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
+from common import embed_here_in_chunks, sample_paragraphs
 
 from topicdesk.core.settings import FitSettings
 from topicdesk.pipeline import chunk_store, encoders
 from topicdesk.pipeline.progress import Progress
-
-SAMPLE = Path(__file__).resolve().parents[1] / "resources" / "sample_sotu.csv"
 
 
 def nothing_left(texts: list[str], progress: Progress) -> np.ndarray:
@@ -34,7 +32,7 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=3000)
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
-    texts = pd.read_csv(SAMPLE, dtype=str, keep_default_na=False)["text"].head(args.docs).tolist()
+    texts = sample_paragraphs(args.docs)
     settings = FitSettings()
     encoder = encoders.ENCODERS.get(settings)
     encoder.embed(texts[:64], settings.batch_size)  # first-call costs out of the timings
@@ -48,12 +46,7 @@ def main() -> None:
             seconds["one call"].append(time.perf_counter() - started)
             store = chunk_store.ChunkStore.open("bench", len(texts), fresh=True)
             started = time.perf_counter()
-            chunked, _ = chunk_store.embed_in_chunks(
-                lambda part, progress: encoder.embed(part, settings.batch_size, progress),
-                texts,
-                store,
-                Progress(),
-            )
+            chunked = embed_here_in_chunks(encoder, texts, store, settings.batch_size)
             seconds["chunks on disk"].append(time.perf_counter() - started)
         store = chunk_store.ChunkStore.open("bench", len(texts))
         started = time.perf_counter()

@@ -19,14 +19,12 @@ import time
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
+from common import embed_here_in_chunks, sample_paragraphs
 from distributed import LocalCluster
 
 from topicdesk.core.settings import FitSettings
 from topicdesk.pipeline import chunk_store, dask_embedding, encoders
 from topicdesk.pipeline.progress import Progress
-
-SAMPLE = Path(__file__).resolve().parents[1] / "resources" / "sample_sotu.csv"
 
 
 def main() -> None:
@@ -35,7 +33,7 @@ def main() -> None:
     parser.add_argument("--chunk", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
-    texts = pd.read_csv(SAMPLE, dtype=str, keep_default_na=False)["text"].head(args.docs).tolist()
+    texts = sample_paragraphs(args.docs)
     settings = FitSettings()
     encoder = encoders.ENCODERS.get(settings)
     encoder.embed(texts[:64], settings.batch_size)  # first-call costs out of the timings
@@ -61,12 +59,7 @@ def main() -> None:
                 f"here{round_}", len(texts), chunk_rows=args.chunk, fresh=True
             )
             started = time.perf_counter()
-            here, _ = chunk_store.embed_in_chunks(
-                lambda part, progress: encoder.embed(part, settings.batch_size, progress),
-                texts,
-                store,
-                Progress(),
-            )
+            here = embed_here_in_chunks(encoder, texts, store, settings.batch_size)
             seconds["this process"].append(time.perf_counter() - started)
             store = chunk_store.ChunkStore.open(
                 f"there{round_}", len(texts), chunk_rows=args.chunk, fresh=True

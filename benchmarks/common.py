@@ -21,6 +21,7 @@ DATA = Path(
 )
 MIN_CHARS = 40
 CACHE = Path(__file__).resolve().parent / ".cache"
+SAMPLE = Path(__file__).resolve().parents[1] / "resources" / "sample_sotu.csv"
 
 
 def sotu_paragraphs(limit: int | None = None, seed: int = 0) -> list[str]:
@@ -99,3 +100,23 @@ def table(headers: list[str], rows: list[list[object]]) -> str:
     lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
     lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
     return "\n".join(lines)
+
+
+def sample_paragraphs(limit: int | None = None) -> list[str]:
+    """The first ``limit`` paragraphs of the sample corpus shipped with the app."""
+    texts = pd.read_csv(SAMPLE, dtype=str, keep_default_na=False)["text"]
+    return texts.head(limit).tolist() if limit is not None else texts.tolist()
+
+
+def embed_here_in_chunks(encoder, texts: list[str], store, batch_size: int) -> np.ndarray:
+    """``texts`` embedded in this process through a chunk store, as a fit embeds them."""
+    from topicdesk.pipeline import chunk_store
+    from topicdesk.pipeline.progress import Progress
+
+    embeddings, _ = chunk_store.embed_in_chunks(
+        lambda part, progress: encoder.embed(part, batch_size, progress),
+        texts,
+        store,
+        Progress(),
+    )
+    return embeddings
