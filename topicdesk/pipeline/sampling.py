@@ -29,7 +29,7 @@ from topicdesk.core.settings import FitSettings, suggest_min_topic_size
 from topicdesk.errors import TopicDeskError
 from topicdesk.pipeline import reduce
 from topicdesk.pipeline.consensus import Consensus
-from topicdesk.pipeline.outliers import centroids
+from topicdesk.pipeline.outliers import centroids, nearest_topic
 from topicdesk.pipeline.progress import Progress
 
 SMALLEST_SAMPLE = 1_000
@@ -191,28 +191,6 @@ def part(array: np.ndarray | None, rows: np.ndarray) -> np.ndarray | None:
     return None if array is None else array[rows]
 
 
-def _nearest_topic(
-    embeddings: np.ndarray,
-    others: np.ndarray,
-    ids: np.ndarray,
-    centres: np.ndarray,
-    threshold: float,
-) -> tuple[np.ndarray, np.ndarray]:
-    """The topic whose centre each document is most cosine-similar to (-1 below
-    ``threshold`` or without topics), and that similarity."""
-    labels = np.full(len(others), -1, dtype=np.int64)
-    sims = np.zeros(len(others))
-    if not len(ids):
-        return labels, sims
-    for start in range(0, len(others), BLOCK_ROWS):
-        block = embeddings[others[start : start + BLOCK_ROWS]] @ centres.T.astype(np.float32)
-        best = block.argmax(axis=1)
-        sims[start : start + len(block)] = block[np.arange(len(block)), best]
-        labels[start : start + len(block)] = ids[best]
-    labels[sims < threshold] = -1
-    return labels, sims
-
-
 def _extend(
     sampled: np.ndarray, rows: np.ndarray, others: np.ndarray, placed: np.ndarray
 ) -> np.ndarray:
@@ -234,7 +212,7 @@ def place_topics(
 
     def extend(labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         ids, centres = centroids(sample, labels)
-        placed, sims = _nearest_topic(embeddings, others, ids, centres, threshold)
+        placed, sims = nearest_topic(embeddings, others, ids, centres, threshold)
         return _extend(labels, rows, others, placed), sims
 
     labels, sims = extend(agreed.labels)
