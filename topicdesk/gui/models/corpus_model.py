@@ -183,6 +183,8 @@ class CorpusTableModel(QAbstractTableModel):
         if role == Qt.DecorationRole and column == 0:
             tid = int(self._topic_ids[row])
             return QColor(UNASSIGNED_COLOUR) if tid < 0 else self._colours.get(tid)
+        if role == Qt.ToolTipRole and column == 0:
+            return self._label(row)
         if role == Qt.ToolTipRole and column == 1:
             text = self._texts[row]
             return text[:1500] + ("…" if len(text) > 1500 else "")

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from topicdesk.core.search import Query, Search
 from topicdesk.core.selection import Selection, TopicChoice
 from topicdesk.gui.models.corpus_model import CorpusTableModel
+from topicdesk.gui.views.name_delegate import WholeKeywordDelegate
 from topicdesk.gui.views.search_box import SearchBox
 from topicdesk.gui.views.table_filters import VariableFilters
 
@@ -65,6 +66,7 @@ class CorpusTable(QWidget):
 
         self.view = QTableView()
         self.view.setModel(self.model)
+        self.view.setItemDelegateForColumn(0, WholeKeywordDelegate(self.view))
         self.view.setSortingEnabled(True)
         self.view.sortByColumn(-1, Qt.AscendingOrder)
         self.view.setSelectionBehavior(QAbstractItemView.SelectRows)

@@ -28,8 +28,9 @@ from PySide6.QtWidgets import (
 
 from topicdesk.core.selection import TopicChoice
 from topicdesk.core.state import UNASSIGNED, Topic
-from topicdesk.gui.models.topic_list_model import ID, LABEL, SIZE, TopicListModel
+from topicdesk.gui.models.topic_list_model import ID, KEYWORDS, LABEL, SIZE, TopicListModel
 from topicdesk.gui.views.keyword_menu import KeywordMenu, keyword_html
+from topicdesk.gui.views.name_delegate import WholeKeywordDelegate
 
 ACTION_BUTTONS = (
     ("move_here", 0, 0, 1, 2),
@@ -76,6 +77,9 @@ class TopicInspector(QWidget):
         self.model = TopicListModel(self)
         self.tree = QTreeView()
         self.tree.setModel(self.model)
+        names = WholeKeywordDelegate(self.tree)
+        self.tree.setItemDelegateForColumn(LABEL, names)
+        self.tree.setItemDelegateForColumn(KEYWORDS, names)
         self.tree.setRootIsDecorated(False)
         self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(True)
