@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 from dataclasses import replace
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
     QLayout,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QToolButton,
     QVBoxLayout,
@@ -145,7 +147,13 @@ class FitDialog(QDialog):
                 switch.toggled.connect(target.setEnabled)
                 target.setEnabled(switch.isChecked())
 
-        self.advanced.setVisible(False)
+        # the advanced rows scroll inside the dialog, so its buttons stay on screen
+        self.advanced_scroll = QScrollArea()
+        self.advanced_scroll.setWidget(self.advanced)
+        self.advanced_scroll.setWidgetResizable(True)
+        self.advanced_scroll.setFrameShape(QScrollArea.NoFrame)
+        self.advanced_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.advanced_scroll.setVisible(False)
         toggle = QToolButton(text="▸ Advanced settings", checkable=True)
         toggle.setAutoRaise(True)
         toggle.toggled.connect(self._show_advanced)
@@ -164,7 +172,7 @@ class FitDialog(QDialog):
         layout.addWidget(intro)
         layout.addLayout(basic)
         layout.addWidget(toggle)
-        layout.addWidget(self.advanced)
+        layout.addWidget(self.advanced_scroll)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
 
@@ -179,9 +187,29 @@ class FitDialog(QDialog):
         )
 
     def _show_advanced(self, on: bool) -> None:
-        self.advanced.setVisible(on)
         self.advanced_toggle.setText(("▾" if on else "▸") + " Advanced settings")
+        if on:
+            rows = self.advanced.sizeHint()
+            bar = self.advanced_scroll.verticalScrollBar().sizeHint().width()
+            self.advanced_scroll.setMinimumWidth(rows.width() + bar)
+            self.advanced_scroll.setMinimumHeight(min(rows.height(), self._room_for_rows()))
+        self.advanced_scroll.setVisible(on)
         self.adjustSize()
+        area, frame = self.screen().availableGeometry(), self.frameGeometry()
+        # grown past the screen's foot or right edge: moved back onto it
+        left = self.x() - max(0, frame.right() - area.right())
+        top = self.y() - max(0, frame.bottom() - area.bottom())
+        self.move(max(area.left(), left), max(area.top(), top))
+
+    def _room_for_rows(self) -> int:
+        """Height left for the advanced rows on this screen, with the title bar and the
+        rest of the dialog (intro, basic rows, buttons) above and below them."""
+        screen = self.screen().availableGeometry().height()
+        title_bar = 2 * self.fontMetrics().height() + 16
+        rest = self.sizeHint().height() - (
+            self.advanced_scroll.sizeHint().height() if self.advanced_scroll.isVisible() else 0
+        )
+        return max(4 * self.fontMetrics().height(), screen - title_bar - rest)
 
     def settings(self) -> FitSettings:
         return self._result
