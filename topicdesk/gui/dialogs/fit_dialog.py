@@ -7,9 +7,10 @@ the command line and the checks always agree on labels, ranges and help texts.
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from dataclasses import replace
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, SignalInstance
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -91,6 +92,18 @@ def _widget_for(spec: SettingSpec, value: object) -> QWidget:
     return _ModelField(str(value))
 
 
+def _changed(widget: QWidget) -> SignalInstance:
+    """The signal a control sends when its value changes."""
+    if isinstance(widget, QCheckBox):
+        return widget.toggled
+    if isinstance(widget, QComboBox):
+        return widget.currentIndexChanged
+    if isinstance(widget, (QSpinBox, QDoubleSpinBox)):
+        return widget.valueChanged
+    assert isinstance(widget, _ModelField)
+    return widget.edit.textChanged
+
+
 def _value_of(spec: SettingSpec, widget: QWidget) -> object:
     if isinstance(widget, QCheckBox):
         return widget.isChecked()
@@ -108,11 +121,17 @@ def _value_of(spec: SettingSpec, widget: QWidget) -> object:
 class FitDialog(QDialog):
     """Edits a :class:`FitSettings`; ``settings()`` returns the result.
 
-    ``widgets`` maps each setting's name to its control.
+    ``widgets`` maps each setting's name to its control. ``reuses`` tells whether a fit
+    with given settings would take the project's saved embeddings, so the dialog can say
+    when a change (another model, say) means embedding every text again.
     """
 
     def __init__(
-        self, settings: FitSettings, summary: ProjectSummary, parent: QWidget | None = None
+        self,
+        settings: FitSettings,
+        summary: ProjectSummary,
+        parent: QWidget | None = None,
+        reuses: Callable[[FitSettings], bool] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Fit topics")
@@ -120,6 +139,7 @@ class FitDialog(QDialog):
         self._base = settings
         self._result = settings
         self._summary = summary
+        self._reuses = reuses
         intro = QLabel()
         intro.setWordWrap(True)
         self.intro = intro
@@ -137,7 +157,8 @@ class FitDialog(QDialog):
                 form.addRow(widget)
             else:
                 form.addRow(spec.label, widget)
-        self.widgets["long_texts"].currentIndexChanged.connect(lambda _i: self._describe())
+        for widget in self.widgets.values():
+            _changed(widget).connect(lambda *_: self._describe())
         self._describe()
         for spec in SPECS:
             if spec.requires:
@@ -177,9 +198,13 @@ class FitDialog(QDialog):
         layout.addWidget(buttons)
 
     def _describe(self) -> None:
-        """What will be read, and what happens to long texts with the mode chosen now."""
+        """What will be read, whether it must be embedded, and what happens to long texts,
+        with the settings chosen now."""
         mode = _value_of(SPEC_BY_NAME["long_texts"], self.widgets["long_texts"])
         summary = replace(self._summary, long_text_mode=mode)
+        if self._reuses is not None:
+            chosen = self._chosen()
+            summary = replace(summary, embedded=chosen is not None and self._reuses(chosen))
         self.intro.setText(
             "TopicDesk will read the documents, place similar ones close together and group "
             "them into topics. Everything runs on this computer.<br><br>"
@@ -214,10 +239,19 @@ class FitDialog(QDialog):
     def settings(self) -> FitSettings:
         return self._result
 
-    def accept(self) -> None:
-        values = {spec.name: _value_of(spec, self.widgets[spec.name]) for spec in SPECS}
+    def _values(self) -> dict[str, object]:
+        return {spec.name: _value_of(spec, self.widgets[spec.name]) for spec in SPECS}
+
+    def _chosen(self) -> FitSettings | None:
+        """The settings as the controls stand, or None while they do not fit together."""
         try:
-            self._result = self._base.replace(**values)
+            return self._base.replace(**self._values())
+        except TopicDeskError:
+            return None
+
+    def accept(self) -> None:
+        try:
+            self._result = self._base.replace(**self._values())
         except TopicDeskError as exc:
             self.error.setText(str(exc))
             return

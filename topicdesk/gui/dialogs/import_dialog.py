@@ -231,7 +231,7 @@ class ImportDialog(QDialog):
         if empty == len(self._table):
             return ""
         try:
-            summary = summarize(start_project(Corpus(self._table, column)), long_texts=True)
+            summary = summarize(start_project(Corpus(self._table, column)), before_fit=True)
         except (TopicDeskError, ValueError, TypeError):
             return ""
         sentence = summary.long_texts_sentence()
