@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import sqlite3
 
 import numpy as np
@@ -11,6 +12,7 @@ import pandas as pd
 import pytest
 
 from tests.factories import curated_project, tamper
+from tests.project.test_file_formats import FORMAT_3
 from topicdesk.core.corpus import Corpus
 from topicdesk.core.edits import RenameTopic
 from topicdesk.core.project import Project
@@ -141,10 +143,11 @@ def test_opening_does_not_modify_the_file(project, tmp_path):
     assert path.read_bytes() == before
 
 
-def test_older_files_are_migrated_in_memory(project, tmp_path, monkeypatch):
-    path = _saved(project, tmp_path)
+def test_older_files_are_migrated_in_memory(tmp_path, monkeypatch):
+    path = tmp_path / "old.topicdesk"
+    shutil.copy(FORMAT_3, path)
     db = sqlite3.connect(path)
-    db.execute("PRAGMA user_version = 0")
+    db.execute("PRAGMA user_version = 2")
     db.commit()
     db.close()
     before = path.read_bytes()
@@ -152,7 +155,7 @@ def test_older_files_are_migrated_in_memory(project, tmp_path, monkeypatch):
     def rename_topics(db: sqlite3.Connection) -> None:
         db.execute("UPDATE topics SET label = 'migrated' WHERE id = 1")
 
-    monkeypatch.setattr(store, "MIGRATIONS", {0: rename_topics})
+    monkeypatch.setattr(store, "MIGRATIONS", {2: rename_topics})
     assert open_project(path).state.topics[1].label == "migrated"
     assert path.read_bytes() == before
 

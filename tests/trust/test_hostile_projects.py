@@ -23,7 +23,7 @@ from topicdesk.errors import TopicDeskError
 from topicdesk.project import store
 from topicdesk.project.store import open_project, save_project
 
-TABLES = ["arrays", "columns", "documents", "edits", "meta", "topics"]
+TABLES = ["arrays", "columns", "edits", "meta", "notes", "topics"]
 SQL = "'); DROP TABLE topics; --"
 
 
@@ -159,8 +159,17 @@ def test_future_schema_version_in_the_cli(copy, capsys):
         ("UPDATE arrays SET shape = '[1e400, 2]' WHERE name = 'coords'", "OverflowError"),
         ("UPDATE arrays SET dtype = 'object' WHERE name = 'coords'", "unsupported type object"),
         ("UPDATE arrays SET data = substr(data, 1, 7) WHERE name = 'coords'", "is damaged"),
-        ("DELETE FROM documents WHERE row = 7", "the topic assignments do not match the documents"),
-        ("INSERT INTO documents VALUES (5000, 0, 0.5, 'model', NULL)", "assignments do not match"),
+        (  # the topics of 7 documents, not 80
+            "UPDATE arrays SET data = substr(data, 1, 56) WHERE name = 'document topic'",
+            "the topic assignments do not match the documents",
+        ),
+        (
+            (
+                "UPDATE arrays SET shape = '[81]', data = CAST(data || zeroblob(8) AS BLOB)"
+                " WHERE name = 'document topic'"
+            ),
+            "assignments do not match",
+        ),
         (
             "UPDATE columns SET data = '[1, 2]' WHERE name = 'party'",
             "the column 'party' does not match",
@@ -190,7 +199,7 @@ def test_future_schema_version_in_the_cli(copy, capsys):
         ),
         ("ALTER TABLE topics ADD COLUMN extra TEXT", "too many values to unpack"),
         ("UPDATE edits SET params = '[1, 2]' WHERE seq = 0", "is damaged"),
-        ("DROP TABLE documents", "no such table: documents"),
+        ("DROP TABLE notes", "no such table: notes"),
     ],
 )
 def test_inconsistent_contents_are_refused(statement, words, copy, capsys):
@@ -204,8 +213,9 @@ def test_references_to_missing_documents_and_topics_are_dropped(copy, capsys):
     _sql(
         copy,
         "UPDATE topics SET representatives = '[1000000, -3, 5]' WHERE id = 1",
-        "UPDATE documents SET topic = 999 WHERE row IN (0, 1)",
-        "UPDATE documents SET topic = 99999999999999 WHERE row = 2",
+        # documents 0 and 1 in topic 999 and document 2 in 99999999999999 (int64, little-endian)
+        "UPDATE arrays SET data = CAST(x'e703000000000000e703000000000000ff3f7a10f35a0000'"
+        " || substr(data, 25) AS BLOB) WHERE name = 'document topic'",
     )
     project = open_project(copy)
     assert project.state.topics[1].representatives == [5]
@@ -303,7 +313,7 @@ def test_extra_tables_and_triggers_never_fire_and_are_dropped_on_save(copy, tmp_
         copy,
         "CREATE TABLE spy (what TEXT)",
         "CREATE TRIGGER t_update AFTER UPDATE ON topics BEGIN INSERT INTO spy VALUES ('update'); END",
-        "CREATE TRIGGER t_insert AFTER INSERT ON documents BEGIN INSERT INTO spy VALUES ('insert'); END",
+        "CREATE TRIGGER t_insert AFTER INSERT ON notes BEGIN INSERT INTO spy VALUES ('insert'); END",
         "CREATE TRIGGER t_delete BEFORE DELETE ON meta BEGIN INSERT INTO spy VALUES ('delete'); END",
         "CREATE VIEW everything AS SELECT * FROM topics JOIN spy",
     )

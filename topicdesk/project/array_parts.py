@@ -2,12 +2,15 @@
 
 SQLite refuses a value over 1,000,000,000 bytes, and a million documents' 384-d
 embeddings are 1.5 GB; an array over ``ARRAY_PART_BYTES`` is stored in row blocks named
-"embeddings", "embeddings#1", "embeddings#2", ... (schema version 3).
+"embeddings", "embeddings#1", "embeddings#2", ... (file format 3 and later). On opening,
+the parts are copied into one buffer per array as they are read, so a large array is
+held once, not as its parts and their join.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterator
 
 import numpy as np
@@ -23,26 +26,68 @@ def split(name: str, array: np.ndarray) -> Iterator[tuple[str, np.ndarray]]:
         yield (name if i == 0 else f"{name}{PART}{i}"), array[start : start + step]
 
 
-def joined(rows: list[tuple]) -> dict[str, tuple]:
-    """The arrays table's rows by array name, the parts of a large array joined in order."""
-    parts: dict[str, list[tuple[int, tuple]]] = {}
-    for row in rows:
-        base, _, index = str(row[0]).partition(PART)
-        parts.setdefault(base, []).append((int(index or 0), row))
-    out = {}
-    for base, found in parts.items():
-        found.sort(key=lambda item: item[0])
-        first = found[0][1]
-        if len(found) == 1 and found[0][0] == 0:
-            out[base] = first
-            continue
-        shapes = [json.loads(row[3]) for _, row in found]
-        if (
-            [i for i, _ in found] != list(range(len(found)))
-            or any(row[2] != first[2] for _, row in found)
-            or any(len(shape) != 2 or shape[1] != shapes[0][1] for shape in shapes)
-        ):
+def _part_of(name: str) -> tuple[str, int]:
+    base, _, index = str(name).partition(PART)
+    return base, int(index or 0)
+
+
+class Joiner:
+    """Gathers the rows of the arrays table as they are read, joining the parts of large arrays.
+
+    Made from the rows' names, types and shapes (read first, without their bytes), so each
+    part is copied to its place in the array's buffer when it arrives and then let go.
+    """
+
+    def __init__(self, headers: list[tuple]) -> None:
+        parts: dict[str, list[tuple[int, tuple]]] = {}
+        for row in headers:
+            base, index = _part_of(row[0])
+            parts.setdefault(base, []).append((index, row))
+        self._rows: dict[str, tuple] = {}
+        self._places: dict[str, tuple[str, int, int]] = {}  # part name: array, offset, bytes
+        self._buffers: dict[str, bytearray] = {}
+        for base, found in parts.items():
+            found.sort(key=lambda item: item[0])
+            first = found[0][1]
+            if len(found) == 1 and found[0][0] == 0:
+                self._rows[base] = tuple(first[:4])
+                continue
+            shapes = [json.loads(row[3]) for _, row in found]
+            if (
+                [i for i, _ in found] != list(range(len(found)))
+                or any(row[2] != first[2] for _, row in found)
+                or any(len(shape) < 1 or shape[1:] != shapes[0][1:] for shape in shapes)
+            ):
+                raise ValueError(f"the parts of array {base} do not fit together")
+            itemsize = np.dtype(first[2]).itemsize
+            offset = 0
+            for (_, row), shape in zip(found, shapes):
+                size = math.prod(int(s) for s in shape) * itemsize
+                self._places[row[0]] = (base, offset, size)
+                offset += size
+            shape = [sum(int(s[0]) for s in shapes), *shapes[0][1:]]
+            self._rows[base] = (base, first[1], first[2], json.dumps(shape))
+            self._buffers[base] = bytearray(offset)
+
+    def add(self, name: str, data: bytes) -> None:
+        """One row's bytes: kept as they are for a whole array, copied into place for a part."""
+        place = self._places.get(name)
+        if place is None:
+            base = _part_of(name)[0]
+            if base in self._rows and len(self._rows[base]) == 4:
+                self._rows[base] = (*self._rows[base], data)
+            return
+        base, offset, size = place
+        if len(data) != size:
             raise ValueError(f"the parts of array {base} do not fit together")
-        shape = [sum(shape[0] for shape in shapes), shapes[0][1]]
-        out[base] = (base, first[1], first[2], json.dumps(shape), b"".join(r[4] for _, r in found))
-    return out
+        self._buffers[base][offset : offset + size] = data
+
+    def arrays(self) -> dict[str, tuple]:
+        """The rows (name, key, dtype, shape, data) of each whole array, by name."""
+        out = {}
+        for base, row in self._rows.items():
+            if base in self._buffers:
+                row = (*row, self._buffers.pop(base))
+            if len(row) == 5:
+                out[base] = row
+        return out

@@ -4,12 +4,13 @@ A save writes a complete new file beside the old one in a single transaction, fl
 to disk and renames it over the old file, so a crash or a full disk leaves either the old
 or the new project, never a mix; the next save clears what a killed save left behind.
 Opening reads the file as immutable, checks what it finds and never runs code from it
-(arrays are raw bytes, values tagged JSON).
+(arrays are raw bytes, values tagged JSON). Since file format 4 the per-document data
+are arrays too (:mod:`topicdesk.project.columnar`), so neither a save nor an open makes a
+Python object per document for them.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -30,36 +31,35 @@ from topicdesk.core.project import Project, StageCache
 from topicdesk.core.settings import FitSettings
 from topicdesk.core.state import UNASSIGNED, TopicState
 from topicdesk.errors import TopicDeskError
-from topicdesk.project import array_parts, topic_rows
-from topicdesk.project.values import decode_column, encode_column
+from topicdesk.project import array_parts, columnar, row_layout, topic_rows
+from topicdesk.project.checksum import CHECKSUM_KEY, content_digest
 
 try:
     import fcntl
 except ImportError:  # Windows: an open file cannot be deleted, which protects it instead
     fcntl = None
 
-SCHEMA_VERSION = 3  # 3: arrays over ARRAY_PART_BYTES are stored in parts
+# 3: arrays over ARRAY_PART_BYTES are stored in parts; 4: per-document data as arrays
+SCHEMA_VERSION = 4
+COLUMNAR_SINCE = 4
 APPLICATION_ID = 0x54445350  # "TDSP"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 ARRAY_DTYPES = {"float32", "float64", "int64"}
 ARRAY_NAMES = ("embeddings", "reduced", "coords", "reduced_runs")
-CHECKSUM_KEY = "content_sha256"
-DIGEST_BATCH = 4096  # small values hashed in one call
-CHECKED_TABLES = ("meta", "columns", "arrays", "documents", "topics", "edits")
 
 SCHEMA = f"""
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE columns (position INTEGER PRIMARY KEY, name TEXT NOT NULL, dtype TEXT NOT NULL, data TEXT NOT NULL);
 CREATE TABLE arrays (name TEXT PRIMARY KEY, key TEXT NOT NULL, dtype TEXT NOT NULL, shape TEXT NOT NULL, data BLOB NOT NULL);
-CREATE TABLE documents (row INTEGER PRIMARY KEY, topic INTEGER NOT NULL, confidence REAL,
-                        assigned_by TEXT NOT NULL, note TEXT);
+CREATE TABLE notes (row INTEGER PRIMARY KEY, note TEXT NOT NULL);
 CREATE TABLE topics ({topic_rows.COLUMNS});
 CREATE TABLE edits (seq INTEGER PRIMARY KEY, time TEXT NOT NULL, action TEXT NOT NULL, kind TEXT NOT NULL,
                     description TEXT NOT NULL, params TEXT NOT NULL);
 """
 
 # Upgrades from older schema versions, applied in order to an in-memory copy on open;
-# a version that changed no table has no entry.
+# a version that changed no table has no entry (files of format 3 and earlier keep their
+# documents table, read by row_layout).
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: topic_rows.add_tree_and_stability,
 }
@@ -91,33 +91,40 @@ def _write(db: sqlite3.Connection, project: Project) -> None:
         "INSERT INTO meta VALUES (?, ?)",
         [(k, json.dumps(v, ensure_ascii=False)) for k, v in meta.items()],
     )
-    db.executemany(
-        "INSERT INTO columns VALUES (?, ?, ?, ?)",
-        [
-            (i, str(name), str(corpus.table[name].dtype), encode_column(corpus.table[name]))
-            for i, name in enumerate(corpus.table.columns)
-        ],
+    arrays: list[tuple[str, np.ndarray, str]] = []
+    for position, name in enumerate(corpus.table.columns):
+        data, cells = columnar.encode_table_column(position, corpus.table[name])
+        db.execute(
+            "INSERT INTO columns VALUES (?, ?, ?, ?)",
+            (position, str(name), str(corpus.table[name].dtype), data),
+        )
+        arrays.extend((array_name, array, columnar.DOCUMENTS_KEY) for array_name, array in cells)
+    documents, assigned_by_names = columnar.state_arrays(state)
+    db.execute(
+        "INSERT INTO meta VALUES (?, ?)",
+        (columnar.ASSIGNED_BY_NAMES, json.dumps(assigned_by_names, ensure_ascii=False)),
     )
-    arrays = [(name, entry.array, entry.key) for name, entry in project.cache.items()]
+    arrays.extend((name, array, columnar.DOCUMENTS_KEY) for name, array in documents)
+    arrays.extend((name, entry.array, entry.key) for name, entry in project.cache.items())
     if not np.isnan(state.doc_stability).all():
         arrays.append((topic_rows.DOCUMENT_STABILITY, state.doc_stability[:, None], "rows"))
     for name, array, key in arrays:
         array = np.ascontiguousarray(array)
         for part_name, part in array_parts.split(name, array):
-            db.execute(
+            db.execute(  # the part's own bytes, not a copy of them
                 "INSERT INTO arrays VALUES (?, ?, ?, ?, ?)",
-                (part_name, key, str(part.dtype), json.dumps(list(part.shape)), part.tobytes()),
+                (
+                    part_name,
+                    key,
+                    str(part.dtype),
+                    json.dumps(list(part.shape)),
+                    memoryview(part.reshape(-1).view(np.uint8)),
+                ),
             )
-    confidence = [None if np.isnan(c) else float(c) for c in state.confidence]
+        del array
     db.executemany(
-        "INSERT INTO documents VALUES (?, ?, ?, ?, ?)",
-        zip(
-            range(len(state)),
-            state.assignments.tolist(),
-            confidence,
-            state.assigned_by,
-            [state.doc_notes.get(i) for i in range(len(state))],
-        ),
+        "INSERT INTO notes VALUES (?, ?)",
+        [(row, note) for row, note in sorted(state.doc_notes.items()) if note],
     )
     db.executemany(topic_rows.INSERT, [topic_rows.to_row(t) for t in state.sorted_topics()])
     db.executemany(
@@ -164,54 +171,15 @@ def _remove_stale_temp_files(path: Path, folder: Path) -> None:
             continue
 
 
-def content_digest(db: sqlite3.Connection) -> str:
-    """SHA-256 of every stored value, table by table in key order (the checksum itself aside).
-
-    SQLite checks its structure but not its contents; with this digest saved beside them,
-    a byte changed on disk inside a label or an array is noticed when the file is opened.
-    """
-    return _digest_and_arrays(db)[0]
-
-
-def _digest_and_arrays(db: sqlite3.Connection) -> tuple[str, list[tuple]]:
-    """:func:`content_digest`, and the rows of the arrays table it read on the way, so that
-    opening reads the largest values once. Small values are hashed a batch at a time (one
-    call per value made opening a million-document project spend seconds in the calls)."""
-    digest = hashlib.sha256()
-    arrays: list[tuple] = []
-    for table in CHECKED_TABLES:
-        digest.update(f"\x00{table}\x00".encode())
-        skip = f" WHERE key != '{CHECKSUM_KEY}'" if table == "meta" else ""
-        pending: list[bytes] = []
-        for row in db.execute(f"SELECT * FROM {table}{skip} ORDER BY 1"):
-            if table == "arrays":
-                arrays.append(row)
-            for value in row:
-                if isinstance(value, bytes):
-                    pending.append(b"b%d:" % len(value))
-                    digest.update(b"".join(pending))
-                    pending.clear()
-                    digest.update(value)
-                else:
-                    text = repr(value).encode("utf-8", "surrogatepass")
-                    pending.append(b"v%d:%b" % (len(text), text))
-            if len(pending) > DIGEST_BATCH:
-                digest.update(b"".join(pending))
-                pending.clear()
-        digest.update(b"".join(pending))
-    return digest.hexdigest(), arrays
-
-
-def _check_digest(db: sqlite3.Connection, path: Path) -> list[tuple] | None:
-    """Refuse a file whose contents changed after saving (files from 0.1.0 carry no digest);
-    the rows of its arrays table, read while checking, or None when there was no check."""
+def _check_digest(db: sqlite3.Connection, path: Path, joiner: array_parts.Joiner | None) -> bool:
+    """Refuse a file whose contents changed after saving; False for a file without a
+    checksum (from 0.1.0). ``joiner`` is given the arrays while they are read for the check."""
     row = db.execute("SELECT value FROM meta WHERE key = ?", (CHECKSUM_KEY,)).fetchone()
     if row is None:
-        return None
-    digest, arrays = _digest_and_arrays(db)
-    if json.loads(row[0]) != digest:
+        return False
+    if json.loads(row[0]) != content_digest(db, None if joiner is None else joiner.add):
         raise _damaged(path, "its contents changed after TopicDesk saved it")
-    return arrays
+    return True
 
 
 def save_project(project: Project, path: str | Path) -> None:
@@ -273,6 +241,10 @@ def save_project(project: Project, path: str | Path) -> None:
 
 
 def _damaged(path: Path, detail: str) -> TopicDeskError:
+    """One sentence, even when the detail quotes damaged text with line breaks in it."""
+    detail = " ".join(detail.split())
+    if len(detail) > 300:
+        detail = detail[:299] + "…"
     return TopicDeskError(
         f"{path.name} is damaged ({detail}); open a backup copy or fit the spreadsheet again."
     )
@@ -291,11 +263,16 @@ def _read_array(path: Path, row: tuple, expected_rows: int) -> np.ndarray:
     return array.reshape(shape)
 
 
-def _read_table(db: sqlite3.Connection, path: Path, rows: int) -> pd.DataFrame:
+def _read_table(
+    db: sqlite3.Connection, path: Path, rows: int, arrays: dict[str, tuple]
+) -> pd.DataFrame:
     """The user's columns; a short or repeated one would silently shift or lose cells."""
     table: dict[str, pd.Series] = {}
     for name, dtype, data in db.execute("SELECT name, dtype, data FROM columns ORDER BY position"):
-        column = decode_column(data, dtype)
+        try:
+            column = columnar.decode_table_column(str(data), str(dtype), arrays, rows)
+        except (ValueError, TypeError) as exc:
+            raise _damaged(path, f"the column {name!r} does not match the table") from exc
         if str(name) in table or len(column) != rows:
             raise _damaged(path, f"the column {name!r} does not match the table")
         table[str(name)] = column
@@ -326,9 +303,31 @@ def _read_stop_words(path: Path, data: object) -> tuple[str, ...]:
     return tuple(data)
 
 
-def _read(db: sqlite3.Connection, path: Path, arrays: list[tuple] | None = None) -> Project:
+def _read_arrays(db: sqlite3.Connection, path: Path) -> array_parts.Joiner:
+    """What joins the arrays table's rows as they are read (their names, types and shapes
+    first, which SQLite reads without the bytes behind them)."""
+    try:
+        return array_parts.Joiner(
+            db.execute("SELECT name, key, dtype, shape FROM arrays").fetchall()
+        )
+    except ValueError as exc:
+        raise _damaged(path, str(exc)) from exc
+
+
+def _read(
+    db: sqlite3.Connection, path: Path, version: int, joiner: array_parts.Joiner | None = None
+) -> Project:
     meta = {k: json.loads(v) for k, v in db.execute("SELECT key, value FROM meta")}
-    table = _read_table(db, path, int(meta["rows"]))
+    if joiner is None:
+        joiner = _read_arrays(db, path)
+        for name, data in db.execute("SELECT name, data FROM arrays"):
+            joiner.add(name, data)
+    try:
+        whole = joiner.arrays()
+    except ValueError as exc:
+        raise _damaged(path, str(exc)) from exc
+    del joiner
+    table = _read_table(db, path, int(meta["rows"]), whole)
     if meta["text_column"] not in table.columns:
         raise _damaged(path, f"its text column {meta['text_column']!r} is missing")
     corpus = Corpus(
@@ -343,13 +342,6 @@ def _read(db: sqlite3.Connection, path: Path, arrays: list[tuple] | None = None)
     n = len(corpus)
     n_texts = len(corpus.unique_texts()[0])
     cache = StageCache()
-    if arrays is None:
-        arrays = db.execute("SELECT name, key, dtype, shape, data FROM arrays").fetchall()
-    try:
-        whole = array_parts.joined(arrays)
-    except ValueError as exc:
-        raise _damaged(path, str(exc)) from exc
-    del arrays
     for name in ARRAY_NAMES:
         if name in whole:
             cache.put(name, _read_array(path, whole[name], n_texts), str(whole[name][1]))
@@ -365,15 +357,20 @@ def _read(db: sqlite3.Connection, path: Path, arrays: list[tuple] | None = None)
     stability = whole.get(topic_rows.DOCUMENT_STABILITY)
     if stability is not None:
         state.doc_stability = topic_rows.document_stability(_read_array(path, stability, n))
-    docs = db.execute(
-        "SELECT row, topic, confidence, assigned_by, note FROM documents ORDER BY row"
-    ).fetchall()
-    if len(docs) != n or (docs and (docs[0][0] != 0 or docs[-1][0] != n - 1)):
-        raise _damaged(path, "the topic assignments do not match the documents")
-    state.assignments[:] = [d[1] for d in docs]
-    state.confidence[:] = [np.nan if d[2] is None else d[2] for d in docs]
-    state.assigned_by = [str(d[3]) for d in docs]
-    state.doc_notes = {int(d[0]): str(d[4]) for d in docs if d[4]}
+    try:
+        if version < COLUMNAR_SINCE:
+            row_layout.read_documents(db, state)
+        else:
+            names = meta.get(columnar.ASSIGNED_BY_NAMES)
+            columnar.read_state_arrays(state, whole, names, n)
+    except (ValueError, TypeError) as exc:
+        raise _damaged(path, "the topic assignments do not match the documents") from exc
+    if version >= COLUMNAR_SINCE:
+        state.doc_notes = {
+            int(row): str(note)
+            for row, note in db.execute("SELECT row, note FROM notes ORDER BY row")
+            if 0 <= int(row) < n and note
+        }
     state.stop_words = _read_stop_words(path, meta.get("stop_words", []))
     orphans = ~np.isin(state.assignments, [UNASSIGNED, *topics])
     if orphans.any():  # documents of a topic that is not in the file: keep them, unassigned
@@ -447,17 +444,18 @@ def open_project(path: str | Path) -> Project:
             raise TopicDeskError(
                 f"{path.name} was made with a newer TopicDesk (file format {version}); update TopicDesk to open it."
             )
-        arrays = _check_digest(db, path)
-        if version < SCHEMA_VERSION:
+        steps = [MIGRATIONS[step] for step in range(version, SCHEMA_VERSION) if step in MIGRATIONS]
+        joiner = None if steps else _read_arrays(db, path)
+        if not _check_digest(db, path, joiner):
+            joiner = None  # the arrays were not read on the way
+        if steps:  # the arrays are read again after the migrations
             memory = sqlite3.connect(":memory:")
             db.backup(memory)
             db.close()
             db = memory
-            for step in range(version, SCHEMA_VERSION):
-                if step in MIGRATIONS:
-                    MIGRATIONS[step](db)
-            arrays = None  # read again after the migrations
-        return _read(db, path, arrays)
+            for migrate in steps:
+                migrate(db)
+        return _read(db, path, version, joiner)
     except TopicDeskError:
         raise
     except (

@@ -1,0 +1,167 @@
+"""File format 4: the per-document data as arrays, not one SQLite row or JSON value per document.
+
+Formats 1 to 3 kept a row of the ``documents`` table per document and each of the user's
+columns as one JSON list; at a million documents a save built a million tuples (the save
+peaked at 5.3 GiB) and an open read them back one by one. Now, as rows of the arrays
+table (so a large one is stored in parts and covered by the checksum like the embeddings):
+
+- a column of texts (strings, with None, NaN or NA in empty cells) is its UTF-8 bytes, the
+  cells joined by NUL characters, with a code per row for the empty cells if it has any;
+- a column of numbers, booleans, dates or durations is its raw bytes;
+- each document's topic, confidence and who put it there (a code into the names kept in
+  the meta table) are one array each, and notes on documents are rows of ``notes``.
+
+Any other column (mixed types, a NUL inside a text, pandas' own types) stays the tagged
+JSON list of :mod:`topicdesk.project.values`, exact as before.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pandas as pd
+from pandas.api.types import infer_dtype
+
+from topicdesk.core.state import TopicState
+from topicdesk.project.values import decode_column, encode_column
+
+DOCUMENTS_KEY = "documents"  # the key of the per-document arrays in the arrays table
+TOPIC = "document topic"
+CONFIDENCE = "document confidence"
+ASSIGNED_BY = "document assigned_by"
+ASSIGNED_BY_NAMES = "assigned_by_names"  # meta: what the codes of ASSIGNED_BY stand for
+NUMBER_KINDS = "biufmM"  # booleans, integers, floats, durations, dates
+MISSING = "missing"  # the array of a text column's empty cells: 1 None, 2 NaN, 3 pd.NA
+NONE_CODE, NAN_CODE, NA_CODE = 1, 2, 3
+SEPARATOR = "\x00"
+
+
+def column_array_name(position: int) -> str:
+    return f"column {position}"
+
+
+def encode_table_column(
+    position: int, series: pd.Series
+) -> tuple[str, list[tuple[str, np.ndarray]]]:
+    """The columns table's ``data`` for one column, and the arrays that hold its cells."""
+    name = column_array_name(position)
+    if isinstance(series.dtype, np.dtype) and series.dtype.kind in NUMBER_KINDS:
+        values = np.ascontiguousarray(series.to_numpy())
+        return json.dumps({"array": name, "as": "numbers"}), [(name, values)]
+    texts = _texts(series)
+    if texts is None:
+        return encode_column(series), []
+    data, codes = texts
+    arrays = [(name, data)] + ([] if codes is None else [(f"{name} {MISSING}", codes)])
+    return json.dumps({"array": name, "as": "texts"}), arrays
+
+
+def _texts(series: pd.Series) -> tuple[np.ndarray, np.ndarray | None] | None:
+    """A column of strings (object or pandas' string type) as UTF-8 bytes joined by NUL
+    and the codes of its empty cells, or None when it holds anything else (or a NUL,
+    which would shift every later cell)."""
+    if not len(series) or not (series.dtype == object or isinstance(series.dtype, pd.StringDtype)):
+        return None
+    if infer_dtype(series, skipna=True) not in ("string", "empty"):
+        return None
+    values = series.to_numpy(dtype=object, copy=True)
+    missing = np.flatnonzero(series.isna().to_numpy())
+    codes = None
+    if len(missing):
+        codes = np.zeros(len(values), dtype=np.uint8)
+        for row in missing.tolist():
+            value = values[row]
+            if value is None:
+                codes[row] = NONE_CODE
+            elif isinstance(value, float) and math.isnan(value):
+                codes[row] = NAN_CODE
+            elif value is pd.NA:
+                codes[row] = NA_CODE
+            else:  # NaT: kept by the JSON list
+                return None
+        values[missing] = ""
+    joined = SEPARATOR.join(values.tolist())
+    if joined.count(SEPARATOR) != len(values) - 1:
+        return None
+    return np.frombuffer(joined.encode("utf-8", "surrogatepass"), dtype=np.uint8), codes
+
+
+def _vector(arrays: dict[str, tuple], name: str, rows: int | None) -> np.ndarray:
+    """A one-dimensional stored array (of ``rows`` values when given), read-only."""
+    if name not in arrays:
+        raise ValueError(f"the array {name!r} is missing")
+    _name, _key, dtype, shape_text, data = arrays[name]
+    dtype = np.dtype(dtype)
+    if dtype.kind not in NUMBER_KINDS:
+        raise ValueError(f"array {name} has the unsupported type {dtype}")
+    shape = json.loads(shape_text)
+    values = np.frombuffer(data, dtype=dtype)
+    if shape != [len(values)] or (rows is not None and len(values) != rows):
+        raise ValueError(f"array {name} does not match the documents")
+    return values
+
+
+def decode_table_column(data: str, dtype: str, arrays: dict[str, tuple], rows: int) -> pd.Series:
+    """A column as it was saved, from its ``data`` and the arrays it names."""
+    if not data.startswith("{"):
+        return decode_column(data, dtype)
+    spec = json.loads(data)
+    if not isinstance(spec, dict) or spec.get("as") not in ("numbers", "texts"):
+        raise ValueError("a column has an unknown layout")
+    name = str(spec.get("array"))
+    if spec["as"] == "numbers":
+        return pd.Series(_vector(arrays, name, rows).copy())
+    data_bytes = _vector(arrays, name, None)
+    if data_bytes.dtype != np.uint8:
+        raise ValueError(f"array {name} has the unsupported type {data_bytes.dtype}")
+    cells = data_bytes.tobytes().decode("utf-8", "surrogatepass").split(SEPARATOR)
+    if len(cells) != rows:
+        raise ValueError(f"array {name} does not match the documents")
+    values = np.empty(rows, dtype=object)
+    values[:] = cells
+    codes_name = f"{name} {MISSING}"
+    if codes_name in arrays:
+        codes = _vector(arrays, codes_name, rows)
+        values[codes == NONE_CODE] = None
+        values[codes == NAN_CODE] = np.nan
+        values[codes == NA_CODE] = pd.NA
+    series = pd.Series(values, dtype=object)
+    if dtype != "object":
+        try:
+            series = series.astype(dtype)
+        except (TypeError, ValueError):
+            pass  # a dtype this pandas cannot rebuild: the values are still exact
+    return series
+
+
+def state_arrays(state: TopicState) -> tuple[list[tuple[str, np.ndarray]], list[str]]:
+    """The per-document arrays of a topic state, and the names the assigned_by codes stand for."""
+    names = sorted(set(state.assigned_by))
+    index = {name: code for code, name in enumerate(names)}
+    codes = np.fromiter(
+        (index[by] for by in state.assigned_by), dtype=np.int32, count=len(state.assigned_by)
+    )
+    arrays = [
+        (TOPIC, np.ascontiguousarray(state.assignments, dtype=np.int64)),
+        (CONFIDENCE, np.ascontiguousarray(state.confidence, dtype=np.float64)),
+        (ASSIGNED_BY, codes),
+    ]
+    return arrays, names
+
+
+def read_state_arrays(
+    state: TopicState, arrays: dict[str, tuple], names: object, rows: int
+) -> None:
+    """Fill ``state``'s per-document values from the stored arrays."""
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise ValueError("the names of who assigned the documents are unreadable")
+    topic = _vector(arrays, TOPIC, rows)
+    confidence = _vector(arrays, CONFIDENCE, rows)
+    codes = _vector(arrays, ASSIGNED_BY, rows).astype(np.int64)
+    if rows and (codes.min() < 0 or codes.max() >= len(names)):
+        raise ValueError("a document's assigned_by code names no one")
+    state.assignments[:] = topic
+    state.confidence[:] = confidence
+    state.assigned_by = np.array(names, dtype=object)[codes].tolist() if rows else []
