@@ -141,3 +141,27 @@ def test_notes_on_documents_that_are_not_there_are_dropped(sotu, tmp_path):
         path, "INSERT INTO notes VALUES (40, 'past the end')", "INSERT INTO notes VALUES (-1, 'x')"
     )
     assert open_project(path).state.doc_notes == {3: "kept"}
+
+
+def test_texts_and_distinct_texts_are_taken_from_the_file_as_the_corpus_finds_them(tmp_path):
+    texts = ["a", "  padded  ", "\u00a0nbsp\u00a0", "ends ü", "a", " \t", None, "x\n", "b", "Über"]
+    table = pd.DataFrame({"text": pd.Series(texts, dtype=object), "n": range(len(texts))})
+    path = tmp_path / "texts.topicdesk"
+    save_project(Project(Corpus(table, "text")), path)
+    back = open_project(path).corpus
+    fresh = Corpus(back.table.copy(), "text")
+    assert back.texts == fresh.texts
+    assert (
+        back.unique_texts()[0]
+        == fresh.unique_texts()[0]
+        == ["a", "padded", "nbsp", "ends ü", "x", "b", "Über"]
+    )
+    np.testing.assert_array_equal(back.unique_texts()[1], fresh.unique_texts()[1])
+    assert not back.unique_texts()[1].flags.writeable
+    tamper(  # the second document's text numbered 2, before 1 was seen
+        path,
+        "UPDATE arrays SET data = CAST(substr(data, 1, 8) || x'0200000000000000' || substr(data, 17)"
+        " AS BLOB) WHERE name = 'document text index'",
+    )
+    with pytest.raises(TopicDeskError, match="the distinct texts do not match the documents"):
+        open_project(path)

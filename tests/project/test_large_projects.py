@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
 
 import numpy as np
@@ -99,3 +100,24 @@ def test_large_arrays_are_stored_in_parts(sotu_slice, tmp_path, monkeypatch):
     tamper(path, "DELETE FROM arrays WHERE name = 'embeddings#2'")
     with pytest.raises(TopicDeskError, match="parts of array embeddings do not fit together"):
         open_project(path)
+
+
+def test_texts_are_saved_block_by_block_in_parts(sotu_slice, tmp_path, monkeypatch):
+    """A million documents' text is saved without joining it whole (it took three times
+    its size); the parts join up again on opening."""
+    from topicdesk.project import array_parts, columnar
+
+    monkeypatch.setattr(array_parts, "ARRAY_PART_BYTES", 5_000)
+    monkeypatch.setattr(columnar, "TEXT_BLOCK", 7)
+    project, path = _saved(sotu_slice, tmp_path, monkeypatch)
+    db = sqlite3.connect(path)
+    (layout,) = db.execute("SELECT data FROM columns WHERE name = 'text'").fetchone()
+    parts = f"{json.loads(layout)['array']}#%"
+    sizes = [
+        n for (n,) in db.execute("SELECT length(data) FROM arrays WHERE name LIKE ?", (parts,))
+    ]
+    db.close()
+    assert len(sizes) > 10 and max(sizes) < 5_000 + 7 * 2_000
+    opened = open_project(path)
+    assert opened.corpus.table["text"].tolist() == project.corpus.table["text"].tolist()
+    assert opened.corpus.unique_texts()[0] == project.corpus.unique_texts()[0]

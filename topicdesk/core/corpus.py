@@ -79,6 +79,13 @@ class Corpus:
         texts, inverse = self._distinct
         return list(texts), inverse
 
+    def take_found(self, texts: list[str], distinct: list[str], inverse: np.ndarray) -> None:
+        """Take :attr:`texts` and :meth:`unique_texts` as a reader already has them (a
+        saved project keeps the index), so a large corpus is not gone through again."""
+        inverse.setflags(write=False)
+        self.__dict__["texts"] = texts
+        self.__dict__["_distinct"] = (distinct, inverse)
+
     @cached_property
     def _distinct(self) -> tuple[list[str], np.ndarray]:
         index: dict[str, int] = {}

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 import numpy as np
 
@@ -24,6 +24,24 @@ def split(name: str, array: np.ndarray) -> Iterator[tuple[str, np.ndarray]]:
     step = max(1, ARRAY_PART_BYTES // max(1, array.strides[0]))
     for i, start in enumerate(range(0, max(len(array), 1), step)):
         yield (name if i == 0 else f"{name}{PART}{i}"), array[start : start + step]
+
+
+def gather(name: str, blocks: Iterable[np.ndarray]) -> Iterator[tuple[str, np.ndarray]]:
+    """The parts to store of a one-dimensional array made block by block, each put
+    together once it reaches ``ARRAY_PART_BYTES``, so the whole array is never held."""
+    pending: list[np.ndarray] = []
+    size = index = 0
+    for block in blocks:
+        pending.append(block)
+        size += block.nbytes
+        if size >= ARRAY_PART_BYTES:
+            yield (name if index == 0 else f"{name}{PART}{index}"), np.concatenate(pending)
+            pending, size, index = [], 0, index + 1
+    if pending or index == 0:
+        yield (
+            (name if index == 0 else f"{name}{PART}{index}"),
+            np.concatenate(pending or [np.empty(0, np.uint8)]),
+        )
 
 
 def _part_of(name: str) -> tuple[str, int]:
@@ -44,8 +62,8 @@ class Joiner:
             base, index = _part_of(row[0])
             parts.setdefault(base, []).append((index, row))
         self._rows: dict[str, tuple] = {}
-        self._places: dict[str, tuple[str, int, int]] = {}  # part name: array, offset, bytes
-        self._buffers: dict[str, bytearray] = {}
+        self._places: dict[str, tuple[str, int, int]] = {}  # part name: array, offset, size
+        self._buffers: dict[str, np.ndarray] = {}
         for base, found in parts.items():
             found.sort(key=lambda item: item[0])
             first = found[0][1]
@@ -67,11 +85,11 @@ class Joiner:
                 offset += size
             shape = [sum(int(s[0]) for s in shapes), *shapes[0][1:]]
             self._rows[base] = (base, first[1], first[2], json.dumps(shape))
-            self._buffers[base] = bytearray(offset)
+            self._buffers[base] = np.empty(offset, dtype=np.uint8)  # every byte is copied into it
 
     def add(self, name: str, data: bytes) -> None:
         """One row's bytes: kept as they are for a whole array, copied into place for a part."""
-        place = self._places.get(name)
+        place = self._places.pop(name, None)
         if place is None:
             base = _part_of(name)[0]
             if base in self._rows and len(self._rows[base]) == 4:
@@ -80,10 +98,13 @@ class Joiner:
         base, offset, size = place
         if len(data) != size:
             raise ValueError(f"the parts of array {base} do not fit together")
-        self._buffers[base][offset : offset + size] = data
+        self._buffers[base][offset : offset + size] = np.frombuffer(data, dtype=np.uint8)
 
     def arrays(self) -> dict[str, tuple]:
         """The rows (name, key, dtype, shape, data) of each whole array, by name."""
+        if self._places:
+            missing = sorted({base for base, _, _ in self._places.values()})
+            raise ValueError(f"the parts of array {missing[0]} do not fit together")
         out = {}
         for base, row in self._rows.items():
             if base in self._buffers:

@@ -2,8 +2,8 @@
 
 SQLite checks its structure but not its contents; with this digest saved beside them, a
 byte changed on disk inside a label or an array is noticed when the file is opened.
-Opening hands each row of the arrays table on while hashing it, so the largest values
-are read once; small values are hashed a batch at a time (one call per value made
+Opening reads the arrays once, for the checksum, and hands each one's bytes on
+(``destination``); small values are hashed a batch at a time (one call per value made
 opening a million-document project spend seconds in the calls).
 """
 
@@ -12,43 +12,100 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 
 CHECKSUM_KEY = "content_sha256"
 DIGEST_BATCH = 4096  # small values hashed in one call
 # "documents" holds one row per document in formats 1 to 3, "notes" the notes on
 # documents in format 4; a file has one of them, and the digest covers the tables it has
 CHECKED_TABLES = ("meta", "columns", "arrays", "documents", "notes", "topics", "edits")
+ARRAY_ROWS = "SELECT rowid, name, key, dtype, shape, typeof(data) FROM arrays ORDER BY name"
+
+Destination = Callable[[str, bytes], None]
 
 
-def content_digest(
-    db: sqlite3.Connection, on_array: Callable[[str, bytes], None] | None = None
-) -> str:
-    """The checksum of everything but itself; ``on_array`` gets each arrays row's name and
-    bytes as they are read."""
+class _Hasher:
+    """The running digest, with small values gathered into batches and large ones hashed
+    by a thread of their own (hashlib lets go of Python's lock), so hashing an array
+    overlaps reading the next, and no more than those two are held for it."""
+
+    def __init__(self) -> None:
+        self.digest = hashlib.sha256()
+        self.pending: list[bytes] = []
+        self._worker = ThreadPoolExecutor(max_workers=1)
+        self._queued: list[Future] = []
+
+    def value(self, value: object) -> None:
+        if isinstance(value, bytes):
+            self.blob(value)
+        else:
+            text = repr(value).encode("utf-8", "surrogatepass")
+            self.pending.append(b"v%d:%b" % (len(text), text))
+
+    def blob(self, data: bytes) -> None:
+        self.pending.append(b"b%d:" % len(data))
+        self.flush()
+        self._queue(data)
+
+    def flush(self, unless_fewer: int = 0) -> None:
+        if len(self.pending) > unless_fewer:
+            self._queue(b"".join(self.pending))
+            self.pending.clear()
+
+    def _queue(self, data: bytes) -> None:
+        while self._queued:  # the next value is read while the last one is hashed
+            self._queued.pop(0).result()
+        self._queued.append(self._worker.submit(self.digest.update, data))
+
+    def hexdigest(self) -> str:
+        self.flush()
+        for queued in self._queued:
+            queued.result()
+        return self.digest.hexdigest()
+
+    def close(self) -> None:
+        self._worker.shutdown(cancel_futures=True)
+
+
+def read_arrays(
+    db: sqlite3.Connection, destination: Destination, hasher: _Hasher | None = None
+) -> None:
+    """Read each row of the arrays table and hand its name and bytes to ``destination``
+    (and to the digest, when there is one)."""
+    for rowid, *values, kind in db.execute(ARRAY_ROWS).fetchall():
+        if kind != "blob":
+            raise ValueError(f"array {values[0]} is not stored as bytes")
+        with db.blobopen("arrays", "data", rowid, readonly=True) as blob:
+            data = blob.read()  # one copy, from SQLite's pages
+        if hasher is not None:
+            for value in values:
+                hasher.value(value)
+            hasher.blob(data)
+            hasher.flush(DIGEST_BATCH)
+        destination(str(values[0]), data)
+
+
+def content_digest(db: sqlite3.Connection, destination: Destination | None = None) -> str:
+    """The checksum of everything but itself; ``destination`` receives the arrays' bytes."""
     present = {
         name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
     }
-    digest = hashlib.sha256()
-    for table in CHECKED_TABLES:
-        if table not in present:
-            continue
-        digest.update(f"\x00{table}\x00".encode())
-        skip = f" WHERE key != '{CHECKSUM_KEY}'" if table == "meta" else ""
-        pending: list[bytes] = []
-        for row in db.execute(f"SELECT * FROM {table}{skip} ORDER BY 1"):
-            for value in row:
-                if isinstance(value, bytes):
-                    pending.append(b"b%d:" % len(value))
-                    digest.update(b"".join(pending))
-                    pending.clear()
-                    digest.update(value)
-                else:
-                    text = repr(value).encode("utf-8", "surrogatepass")
-                    pending.append(b"v%d:%b" % (len(text), text))
-            if len(pending) > DIGEST_BATCH:
-                digest.update(b"".join(pending))
-                pending.clear()
-            if table == "arrays" and on_array is not None:
-                on_array(row[0], row[4])
-        digest.update(b"".join(pending))
-    return digest.hexdigest()
+    hasher = _Hasher()
+    try:
+        for table in CHECKED_TABLES:
+            if table not in present:
+                continue
+            hasher.pending.append(f"\x00{table}\x00".encode())
+            if table == "arrays":
+                read_arrays(db, destination or (lambda name, data: None), hasher)
+                hasher.flush()
+                continue
+            skip = f" WHERE key != '{CHECKSUM_KEY}'" if table == "meta" else ""
+            for row in db.execute(f"SELECT * FROM {table}{skip} ORDER BY 1"):
+                for value in row:
+                    hasher.value(value)
+                hasher.flush(DIGEST_BATCH)
+            hasher.flush()
+        return hasher.hexdigest()
+    finally:
+        hasher.close()

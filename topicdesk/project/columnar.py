@@ -9,7 +9,9 @@ table (so a large one is stored in parts and covered by the checksum like the em
   cells joined by NUL characters, with a code per row for the empty cells if it has any;
 - a column of numbers, booleans, dates or durations is its raw bytes;
 - each document's topic, confidence and who put it there (a code into the names kept in
-  the meta table) are one array each, and notes on documents are rows of ``notes``.
+  the meta table) are one array each, and notes on documents are rows of ``notes``;
+- so is the index of each document's distinct text, which opening takes with the texts
+  instead of finding them again (:func:`known_texts`).
 
 Any other column (mixed types, a NUL inside a text, pandas' own types) stays the tagged
 JSON list of :mod:`topicdesk.project.values`, exact as before.
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterator
 
 import numpy as np
 import pandas as pd
@@ -32,19 +35,20 @@ TOPIC = "document topic"
 CONFIDENCE = "document confidence"
 ASSIGNED_BY = "document assigned_by"
 ASSIGNED_BY_NAMES = "assigned_by_names"  # meta: what the codes of ASSIGNED_BY stand for
+TEXT_INDEX = "document text index"  # Corpus.unique_texts()'s index of each row's text
 NUMBER_KINDS = "biufmM"  # booleans, integers, floats, durations, dates
 MISSING = "missing"  # the array of a text column's empty cells: 1 None, 2 NaN, 3 pd.NA
 NONE_CODE, NAN_CODE, NA_CODE = 1, 2, 3
 SEPARATOR = "\x00"
+TEXT_BLOCK = 16_384  # cells encoded at a time when saving
+Stored = np.ndarray | Iterator[np.ndarray]  # an array, or a one-dimensional one block by block
 
 
 def column_array_name(position: int) -> str:
     return f"column {position}"
 
 
-def encode_table_column(
-    position: int, series: pd.Series
-) -> tuple[str, list[tuple[str, np.ndarray]]]:
+def encode_table_column(position: int, series: pd.Series) -> tuple[str, list[tuple[str, Stored]]]:
     """The columns table's ``data`` for one column, and the arrays that hold its cells."""
     name = column_array_name(position)
     if isinstance(series.dtype, np.dtype) and series.dtype.kind in NUMBER_KINDS:
@@ -58,7 +62,7 @@ def encode_table_column(
     return json.dumps({"array": name, "as": "texts"}), arrays
 
 
-def _texts(series: pd.Series) -> tuple[np.ndarray, np.ndarray | None] | None:
+def _texts(series: pd.Series) -> tuple[Iterator[np.ndarray], np.ndarray | None] | None:
     """A column of strings (object or pandas' string type) as UTF-8 bytes joined by NUL
     and the codes of its empty cells, or None when it holds anything else (or a NUL,
     which would shift every later cell)."""
@@ -82,10 +86,19 @@ def _texts(series: pd.Series) -> tuple[np.ndarray, np.ndarray | None] | None:
             else:  # NaT: kept by the JSON list
                 return None
         values[missing] = ""
-    joined = SEPARATOR.join(values.tolist())
-    if joined.count(SEPARATOR) != len(values) - 1:
+    cells = values.tolist()
+    if any(SEPARATOR in cell for cell in cells):
         return None
-    return np.frombuffer(joined.encode("utf-8", "surrogatepass"), dtype=np.uint8), codes
+    return _text_blocks(cells), codes
+
+
+def _text_blocks(cells: list[str]) -> Iterator[np.ndarray]:
+    """The UTF-8 bytes of the cells joined by NUL, a block of cells at a time (joined at
+    once, the text of a million documents took three times its size in memory)."""
+    for start in range(0, len(cells), TEXT_BLOCK):
+        block = SEPARATOR.join(cells[start : start + TEXT_BLOCK])
+        block = SEPARATOR + block if start else block
+        yield np.frombuffer(block.encode("utf-8", "surrogatepass"), dtype=np.uint8)
 
 
 def _vector(arrays: dict[str, tuple], name: str, rows: int | None) -> np.ndarray:
@@ -103,25 +116,32 @@ def _vector(arrays: dict[str, tuple], name: str, rows: int | None) -> np.ndarray
     return values
 
 
-def decode_table_column(data: str, dtype: str, arrays: dict[str, tuple], rows: int) -> pd.Series:
-    """A column as it was saved, from its ``data`` and the arrays it names."""
+TextCells = tuple[np.ndarray, list[str], np.ndarray | None]  # bytes, cells, empty-cell codes
+
+
+def decode_table_column(
+    data: str, dtype: str, arrays: dict[str, tuple], rows: int
+) -> tuple[pd.Series, TextCells | None]:
+    """A column as it was saved, from its ``data`` and the arrays it names; for a column
+    stored as texts also its bytes, cells and codes, from which :func:`known_texts` works."""
     if not data.startswith("{"):
-        return decode_column(data, dtype)
+        return decode_column(data, dtype), None
     spec = json.loads(data)
     if not isinstance(spec, dict) or spec.get("as") not in ("numbers", "texts"):
         raise ValueError("a column has an unknown layout")
     name = str(spec.get("array"))
     if spec["as"] == "numbers":
-        return pd.Series(_vector(arrays, name, rows).copy())
+        return pd.Series(_vector(arrays, name, rows).copy()), None
     data_bytes = _vector(arrays, name, None)
     if data_bytes.dtype != np.uint8:
         raise ValueError(f"array {name} has the unsupported type {data_bytes.dtype}")
-    cells = data_bytes.tobytes().decode("utf-8", "surrogatepass").split(SEPARATOR)
+    cells = str(data_bytes, "utf-8", "surrogatepass").split(SEPARATOR)
     if len(cells) != rows:
         raise ValueError(f"array {name} does not match the documents")
     values = np.empty(rows, dtype=object)
     values[:] = cells
     codes_name = f"{name} {MISSING}"
+    codes = None
     if codes_name in arrays:
         codes = _vector(arrays, codes_name, rows)
         values[codes == NONE_CODE] = None
@@ -133,7 +153,50 @@ def decode_table_column(data: str, dtype: str, arrays: dict[str, tuple], rows: i
             series = series.astype(dtype)
         except (TypeError, ValueError):
             pass  # a dtype this pandas cannot rebuild: the values are still exact
-    return series
+    return series, (data_bytes, cells, codes)
+
+
+def _maybe_space(first_or_last: np.ndarray) -> np.ndarray:
+    """Bytes that may begin or end white space str.strip() removes: ASCII controls and
+    space, and any byte of a non-ASCII character (those cells are stripped one by one)."""
+    return (first_or_last <= 32) | (first_or_last >= 128)
+
+
+def known_texts(
+    cells: TextCells, arrays: dict[str, tuple], rows: int
+) -> tuple[list[str], list[str], np.ndarray] | None:
+    """``Corpus.texts``, the distinct texts and their index per row, from the text column's
+    stored cells and the stored index (None when the file has no index).
+
+    Found without a Python step per document: a cell is its text unless it is empty or
+    its first or last byte may be white space (only those are stripped), and the
+    distinct texts are the cells where the index reaches a new number. The index is
+    checked against the texts that are empty and for its order, not text by text: the
+    checksum has vouched for it.
+    """
+    data, texts, codes = cells
+    if TEXT_INDEX not in arrays or (codes is not None and (codes == NA_CODE).any()):
+        return None  # (the corpus reads an NA cell as the text "<NA>")
+    inverse = _vector(arrays, TEXT_INDEX, rows)
+    if inverse.dtype != np.int64:
+        raise ValueError(f"array {TEXT_INDEX} has the unsupported type {inverse.dtype}")
+    ends = np.append(np.flatnonzero(data == 0), len(data))
+    starts = np.concatenate(([0], ends[:-1] + 1))
+    has_text = ends > starts
+    edges = np.zeros(rows, dtype=bool)
+    edges[has_text] = _maybe_space(data[starts[has_text]]) | _maybe_space(data[ends[has_text] - 1])
+    if codes is not None:
+        has_text &= codes == 0
+        edges &= codes == 0
+    for row in np.flatnonzero(edges).tolist():
+        texts[row] = texts[row].strip()
+        has_text[row] = bool(texts[row])
+    running = np.maximum.accumulate(inverse) if rows else inverse
+    before = np.concatenate(([-1], running[:-1]))
+    if not np.array_equal(inverse >= 0, has_text) or (inverse > before + 1).any():
+        raise ValueError("the distinct texts do not match the documents")
+    distinct = np.array(texts, dtype=object)[inverse > before].tolist()
+    return texts, distinct, inverse
 
 
 def state_arrays(state: TopicState) -> tuple[list[tuple[str, np.ndarray]], list[str]]:

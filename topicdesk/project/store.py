@@ -32,7 +32,7 @@ from topicdesk.core.settings import FitSettings
 from topicdesk.core.state import UNASSIGNED, TopicState
 from topicdesk.errors import TopicDeskError
 from topicdesk.project import array_parts, columnar, row_layout, topic_rows
-from topicdesk.project.checksum import CHECKSUM_KEY, content_digest
+from topicdesk.project.checksum import CHECKSUM_KEY, content_digest, read_arrays
 
 try:
     import fcntl
@@ -91,7 +91,7 @@ def _write(db: sqlite3.Connection, project: Project) -> None:
         "INSERT INTO meta VALUES (?, ?)",
         [(k, json.dumps(v, ensure_ascii=False)) for k, v in meta.items()],
     )
-    arrays: list[tuple[str, np.ndarray, str]] = []
+    arrays: list[tuple[str, columnar.Stored, str]] = []
     for position, name in enumerate(corpus.table.columns):
         data, cells = columnar.encode_table_column(position, corpus.table[name])
         db.execute(
@@ -105,12 +105,16 @@ def _write(db: sqlite3.Connection, project: Project) -> None:
         (columnar.ASSIGNED_BY_NAMES, json.dumps(assigned_by_names, ensure_ascii=False)),
     )
     arrays.extend((name, array, columnar.DOCUMENTS_KEY) for name, array in documents)
+    arrays.append((columnar.TEXT_INDEX, corpus.unique_texts()[1], columnar.DOCUMENTS_KEY))
     arrays.extend((name, entry.array, entry.key) for name, entry in project.cache.items())
     if not np.isnan(state.doc_stability).all():
         arrays.append((topic_rows.DOCUMENT_STABILITY, state.doc_stability[:, None], "rows"))
     for name, array, key in arrays:
-        array = np.ascontiguousarray(array)
-        for part_name, part in array_parts.split(name, array):
+        if isinstance(array, np.ndarray):
+            parts = array_parts.split(name, np.ascontiguousarray(array))
+        else:  # made block by block
+            parts = array_parts.gather(name, array)
+        for part_name, part in parts:
             db.execute(  # the part's own bytes, not a copy of them
                 "INSERT INTO arrays VALUES (?, ?, ?, ?, ?)",
                 (
@@ -121,7 +125,6 @@ def _write(db: sqlite3.Connection, project: Project) -> None:
                     memoryview(part.reshape(-1).view(np.uint8)),
                 ),
             )
-        del array
     db.executemany(
         "INSERT INTO notes VALUES (?, ?)",
         [(row, note) for row, note in sorted(state.doc_notes.items()) if note],
@@ -260,23 +263,29 @@ def _read_array(path: Path, row: tuple, expected_rows: int) -> np.ndarray:
         raise _damaged(path, f"array {name} does not match the documents")
     # read-only, over the bytes SQLite returned: no second copy of the embeddings (1.5 GB
     # for a million documents), and stage outputs are never changed in place
+    array.setflags(write=False)
     return array.reshape(shape)
 
 
 def _read_table(
-    db: sqlite3.Connection, path: Path, rows: int, arrays: dict[str, tuple]
-) -> pd.DataFrame:
-    """The user's columns; a short or repeated one would silently shift or lose cells."""
+    db: sqlite3.Connection, path: Path, meta: dict, arrays: dict[str, tuple]
+) -> tuple[pd.DataFrame, columnar.TextCells | None]:
+    """The user's columns, and the text column's cells when it is stored as texts; a short
+    or repeated column would silently shift or lose cells."""
+    rows = int(meta["rows"])
     table: dict[str, pd.Series] = {}
+    text_cells = None
     for name, dtype, data in db.execute("SELECT name, dtype, data FROM columns ORDER BY position"):
         try:
-            column = columnar.decode_table_column(str(data), str(dtype), arrays, rows)
+            column, cells = columnar.decode_table_column(str(data), str(dtype), arrays, rows)
         except (ValueError, TypeError) as exc:
             raise _damaged(path, f"the column {name!r} does not match the table") from exc
         if str(name) in table or len(column) != rows:
             raise _damaged(path, f"the column {name!r} does not match the table")
         table[str(name)] = column
-    return pd.DataFrame(table, index=pd.RangeIndex(rows))
+        if str(name) == meta["text_column"]:
+            text_cells = cells
+    return pd.DataFrame(table, index=pd.RangeIndex(rows)), text_cells
 
 
 def _read_settings(path: Path, data: object) -> FitSettings:
@@ -320,14 +329,13 @@ def _read(
     meta = {k: json.loads(v) for k, v in db.execute("SELECT key, value FROM meta")}
     if joiner is None:
         joiner = _read_arrays(db, path)
-        for name, data in db.execute("SELECT name, data FROM arrays"):
-            joiner.add(name, data)
+        read_arrays(db, joiner.add)
     try:
         whole = joiner.arrays()
     except ValueError as exc:
         raise _damaged(path, str(exc)) from exc
     del joiner
-    table = _read_table(db, path, int(meta["rows"]), whole)
+    table, text_cells = _read_table(db, path, meta, whole)
     if meta["text_column"] not in table.columns:
         raise _damaged(path, f"its text column {meta['text_column']!r} is missing")
     corpus = Corpus(
@@ -340,6 +348,13 @@ def _read(
         group_column=meta.get("group_column"),
     )
     n = len(corpus)
+    if text_cells is not None:
+        try:
+            found = columnar.known_texts(text_cells, whole, n)
+        except (ValueError, TypeError) as exc:
+            raise _damaged(path, "the distinct texts do not match the documents") from exc
+        if found is not None:
+            corpus.take_found(*found)
     n_texts = len(corpus.unique_texts()[0])
     cache = StageCache()
     for name in ARRAY_NAMES:
