@@ -172,7 +172,8 @@ def _counts_in_blocks(
     frequent = _frequent_buckets(texts, analyze, min_df, size) if min_df > 1 else None
     terms: dict[str, int] = {}
     docs = np.zeros(0, dtype=np.int64)
-    per_class = sp.csr_matrix((n_classes, 0), dtype=np.int64)
+    # counts summed as floats, as one matrix's are: whole numbers, exact below 2**53
+    per_class = sp.csr_matrix((n_classes, 0), dtype=np.float64)
     for start, block in _blocks(texts, size):
         columns, values, ends = array("q"), array("q"), array("q", [0])
         for text in block:
@@ -196,10 +197,7 @@ def _counts_in_blocks(
         docs = np.concatenate([docs, np.zeros(len(terms) - len(docs), dtype=np.int64)])
         docs += np.bincount(counts.indices, minlength=len(terms))
         member = sp.csr_matrix(
-            (
-                np.ones(len(block), dtype=np.int64),
-                (index[start : start + len(block)], np.arange(len(block))),
-            ),
+            (np.ones(len(block)), (index[start : start + len(block)], np.arange(len(block)))),
             shape=(n_classes, len(block)),
         )
         per_class.resize((n_classes, len(terms)))
@@ -240,7 +238,7 @@ def _class_counts(
         except ValueError:  # no word left at this min_df
             continue
         counts, vocab = _without_phrases(counts, vocab, phrases)
-        return sp.csr_matrix(counts, dtype=np.float64), vocab, classes
+        return counts, vocab, classes
     return sp.csr_matrix((len(classes), 0)), np.array([], dtype=object), classes
 
 
@@ -269,15 +267,18 @@ def topic_keywords(
     word_freq = np.asarray(per_class.sum(axis=0)).ravel()
     avg_words = totals.sum() / len(classes)
     idf = np.log(1 + avg_words / np.where(word_freq == 0, 1, word_freq))
-    scores = sp.diags(1 / np.where(totals == 0, 1, totals)) @ per_class @ sp.diags(idf)
-    scores = sp.csr_matrix(scores)
-    scores.sort_indices()
+    inverse_totals = 1 / np.where(totals == 0, 1, totals)
+    per_class.sort_indices()
     out: dict[int, tuple[list[str], list[float]]] = {}
     for i, topic in enumerate(classes):
         if topic == UNASSIGNED:
             continue
-        start, end = scores.indptr[i], scores.indptr[i + 1]
-        values, columns = scores.data[start:end], scores.indices[start:end]
+        # one topic's row at a time, not a scores matrix as large as the counts (at a
+        # million texts each copy was hundreds of MB); the products are those of
+        # diag(1 / totals) @ counts @ diag(idf), in the same order
+        start, end = per_class.indptr[i], per_class.indptr[i + 1]
+        columns = per_class.indices[start:end]
+        values = per_class.data[start:end] * inverse_totals[i] * idf[columns]
         top = np.argsort(-values, kind="stable")[: n_words or settings.top_n_words]
         top = [j for j in top if values[j] > 0]
         out[int(topic)] = (
