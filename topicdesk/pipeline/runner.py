@@ -103,14 +103,31 @@ def model_texts(texts: list[str], settings: FitSettings) -> list[str]:
 _CLEANING_CHANGES: dict[str, bool] = {}
 
 
+def cleaning_changes(texts: list[str]) -> bool:
+    """Whether cleaning changes any of the texts (``model_texts(texts, ...) != texts`` with
+    cleaning on), stopping at the first text it changes: texts of plain ASCII first (no
+    mojibake to look for, microseconds each), then the others; the boilerplate sentences
+    are looked for only when no text changes. The stop is exact: cleaning never makes a
+    text longer and leaving out boilerplate only shortens it, so a changed text stays
+    changed."""
+
+    def changed(text: str) -> bool:
+        return (textclean.for_embedding(text) or text) != text
+
+    if any(changed(t) for t in texts if t.isascii()):
+        return True
+    if any(changed(t) for t in texts if not t.isascii()):
+        return True
+    return boilerplate.without(texts) != texts
+
+
 def _cleaning(corpus: Corpus, settings: FitSettings) -> tuple[str, ...]:
     """The cleaning, as far as it changes embeddings: not at all (and so not in the key,
     which keeps saved embeddings) when it changes no text, as in most articles and surveys."""
     if not settings.clean_text:
         return ()
     if corpus.text_hash not in _CLEANING_CHANGES:
-        texts = corpus.unique_texts()[0]
-        _CLEANING_CHANGES[corpus.text_hash] = model_texts(texts, settings) != texts
+        _CLEANING_CHANGES[corpus.text_hash] = cleaning_changes(corpus.unique_texts()[0])
     return ("clean",) if _CLEANING_CHANGES[corpus.text_hash] else ()
 
 

@@ -112,7 +112,9 @@ def for_keywords(text: str) -> str:
     text = _strip_noise(unescape(repair(text)))
     if DIGIT.search(text):
         text = _remove(NUMBER, text)
-    return SPACES.sub(" ", text).strip()
+    if "  " in text or "\t" in text:  # a run of spaces and tabs holds one of these
+        text = SPACES.sub(" ", text)
+    return text.strip()
 
 
 def for_embedding(text: str) -> str:
