@@ -19,7 +19,10 @@ DIGEST_BATCH = 4096  # small values hashed in one call
 # "documents" holds one row per document in formats 1 to 3, "notes" the notes on
 # documents in format 4; a file has one of them, and the digest covers the tables it has
 CHECKED_TABLES = ("meta", "columns", "arrays", "documents", "notes", "topics", "edits")
-ARRAY_ROWS = "SELECT rowid, name, key, dtype, shape, typeof(data) FROM arrays ORDER BY name"
+ARRAY_ROWS = (
+    "SELECT rowid, name, key, dtype, shape, typeof(data), length(data) FROM arrays ORDER BY name"
+)
+CHUNK_BYTES = 16 * 2**20  # read at a time when the bytes only go into the digest
 
 Destination = Callable[[str, bytes], None]
 
@@ -42,10 +45,14 @@ class _Hasher:
             text = repr(value).encode("utf-8", "surrogatepass")
             self.pending.append(b"v%d:%b" % (len(text), text))
 
-    def blob(self, data: bytes) -> None:
-        self.pending.append(b"b%d:" % len(data))
+    def blob(self, data: bytes, size: int | None = None) -> None:
+        """A value of bytes, or its first chunk (of ``size`` bytes in all) then :meth:`more`."""
+        self.pending.append(b"b%d:" % (len(data) if size is None else size))
         self.flush()
         self._queue(data)
+
+    def more(self, chunk: bytes) -> None:
+        self._queue(chunk)
 
     def flush(self, unless_fewer: int = 0) -> None:
         if len(self.pending) > unless_fewer:
@@ -68,21 +75,28 @@ class _Hasher:
 
 
 def read_arrays(
-    db: sqlite3.Connection, destination: Destination, hasher: _Hasher | None = None
+    db: sqlite3.Connection, destination: Destination | None, hasher: _Hasher | None = None
 ) -> None:
     """Read each row of the arrays table and hand its name and bytes to ``destination``
-    (and to the digest, when there is one)."""
-    for rowid, *values, kind in db.execute(ARRAY_ROWS).fetchall():
+    (and to the digest, when there is one; without a destination, a chunk at a time)."""
+    for rowid, *values, kind, size in db.execute(ARRAY_ROWS).fetchall():
         if kind != "blob":
             raise ValueError(f"array {values[0]} is not stored as bytes")
-        with db.blobopen("arrays", "data", rowid, readonly=True) as blob:
-            data = blob.read()  # one copy, from SQLite's pages
         if hasher is not None:
             for value in values:
                 hasher.value(value)
-            hasher.blob(data)
+        with db.blobopen("arrays", "data", rowid, readonly=True) as blob:
+            if destination is not None:
+                data = blob.read()  # one copy, from SQLite's pages
+                if hasher is not None:
+                    hasher.blob(data)
+                destination(str(values[0]), data)
+            elif hasher is not None:
+                hasher.blob(blob.read(CHUNK_BYTES), size)
+                for _ in range(CHUNK_BYTES, size, CHUNK_BYTES):
+                    hasher.more(blob.read(CHUNK_BYTES))
+        if hasher is not None:
             hasher.flush(DIGEST_BATCH)
-        destination(str(values[0]), data)
 
 
 def content_digest(db: sqlite3.Connection, destination: Destination | None = None) -> str:
@@ -97,7 +111,7 @@ def content_digest(db: sqlite3.Connection, destination: Destination | None = Non
                 continue
             hasher.pending.append(f"\x00{table}\x00".encode())
             if table == "arrays":
-                read_arrays(db, destination or (lambda name, data: None), hasher)
+                read_arrays(db, destination, hasher)
                 hasher.flush()
                 continue
             skip = f" WHERE key != '{CHECKSUM_KEY}'" if table == "meta" else ""

@@ -46,6 +46,7 @@ APPLICATION_ID = 0x54445350  # "TDSP"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 ARRAY_DTYPES = {"float32", "float64", "int64"}
 ARRAY_NAMES = ("embeddings", "reduced", "coords", "reduced_runs")
+WRITE_CHUNK_BYTES = 16 * 2**20
 
 SCHEMA = f"""
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -115,16 +116,15 @@ def _write(db: sqlite3.Connection, project: Project) -> None:
         else:  # made block by block
             parts = array_parts.gather(name, array)
         for part_name, part in parts:
-            db.execute(  # the part's own bytes, not a copy of them
-                "INSERT INTO arrays VALUES (?, ?, ?, ?, ?)",
-                (
-                    part_name,
-                    key,
-                    str(part.dtype),
-                    json.dumps(list(part.shape)),
-                    memoryview(part.reshape(-1).view(np.uint8)),
-                ),
-            )
+            data = memoryview(part.reshape(-1).view(np.uint8))
+            row = db.execute(  # room for the bytes, then written into it in chunks: SQLite
+                # would copy a bound value whole (twice) before storing it
+                "INSERT INTO arrays VALUES (?, ?, ?, ?, zeroblob(?))",
+                (part_name, key, str(part.dtype), json.dumps(list(part.shape)), len(data)),
+            ).lastrowid
+            with db.blobopen("arrays", "data", row) as blob:
+                for start in range(0, len(data), WRITE_CHUNK_BYTES):
+                    blob.write(data[start : start + WRITE_CHUNK_BYTES])
     db.executemany(
         "INSERT INTO notes VALUES (?, ?)",
         [(row, note) for row, note in sorted(state.doc_notes.items()) if note],
