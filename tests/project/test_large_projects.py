@@ -10,7 +10,7 @@ import numpy as np
 
 from tests.factories import curated_project
 from topicdesk.core.project import StageCache
-from topicdesk.project import checksum
+from topicdesk.project import checksum, store
 from topicdesk.project.store import open_project, save_project
 
 
@@ -121,3 +121,17 @@ def test_texts_are_saved_block_by_block_in_parts(sotu_slice, tmp_path, monkeypat
     opened = open_project(path)
     assert opened.corpus.table["text"].tolist() == project.corpus.table["text"].tolist()
     assert opened.corpus.unique_texts()[0] == project.corpus.unique_texts()[0]
+
+
+def test_projects_with_large_arrays_use_large_pages(sotu_slice, tmp_path, monkeypatch):
+    monkeypatch.setattr(store, "LARGE_ARRAYS_BYTES", 1_000)
+    project, path = _saved(sotu_slice, tmp_path, monkeypatch)
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA page_size").fetchone()[0] == 65536
+    db.close()
+    assert open_project(path).state.equals(project.state)
+    monkeypatch.setattr(store, "LARGE_ARRAYS_BYTES", 10**9)
+    save_project(project, path)
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA page_size").fetchone()[0] == 4096
+    db.close()

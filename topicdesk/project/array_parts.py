@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import mmap
 from collections.abc import Iterable, Iterator
 
 import numpy as np
@@ -42,6 +43,14 @@ def gather(name: str, blocks: Iterable[np.ndarray]) -> Iterator[tuple[str, np.nd
             (name if index == 0 else f"{name}{PART}{index}"),
             np.concatenate(pending or [np.empty(0, np.uint8)]),
         )
+
+
+def _buffer(size: int) -> np.ndarray:
+    """Room for a joined array, every byte of which is then copied in: anonymous memory,
+    not numpy's, which asks the kernel for huge pages, and on a machine whose memory is
+    fragmented the kernel compacts memory to make each one (1.5 GB of embeddings took
+    2.3 s of system time that way, against 0.7 s)."""
+    return np.frombuffer(mmap.mmap(-1, size), dtype=np.uint8) if size else np.empty(0, np.uint8)
 
 
 def _part_of(name: str) -> tuple[str, int]:
@@ -85,7 +94,7 @@ class Joiner:
                 offset += size
             shape = [sum(int(s[0]) for s in shapes), *shapes[0][1:]]
             self._rows[base] = (base, first[1], first[2], json.dumps(shape))
-            self._buffers[base] = np.empty(offset, dtype=np.uint8)  # every byte is copied into it
+            self._buffers[base] = _buffer(offset)
 
     def add(self, name: str, data: bytes) -> None:
         """One row's bytes: kept as they are for a whole array, copied into place for a part."""

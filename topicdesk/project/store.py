@@ -47,6 +47,7 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 ARRAY_DTYPES = {"float32", "float64", "int64"}
 ARRAY_NAMES = ("embeddings", "reduced", "coords", "reduced_runs")
 WRITE_CHUNK_BYTES = 16 * 2**20
+LARGE_PAGE_BYTES, LARGE_ARRAYS_BYTES = 65536, 64 * 2**20
 
 SCHEMA = f"""
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -146,6 +147,15 @@ def _write(db: sqlite3.Connection, project: Project) -> None:
     )
 
 
+def _page_size(project: Project) -> int:
+    """SQLite's page size for this project: large pages when it holds large arrays, which
+    SQLite reads a page at a time (a million documents' 1.9 GB opened with a quarter less
+    CPU time in 64 KiB pages than in 4 KiB ones), small ones otherwise (a small project
+    would take at least a page per table)."""
+    arrays = sum(entry.array.nbytes for _, entry in project.cache.items())
+    return LARGE_PAGE_BYTES if arrays > LARGE_ARRAYS_BYTES else 4096
+
+
 def _temp_files(path: Path) -> re.Pattern[str]:
     """Names of the files a save of ``path`` writes before swapping them in."""
     return re.compile(rf"\.{re.escape(path.name)}\.[0-9a-f]{{8}}\.saving")
@@ -207,6 +217,7 @@ def save_project(project: Project, path: str | Path) -> None:
             fcntl.flock(lock, fcntl.LOCK_EX)
         db = sqlite3.connect(tmp_name)
         try:
+            db.execute(f"PRAGMA page_size = {_page_size(project)}")
             db.execute("PRAGMA journal_mode = OFF")
             db.execute("PRAGMA synchronous = OFF")
             with db:
