@@ -165,3 +165,43 @@ def test_texts_and_distinct_texts_are_taken_from_the_file_as_the_corpus_finds_th
     )
     with pytest.raises(TopicDeskError, match="the distinct texts do not match the documents"):
         open_project(path)
+
+
+def test_columns_of_repeated_texts_store_each_text_once(tmp_path):
+    rng = np.random.default_rng(1)
+    n = 2_000
+    parties = np.array(["Whig", "Democratic", "Republican", "ü — Ω"], dtype=object)[
+        rng.integers(0, 4, n)
+    ]
+    parties[[3, 9]] = None
+    parties[11] = np.nan
+    table = pd.DataFrame(
+        {
+            "text": pd.Series([f" speech {i % 400} " for i in range(n)], dtype="str"),
+            "party": pd.Series(parties, dtype=object),
+            "date": pd.Series([f"19{i % 90:02d}-01-01" for i in range(n)], dtype="str"),
+            "said": pd.Series([f"unique {i}" for i in range(n)], dtype=object),
+        }
+    )
+    project = Project(Corpus(table, "text"))
+    path = tmp_path / "repeated.topicdesk"
+    save_project(project, path)
+    db = sqlite3.connect(path)
+    layouts = {name: data for name, data in db.execute("SELECT name, data FROM columns")}
+    db.close()
+    assert [name for name, data in layouts.items() if "repeated texts" in data] == [
+        "text",
+        "party",
+        "date",
+    ]
+    back = open_project(path)
+    pd.testing.assert_frame_equal(back.corpus.table, table)
+    assert back.corpus.table["party"][3] is None and np.isnan(back.corpus.table["party"][11])
+    assert back.corpus.texts == project.corpus.texts
+    assert back.corpus.unique_texts()[0] == project.corpus.unique_texts()[0]
+    tamper(
+        path,
+        "UPDATE arrays SET data = CAST(x'09000000' || substr(data, 5) AS BLOB) WHERE name = 'column 1 numbers'",
+    )
+    with pytest.raises(TopicDeskError, match="the column 'party' does not match the table"):
+        open_project(path)

@@ -7,6 +7,8 @@ table (so a large one is stored in parts and covered by the checksum like the em
 
 - a column of texts (strings, with None, NaN or NA in empty cells) is its UTF-8 bytes, the
   cells joined by NUL characters, with a code per row for the empty cells if it has any;
+  when rows repeat texts (dates, groups: 4 rows or more a text) each distinct text is
+  stored once with the number of each row's text, so opening makes one string per text;
 - a column of numbers, booleans, dates or durations is its raw bytes;
 - each document's topic, confidence and who put it there (a code into the names kept in
   the meta table) are one array each, and notes on documents are rows of ``notes``;
@@ -41,6 +43,8 @@ MISSING = "missing"  # the array of a text column's empty cells: 1 None, 2 NaN, 
 NONE_CODE, NAN_CODE, NA_CODE = 1, 2, 3
 SEPARATOR = "\x00"
 TEXT_BLOCK = 16_384  # cells encoded at a time when saving
+NUMBERS = "numbers"  # of a column of repeated texts: the number of each row's text
+REPEATED_MIN_ROWS, REPEATED_SHARE = 1_000, 4  # texts repeated when 4 rows or more a text
 Stored = np.ndarray | Iterator[np.ndarray]  # an array, or a one-dimensional one block by block
 
 
@@ -57,15 +61,24 @@ def encode_table_column(position: int, series: pd.Series) -> tuple[str, list[tup
     texts = _texts(series)
     if texts is None:
         return encode_column(series), []
-    data, codes = texts
-    arrays = [(name, data)] + ([] if codes is None else [(f"{name} {MISSING}", codes)])
-    return json.dumps({"array": name, "as": "texts"}), arrays
+    cells, codes = texts
+    arrays: list[tuple[str, Stored]] = []
+    layout = "texts"
+    if len(cells) >= REPEATED_MIN_ROWS:
+        numbers, distinct = pd.factorize(np.asarray(cells, dtype=object))
+        if len(distinct) <= len(cells) // REPEATED_SHARE:
+            layout, cells = "repeated texts", list(distinct)
+            arrays.append((f"{name} {NUMBERS}", numbers.astype(np.int32)))
+    arrays.append((name, _text_blocks(cells)))
+    if codes is not None:
+        arrays.append((f"{name} {MISSING}", codes))
+    return json.dumps({"array": name, "as": layout}), arrays
 
 
-def _texts(series: pd.Series) -> tuple[Iterator[np.ndarray], np.ndarray | None] | None:
-    """A column of strings (object or pandas' string type) as UTF-8 bytes joined by NUL
-    and the codes of its empty cells, or None when it holds anything else (or a NUL,
-    which would shift every later cell)."""
+def _texts(series: pd.Series) -> tuple[list[str], np.ndarray | None] | None:
+    """A column of strings (object or pandas' string type) with '' in its empty cells, and
+    the codes of those, or None when it holds anything else (or a NUL, which would shift
+    every later cell)."""
     if not len(series) or not (series.dtype == object or isinstance(series.dtype, pd.StringDtype)):
         return None
     if infer_dtype(series, skipna=True) not in ("string", "empty"):
@@ -89,7 +102,7 @@ def _texts(series: pd.Series) -> tuple[Iterator[np.ndarray], np.ndarray | None] 
     cells = values.tolist()
     if any(SEPARATOR in cell for cell in cells):
         return None
-    return _text_blocks(cells), codes
+    return cells, codes
 
 
 def _text_blocks(cells: list[str]) -> Iterator[np.ndarray]:
@@ -127,7 +140,7 @@ def decode_table_column(
     if not data.startswith("{"):
         return decode_column(data, dtype), None
     spec = json.loads(data)
-    if not isinstance(spec, dict) or spec.get("as") not in ("numbers", "texts"):
+    if not isinstance(spec, dict) or spec.get("as") not in ("numbers", "texts", "repeated texts"):
         raise ValueError("a column has an unknown layout")
     name = str(spec.get("array"))
     if spec["as"] == "numbers":
@@ -136,10 +149,15 @@ def decode_table_column(
     if data_bytes.dtype != np.uint8:
         raise ValueError(f"array {name} has the unsupported type {data_bytes.dtype}")
     cells = str(data_bytes, "utf-8", "surrogatepass").split(SEPARATOR)
-    if len(cells) != rows:
-        raise ValueError(f"array {name} does not match the documents")
-    values = np.empty(rows, dtype=object)
+    values = np.empty(len(cells), dtype=object)
     values[:] = cells
+    if spec["as"] == "repeated texts":
+        numbers = _vector(arrays, f"{name} {NUMBERS}", rows).astype(np.int64)
+        if rows and (numbers.min() < 0 or numbers.max() >= len(values)):
+            raise ValueError(f"array {name} does not match the documents")
+        values = values[numbers]
+    elif len(cells) != rows:
+        raise ValueError(f"array {name} does not match the documents")
     codes_name = f"{name} {MISSING}"
     codes = None
     if codes_name in arrays:
@@ -153,7 +171,7 @@ def decode_table_column(
             series = series.astype(dtype)
         except (TypeError, ValueError):
             pass  # a dtype this pandas cannot rebuild: the values are still exact
-    return series, (data_bytes, cells, codes)
+    return series, (data_bytes, cells, codes) if spec["as"] == "texts" else None
 
 
 def _maybe_space(first_or_last: np.ndarray) -> np.ndarray:
