@@ -3,8 +3,8 @@
 SQLite refuses a value over 1,000,000,000 bytes, and a million documents' 384-d
 embeddings are 1.5 GB; an array over ``ARRAY_PART_BYTES`` is stored in row blocks named
 "embeddings", "embeddings#1", "embeddings#2", ... (file format 3 and later). On opening,
-the parts are copied into one buffer per array as they are read, so a large array is
-held once, not as its parts and their join.
+the parts are read into one buffer per array, so a large array is held once, not as
+its parts and their join.
 """
 
 from __future__ import annotations
@@ -46,11 +46,13 @@ def gather(name: str, blocks: Iterable[np.ndarray]) -> Iterator[tuple[str, np.nd
 
 
 def _buffer(size: int) -> np.ndarray:
-    """Room for a joined array, every byte of which is then copied in: anonymous memory,
-    not numpy's, which asks the kernel for huge pages, and on a machine whose memory is
-    fragmented the kernel compacts memory to make each one (1.5 GB of embeddings took
-    2.3 s of system time that way, against 0.7 s)."""
-    return np.frombuffer(mmap.mmap(-1, size), dtype=np.uint8) if size else np.empty(0, np.uint8)
+    """Room for an array, every byte of which is then read in: above a megabyte anonymous
+    memory, not numpy's, which asks the kernel for huge pages, and on a machine whose
+    memory is fragmented the kernel compacts memory to make each one (1.5 GB of
+    embeddings took 2.3 s of system time that way, against 0.7 s)."""
+    if size < 2**20:
+        return np.empty(size, dtype=np.uint8)
+    return np.frombuffer(mmap.mmap(-1, size), dtype=np.uint8)
 
 
 def _part_of(name: str) -> tuple[str, int]:
@@ -62,7 +64,7 @@ class Joiner:
     """Gathers the rows of the arrays table as they are read, joining the parts of large arrays.
 
     Made from the rows' names, types and shapes (read first, without their bytes), so each
-    part is copied to its place in the array's buffer when it arrives and then let go.
+    part is read straight into its place in the array's buffer.
     """
 
     def __init__(self, headers: list[tuple]) -> None:
@@ -96,18 +98,21 @@ class Joiner:
             self._rows[base] = (base, first[1], first[2], json.dumps(shape))
             self._buffers[base] = _buffer(offset)
 
-    def add(self, name: str, data: bytes) -> None:
-        """One row's bytes: kept as they are for a whole array, copied into place for a part."""
+    def destination(self, name: str, size: int) -> np.ndarray | None:
+        """Where the ``size`` bytes of the row ``name`` are to be read: a buffer of its own
+        for a whole array, its place in the array's buffer for a part."""
         place = self._places.pop(name, None)
         if place is None:
             base = _part_of(name)[0]
-            if base in self._rows and len(self._rows[base]) == 4:
-                self._rows[base] = (*self._rows[base], data)
-            return
-        base, offset, size = place
-        if len(data) != size:
+            if base not in self._rows or len(self._rows[base]) != 4:
+                return None
+            buffer = _buffer(size)
+            self._rows[base] = (*self._rows[base], buffer)
+            return buffer
+        base, offset, expected = place
+        if size != expected:
             raise ValueError(f"the parts of array {base} do not fit together")
-        self._buffers[base][offset : offset + size] = np.frombuffer(data, dtype=np.uint8)
+        return self._buffers[base][offset : offset + size]
 
     def arrays(self) -> dict[str, tuple]:
         """The rows (name, key, dtype, shape, data) of each whole array, by name."""

@@ -2,7 +2,7 @@
 
 SQLite checks its structure but not its contents; with this digest saved beside them, a
 byte changed on disk inside a label or an array is noticed when the file is opened.
-Opening reads the arrays once, for the checksum, and hands each one's bytes on
+Opening reads the arrays once, for the checksum, into the buffers they are used from
 (``destination``); small values are hashed a batch at a time (one call per value made
 opening a million-document project spend seconds in the calls).
 """
@@ -14,6 +14,8 @@ import sqlite3
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 
+import numpy as np
+
 CHECKSUM_KEY = "content_sha256"
 DIGEST_BATCH = 4096  # small values hashed in one call
 # "documents" holds one row per document in formats 1 to 3, "notes" the notes on
@@ -22,9 +24,9 @@ CHECKED_TABLES = ("meta", "columns", "arrays", "documents", "notes", "topics", "
 ARRAY_ROWS = (
     "SELECT rowid, name, key, dtype, shape, typeof(data), length(data) FROM arrays ORDER BY name"
 )
-CHUNK_BYTES = 16 * 2**20  # read at a time when the bytes only go into the digest
+CHUNK_BYTES = 16 * 2**20  # of an array read at a time
 
-Destination = Callable[[str, bytes], None]
+Destination = Callable[[str, int], np.ndarray | None]
 
 
 class _Hasher:
@@ -40,16 +42,16 @@ class _Hasher:
 
     def value(self, value: object) -> None:
         if isinstance(value, bytes):
-            self.blob(value)
+            self.header(len(value))
+            self.more(value)
         else:
             text = repr(value).encode("utf-8", "surrogatepass")
             self.pending.append(b"v%d:%b" % (len(text), text))
 
-    def blob(self, data: bytes, size: int | None = None) -> None:
-        """A value of bytes, or its first chunk (of ``size`` bytes in all) then :meth:`more`."""
-        self.pending.append(b"b%d:" % (len(data) if size is None else size))
+    def header(self, size: int) -> None:
+        """A value of ``size`` bytes follows, in chunks given to :meth:`more`."""
+        self.pending.append(b"b%d:" % size)
         self.flush()
-        self._queue(data)
 
     def more(self, chunk: bytes) -> None:
         self._queue(chunk)
@@ -77,30 +79,30 @@ class _Hasher:
 def read_arrays(
     db: sqlite3.Connection, destination: Destination | None, hasher: _Hasher | None = None
 ) -> None:
-    """Read each row of the arrays table and hand its name and bytes to ``destination``
-    (and to the digest, when there is one; without a destination, a chunk at a time)."""
+    """Read each row of the arrays table a chunk at a time, into the buffer
+    ``destination(name, size)`` gives for it (if any) and into the digest (if any): the
+    chunks reuse the same memory, so only the buffers are new pages."""
     for rowid, *values, kind, size in db.execute(ARRAY_ROWS).fetchall():
         if kind != "blob":
             raise ValueError(f"array {values[0]} is not stored as bytes")
         if hasher is not None:
             for value in values:
                 hasher.value(value)
+            hasher.header(size)
+        target = None if destination is None else destination(str(values[0]), size)
         with db.blobopen("arrays", "data", rowid, readonly=True) as blob:
-            if destination is not None:
-                data = blob.read()  # one copy, from SQLite's pages
+            for start in range(0, size, CHUNK_BYTES):
+                chunk = blob.read(CHUNK_BYTES)
                 if hasher is not None:
-                    hasher.blob(data)
-                destination(str(values[0]), data)
-            elif hasher is not None:
-                hasher.blob(blob.read(CHUNK_BYTES), size)
-                for _ in range(CHUNK_BYTES, size, CHUNK_BYTES):
-                    hasher.more(blob.read(CHUNK_BYTES))
+                    hasher.more(chunk)
+                if target is not None:
+                    target[start : start + len(chunk)] = np.frombuffer(chunk, dtype=np.uint8)
         if hasher is not None:
             hasher.flush(DIGEST_BATCH)
 
 
 def content_digest(db: sqlite3.Connection, destination: Destination | None = None) -> str:
-    """The checksum of everything but itself; ``destination`` receives the arrays' bytes."""
+    """The checksum of everything but itself; the arrays' bytes go where ``destination`` says."""
     present = {
         name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
     }

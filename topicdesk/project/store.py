@@ -190,7 +190,7 @@ def _check_digest(db: sqlite3.Connection, path: Path, joiner: array_parts.Joiner
     row = db.execute("SELECT value FROM meta WHERE key = ?", (CHECKSUM_KEY,)).fetchone()
     if row is None:
         return False
-    if json.loads(row[0]) != content_digest(db, None if joiner is None else joiner.add):
+    if json.loads(row[0]) != content_digest(db, None if joiner is None else joiner.destination):
         raise _damaged(path, "its contents changed after TopicDesk saved it")
     return True
 
@@ -340,7 +340,7 @@ def _read(
     meta = {k: json.loads(v) for k, v in db.execute("SELECT key, value FROM meta")}
     if joiner is None:
         joiner = _read_arrays(db, path)
-        read_arrays(db, joiner.add)
+        read_arrays(db, joiner.destination)
     try:
         whole = joiner.arrays()
     except ValueError as exc:
