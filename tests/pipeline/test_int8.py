@@ -3,6 +3,7 @@ on-disk model store is reused by a new process and rebuilds what does not check 
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import textwrap
@@ -93,6 +94,17 @@ def test_without_openvino_pytorch_bfloat16_or_float32_takes_over(monkeypatch, mo
     assert embed._faster_variant(model, SOURCE)[1] == "bfloat16"
     monkeypatch.setattr(embed, "cpu_has_native_bf16", lambda: False)
     assert embed._faster_variant(model, SOURCE) == (model, "float32")
+
+
+def test_the_first_and_last_transformer_layers_stay_whole_in_floats(model):
+    names = [
+        f"__module.bert.encoder.layer.{i}.attention.self.query/aten::linear/MatMul"
+        for i in range(6)
+    ]
+    names.append("__module.bert.encoder.layer.3.output.dense/aten::linear/MatMul")
+    patterns = int8.float_patterns(model)
+    kept = [name for name in names if any(re.fullmatch(p, name) for p in patterns)]
+    assert kept == [names[0], names[5], names[6]]  # and the feed-forward outputs of the others
 
 
 def test_int8_support_reads_the_cpu_flags(monkeypatch):
