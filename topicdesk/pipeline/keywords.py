@@ -290,8 +290,8 @@ def topic_keywords(
 
 def _closeness_to_centre(embeddings: np.ndarray, members: np.ndarray) -> np.ndarray:
     """Cosine of each member's vector to the mean of the members' unit vectors, copied
-    ``BLOCK_DOCS`` rows at a time (a topic of 200,000 documents copied and normalised
-    whole held 600 MB). The blocks' sum is carried row by row, in the order of one mean
+    ``BLOCK_DOCS`` rows at a time (a topic of 200,000 documents' 384-d vectors, copied
+    and normalised whole, is two copies of 300 MB). The blocks' sum is carried row by row, in the order of one mean
     over all rows, so the centre is the same to the last bit; the cosines of a topic of
     more than one block can differ in their last bit (BLAS rounds by block length)."""
 
