@@ -106,14 +106,14 @@ def test_long_text_count_and_what_the_researcher_reads():
     texts = [essay(400, i) for i in range(3)] + [f"answer {i}" for i in range(20)]
     project = start_project(Corpus(pd.DataFrame({"text": texts}), "text"))
     assert summarize(project).long_texts is None  # not counted unless asked
-    summary = summarize(project, long_texts=True)
+    summary = summarize(project, before_fit=True)
     assert summary.long_texts.long == 3 and summary.long_texts.exact
     assert "3 texts are longer than the model reads at once (254 word pieces" in (
         summary.documents_sentence()
     )
     assert summary.documents_sentence().endswith("each is read whole, in windows whose meanings are averaged.")
     project.settings = project.settings.replace(long_texts="truncate")
-    assert summarize(project, long_texts=True).long_texts_sentence().endswith(
+    assert summarize(project, before_fit=True).long_texts_sentence().endswith(
         "only the first 254 word pieces of each are used."
     )
 

@@ -141,9 +141,9 @@ def _window_words(count: LongCount) -> str:
 
 def long_text_count(corpus: Corpus, settings: FitSettings) -> LongCount | None:
     """Texts longer than the model's window (estimated from a sample in large corpora),
-    or None when the model's tokenizer cannot be read. A packaged multilingual model counts
-    with its own encoder (loaded for it if the fit has not loaded it). Remembered per
-    corpus and window."""
+    or None when the model's tokenizer cannot be read. The Universal Sentence Encoder's
+    windows are words, counted without the model; multilingual-e5 counts with its own
+    encoder (loaded for it if the fit has not loaded it). Remembered per corpus and window."""
     from topicdesk.errors import TopicDeskError
     from topicdesk.pipeline import embed, encoders, long_texts, multilingual_encoder
 
@@ -154,7 +154,9 @@ def long_text_count(corpus: Corpus, settings: FitSettings) -> LongCount | None:
     key = (corpus.text_hash, folder, settings.max_seq_length)
     if key not in _LONG_COUNTS:
         texts, _ = corpus.unique_texts()
-        if multilingual_encoder.is_packaged(settings.model):
+        if settings.model == multilingual_encoder.USE_MULTILINGUAL.name:
+            count = multilingual_encoder.count_long_words(texts)  # no model needed
+        elif multilingual_encoder.is_packaged(settings.model):
             encoder = encoders.ENCODERS.loaded(settings) or encoders.load_encoder(settings)
             count = encoder.count_long(texts)
         else:

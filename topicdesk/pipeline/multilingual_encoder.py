@@ -134,8 +134,7 @@ class UseEncoder(Encoder):
 
     def count_long(self, texts: list[str]) -> LongCount:
         """Texts of more than one window's words (exact: counting words is cheap)."""
-        long = sum(len(t.split()) > WINDOW_WORDS for t in texts)
-        return LongCount(long, True, WINDOW_WORDS, "words", always_windows=True)
+        return count_long_words(texts)
 
 
 class E5Encoder(Encoder):
@@ -173,6 +172,14 @@ class E5Encoder(Encoder):
             return LongCount(long, True, size, always_windows=True)
         estimate = round(long * len(candidates) / len(chosen))
         return LongCount(estimate, False, size, always_windows=True)
+
+
+def count_long_words(texts: list[str]) -> LongCount:
+    """The Universal Sentence Encoder's long texts, counted without loading it: a window
+    is a number of words, so a dialog can say how many texts it reads in windows before
+    (or without) any fit."""
+    long = sum(len(t.split()) > WINDOW_WORDS for t in texts)
+    return LongCount(long, True, WINDOW_WORDS, "words", always_windows=True)
 
 
 def word_windows(text: str) -> list[str]:
