@@ -30,7 +30,7 @@ import pandas as pd
 from pandas.api.types import infer_dtype
 
 from topicdesk.core.state import TopicState
-from topicdesk.project.values import decode_column, encode_column
+from topicdesk.project.values import decode_column, encode_column, series_of
 
 DOCUMENTS_KEY = "documents"  # the key of the per-document arrays in the arrays table
 TOPIC = "document topic"
@@ -165,12 +165,7 @@ def decode_table_column(
         values[codes == NONE_CODE] = None
         values[codes == NAN_CODE] = np.nan
         values[codes == NA_CODE] = pd.NA
-    series = pd.Series(values, dtype=object)
-    if dtype != "object":
-        try:
-            series = series.astype(dtype)
-        except (TypeError, ValueError):
-            pass  # a dtype this pandas cannot rebuild: the values are still exact
+    series = series_of(values, dtype)
     return series, (data_bytes, cells, codes) if spec["as"] == "texts" else None
 
 

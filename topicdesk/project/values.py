@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -62,7 +63,11 @@ def encode_column(series: pd.Series) -> str:
 
 
 def decode_column(text: str, dtype: str) -> pd.Series:
-    values = [decode_value(v) for v in json.loads(text)]
+    return series_of([decode_value(v) for v in json.loads(text)], dtype)
+
+
+def series_of(values: Sequence[object] | np.ndarray, dtype: str) -> pd.Series:
+    """A column of decoded values in its saved dtype, where this pandas can rebuild it."""
     series = pd.Series(values, dtype=object)
     if dtype != "object":
         try:
