@@ -97,7 +97,12 @@ def model_texts(texts: list[str], settings: FitSettings) -> list[str]:
     notices, :mod:`boilerplate`) left out; a text that would be left empty is read as it is."""
     if not settings.clean_text:
         return texts
-    return boilerplate.without([textclean.for_embedding(t) or t for t in texts])
+    return boilerplate.without([_cleaned(t) for t in texts])
+
+
+def _cleaned(text: str) -> str:
+    """One text cleaned for the model; one that cleaning would empty is read as it is."""
+    return textclean.for_embedding(text) or text
 
 
 _CLEANING_CHANGES: dict[str, bool] = {}
@@ -110,13 +115,9 @@ def cleaning_changes(texts: list[str]) -> bool:
     are looked for only when no text changes. The stop is exact: cleaning never makes a
     text longer and leaving out boilerplate only shortens it, so a changed text stays
     changed."""
-
-    def changed(text: str) -> bool:
-        return (textclean.for_embedding(text) or text) != text
-
-    if any(changed(t) for t in texts if t.isascii()):
+    if any(_cleaned(t) != t for t in texts if t.isascii()):
         return True
-    if any(changed(t) for t in texts if not t.isascii()):
+    if any(_cleaned(t) != t for t in texts if not t.isascii()):
         return True
     return boilerplate.without(texts) != texts
 
