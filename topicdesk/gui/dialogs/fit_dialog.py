@@ -228,12 +228,11 @@ class FitDialog(QDialog):
 
     def _room_for_rows(self) -> int:
         """Height left for the advanced rows on this screen, with the title bar and the
-        rest of the dialog (intro, basic rows, buttons) above and below them."""
+        rest of the dialog (intro, basic rows, buttons: its size while the rows are
+        hidden, as they are when this is asked) above and below them."""
         screen = self.screen().availableGeometry().height()
         title_bar = 2 * self.fontMetrics().height() + 16
-        rest = self.sizeHint().height() - (
-            self.advanced_scroll.sizeHint().height() if self.advanced_scroll.isVisible() else 0
-        )
+        rest = self.sizeHint().height()
         return max(4 * self.fontMetrics().height(), screen - title_bar - rest)
 
     def settings(self) -> FitSettings:
