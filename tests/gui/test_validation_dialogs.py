@@ -81,7 +81,7 @@ def _code_sample(qtbot, project: Project) -> tuple[int, int]:
     model = sample.model_topic()
     agreed = coded = 0
     for i in range(len(sample.rows)):
-        row = dialog.current_row()
+        row = dialog.current()
         assert dialog.progress.text() == f"Document {i + 1} of 12"
         assert dialog.document.toPlainText() == project.corpus.texts[row]
         assert dialog.topics.currentItem() is None and not dialog.code_button.isEnabled()

@@ -8,29 +8,21 @@ in the project as they are made, so closing the window pauses the coding.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPushButton,
-    QSpinBox,
-    QStackedWidget,
     QTextBrowser,
     QVBoxLayout,
-    QWidget,
 )
 
 from topicdesk.analysis.blind_coding import NONE, UNSURE
 from topicdesk.application import validation as val
-from topicdesk.core.project import Project
-from topicdesk.errors import TopicDeskError
-from topicdesk.gui.dialogs.validation_results import ValidationResultsView, tell
+from topicdesk.gui.dialogs.blind_session import BlindSessionDialog
 
 INTRO = (
     "A random sample of documents from every topic (and from the documents without one) is "
@@ -40,132 +32,70 @@ INTRO = (
 )
 
 
-class BlindCodingDialog(QDialog):
+class BlindCodingDialog(BlindSessionDialog):
     """Draw or continue a sample, code it blind, then see precision, recall and kappa."""
 
-    changed = Signal()  # a code or a new sample was saved in the project
-
-    def __init__(self, project: Project, researcher: str = "", parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setWindowTitle("Blind coding")
-        self.resize(820, 620)
-        self.project = project
-        self.queue: list[int] = []
-        self.total = 0
-        layout = QVBoxLayout(self)
-        self.pages = QStackedWidget()
-        layout.addWidget(self.pages, 1)
-        self.pages.addWidget(self._start_page(researcher))
-        self.pages.addWidget(self._coding_page())
-        self.results = ValidationResultsView(project)
-        self.pages.addWidget(self.results)
-        self._update_note()
-        self._update_start()
+    TITLE = "Blind coding"
+    SIZE = (820, 620)
+    INTRO = INTRO
+    ITEM = "Document"
+    NEW_BUTTON = "Draw a new sample"
+    RESUME_BUTTON = "Continue the saved sample"
+    REPLACE_TITLE = "Replace the saved sample?"
+    REPLACE_TEXT = "A new sample replaces the saved one and every code made for it."
+    DRAW_FAILED = "Could not draw a sample"
+    PAUSE_BUTTON = "Pause (codes are saved)"
 
     # ----- start -------------------------------------------------------------------
-    def _start_page(self, researcher: str) -> QWidget:
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        intro = QLabel(INTRO)
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
-        form = QFormLayout()
-        self.name = QLineEdit(researcher or val.DEFAULT_RESEARCHER)
-        self.name.textChanged.connect(self._update_start)
-        form.addRow("Your name or initials:", self.name)
-        self.per_topic = QSpinBox()
+    def _add_choices(self, form: QFormLayout, layout: QVBoxLayout) -> None:
         self.per_topic.setRange(1, 200)
         self.per_topic.setValue(20)
         self.per_topic.valueChanged.connect(self._update_note)
         form.addRow("Documents per topic:", self.per_topic)
-        layout.addLayout(form)
         self.note = QLabel()
         self.note.setWordWrap(True)
         layout.addWidget(self.note)
-        self.saved = QLabel()
-        self.saved.setWordWrap(True)
-        layout.addWidget(self.saved)
-        layout.addStretch(1)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        self.new_button = QPushButton("Draw a new sample")
-        self.new_button.clicked.connect(self.start_new)
-        self.resume_button = QPushButton("Continue the saved sample")
-        self.resume_button.setDefault(True)
-        self.resume_button.clicked.connect(self.resume)
-        buttons.addWidget(self.new_button)
-        buttons.addWidget(self.resume_button)
-        layout.addLayout(buttons)
-        return page
-
-    def researcher(self) -> str:
-        return " ".join(self.name.text().split())
+        self._update_note()
 
     def _update_note(self) -> None:
         self.note.setText(val.sample_note(self.project, self.per_topic.value()))
 
-    def _update_start(self) -> None:
+    def _saved(self) -> tuple[int, int] | None:
         sample = val.coding_sample(self.project)
-        if sample is None:
-            self.saved.setText("This project holds no coding sample yet.")
-            self.resume_button.setEnabled(False)
-            return
-        left = len(val.uncoded_rows(self.project, self.researcher())) if self.researcher() else 0
-        self.saved.setText(
-            f"This project holds a sample of {len(sample.rows)} documents (seed {sample.seed}); "
-            f"{left} are still to code for {self.researcher() or 'you'}."
+        return (len(sample.rows), sample.seed) if sample else None
+
+    def _saved_text(self, size: int, seed: int, left: int, who: str) -> str:
+        return (
+            f"This project holds a sample of {size} documents (seed {seed}); "
+            f"{left} are still to code for {who}."
         )
-        self.resume_button.setEnabled(bool(self.researcher()))
 
-    def start_new(self) -> None:
-        replace = False
-        if any(val.all_codes(self.project).values()):
-            box = QMessageBox(
-                QMessageBox.Question,
-                "Replace the saved sample?",
-                "A new sample replaces the saved one and every code made for it.",
-                QMessageBox.Discard | QMessageBox.Cancel,
-                self,
-            )
-            if box.exec() != QMessageBox.Discard:
-                return
-            replace = True
-        try:
-            val.draw_coding_sample(self.project, self.per_topic.value(), replace=replace)
-        except TopicDeskError as exc:
-            tell(self, "Could not draw a sample", str(exc), QMessageBox.Warning)
-            return
-        self.changed.emit()
-        self.resume()
+    def _nothing_saved(self) -> str:
+        return "This project holds no coding sample yet."
 
-    def resume(self) -> None:
-        if not self.researcher():
-            tell(self, "Your name", "Enter your name or initials before starting.")
-            return
-        sample = val.coding_sample(self.project)
-        self.total = len(sample.rows) if sample else 0
-        self.queue = val.uncoded_rows(self.project, self.researcher())
-        self._fill_topics()
-        self._next()
+    def _has_answers(self) -> bool:
+        return any(val.all_codes(self.project).values())
+
+    def _draw(self, replace: bool) -> None:
+        val.draw_coding_sample(self.project, self.per_topic.value(), replace=replace)
+
+    def _open_items(self, researcher: str) -> list[int]:
+        return val.uncoded_rows(self.project, researcher)
 
     # ----- coding ------------------------------------------------------------------
-    def _coding_page(self) -> QWidget:
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        self.progress = QLabel()
-        layout.addWidget(self.progress)
+    def _add_work(self, layout: QVBoxLayout) -> None:
         self.document = QTextBrowser()
         layout.addWidget(self.document, 3)
         layout.addWidget(QLabel("Which topic does this document belong to?"))
         self.topics = QListWidget()
+        self.topics.setAlternatingRowColors(True)  # tells one topic's two lines from the next
         self.topics.itemDoubleClicked.connect(lambda _item: self.code_selected())
         self.topics.currentItemChanged.connect(
             lambda item, _old: self.code_button.setEnabled(item is not None)
         )
         layout.addWidget(self.topics, 2)
         buttons = QHBoxLayout()
-        self.pause_button = QPushButton("Pause (codes are saved)")
-        self.pause_button.clicked.connect(self.accept)
+        self.pause_button = self._pause_button()
         self.unsure_button = QPushButton("Unsure")
         self.unsure_button.clicked.connect(lambda: self.code(UNSURE))
         self.none_button = QPushButton("None of these")
@@ -177,9 +107,8 @@ class BlindCodingDialog(QDialog):
         for button in (self.unsure_button, self.none_button, self.code_button):
             buttons.addWidget(button)
         layout.addLayout(buttons)
-        return page
 
-    def _fill_topics(self) -> None:
+    def _before_work(self) -> None:
         """The sample's topics in id order, by name and keywords: the codebook, not a hint."""
         self.topics.clear()
         sample = val.coding_sample(self.project)
@@ -191,21 +120,11 @@ class BlindCodingDialog(QDialog):
             item.setData(Qt.UserRole, topic_id)
             self.topics.addItem(item)
 
-    def current_row(self) -> int | None:
-        return self.queue[0] if self.queue and self.pages.currentIndex() == 1 else None
-
-    def _next(self) -> None:
-        if not self.queue:
-            self.results.refresh()
-            self.pages.setCurrentIndex(2)
-            return
-        done = self.total - len(self.queue)
-        self.progress.setText(f"Document {done + 1} of {self.total}")
-        self.document.setPlainText(self.project.corpus.texts[self.queue[0]])
+    def _show(self, row: int) -> None:
+        self.document.setPlainText(self.project.corpus.texts[row])
         self.topics.setCurrentItem(None)
         self.topics.clearSelection()
         self.code_button.setEnabled(False)
-        self.pages.setCurrentIndex(1)
 
     def code_selected(self) -> None:
         item = self.topics.currentItem()
@@ -214,10 +133,8 @@ class BlindCodingDialog(QDialog):
 
     def code(self, code: int) -> None:
         """Save the code for the document on screen and show the next one."""
-        row = self.current_row()
+        row = self.current()
         if row is None:
             return
         val.record_code(self.project, self.researcher(), row, code)
-        self.queue.pop(0)
-        self.changed.emit()
-        self._next()
+        self._answered()

@@ -10,28 +10,21 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
-    QMessageBox,
     QPushButton,
-    QSpinBox,
-    QStackedWidget,
     QTextBrowser,
     QVBoxLayout,
-    QWidget,
 )
 
 from topicdesk.analysis.validation import TOPIC, WORD, IntrusionTask
 from topicdesk.application import validation as val
-from topicdesk.core.project import Project
-from topicdesk.errors import TopicDeskError
-from topicdesk.gui.dialogs.validation_results import ValidationResultsView, tell
+from topicdesk.gui.dialogs.blind_session import BlindSessionDialog
+from topicdesk.gui.dialogs.validation_results import tell
 
 INTRO = (
     "Each task shows a few words, or a document with a few groups of words. One of them "
@@ -42,41 +35,23 @@ INTRO = (
 )
 
 
-class IntrusionDialog(QDialog):
+class IntrusionDialog(BlindSessionDialog):
     """Start or resume a test, take its tasks one by one, then see the scores."""
 
-    changed = Signal()  # an answer or a new test was saved in the project
+    TITLE = "Intrusion test"
+    INTRO = INTRO
+    ITEM = "Task"
+    NEW_BUTTON = "Draw new tasks"
+    RESUME_BUTTON = "Continue the saved test"
+    REPLACE_TITLE = "Replace the saved test?"
+    REPLACE_TEXT = "New tasks replace the saved test and every answer to it."
+    DRAW_FAILED = "Could not draw tasks"
+    PAUSE_BUTTON = "Pause (answers are saved)"
 
-    def __init__(self, project: Project, researcher: str = "", parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setWindowTitle("Intrusion test")
-        self.resize(760, 560)
-        self.project = project
-        self.queue: list[IntrusionTask] = []
-        self.total = 0
-        self.shown_at = 0.0
-        layout = QVBoxLayout(self)
-        self.pages = QStackedWidget()
-        layout.addWidget(self.pages, 1)
-        self.pages.addWidget(self._start_page(researcher))
-        self.pages.addWidget(self._task_page())
-        self.results = ValidationResultsView(project)
-        self.pages.addWidget(self.results)
-        self._update_start()
+    shown_at = 0.0  # when the task on screen appeared (time.monotonic)
 
     # ----- start -------------------------------------------------------------------
-    def _start_page(self, researcher: str) -> QWidget:
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        intro = QLabel(INTRO)
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
-        form = QFormLayout()
-        self.name = QLineEdit(researcher or val.DEFAULT_RESEARCHER)
-        self.name.setToolTip("Each researcher answers under their own name; results combine.")
-        self.name.textChanged.connect(self._update_start)
-        form.addRow("Your name or initials:", self.name)
-        self.per_topic = QSpinBox()
+    def _add_choices(self, form: QFormLayout, layout: QVBoxLayout) -> None:
         self.per_topic.setRange(1, 20)
         self.per_topic.setValue(2)
         self.per_topic.setToolTip("More tasks per topic give narrower intervals per topic.")
@@ -87,83 +62,44 @@ class IntrusionDialog(QDialog):
         self.topic_kind.setChecked(True)
         form.addRow("Tasks:", self.word_kind)
         form.addRow("", self.topic_kind)
-        layout.addLayout(form)
-        self.saved = QLabel()
-        self.saved.setWordWrap(True)
-        layout.addWidget(self.saved)
-        layout.addStretch(1)
-        buttons = QHBoxLayout()
-        self.new_button = QPushButton("Draw new tasks")
-        self.new_button.clicked.connect(self.start_new)
-        self.resume_button = QPushButton("Continue the saved test")
-        self.resume_button.setDefault(True)
-        self.resume_button.clicked.connect(self.resume)
-        buttons.addStretch(1)
-        buttons.addWidget(self.new_button)
-        buttons.addWidget(self.resume_button)
-        layout.addLayout(buttons)
-        return page
 
-    def researcher(self) -> str:
-        return " ".join(self.name.text().split())
-
-    def _update_start(self) -> None:
-        test = val.intrusion_test(self.project)
-        if test is None:
-            self.saved.setText("This project holds no intrusion test yet.")
-            self.resume_button.setEnabled(False)
-            return
-        left = len(val.open_tasks(self.project, self.researcher())) if self.researcher() else 0
-        self.saved.setText(
-            f"This project holds a test of {len(test.tasks)} tasks (seed {test.seed}); "
-            f"{left} of them are still open for {self.researcher() or 'you'}."
-        )
-        self.resume_button.setEnabled(bool(self.researcher()))
-
-    def start_new(self) -> None:
-        kinds = [
+    def _kinds(self) -> list[str]:
+        return [
             k for k, box in ((WORD, self.word_kind), (TOPIC, self.topic_kind)) if box.isChecked()
         ]
-        if not kinds:
-            tell(self, "Choose a kind of task", "Tick word intrusion, topic intrusion or both.")
-            return
-        replace = False
-        if any(val.intrusion_answers(self.project).values()):
-            box = QMessageBox(
-                QMessageBox.Question,
-                "Replace the saved test?",
-                "New tasks replace the saved test and every answer to it.",
-                QMessageBox.Discard | QMessageBox.Cancel,
-                self,
-            )
-            if box.exec() != QMessageBox.Discard:
-                return
-            replace = True
-        try:
-            val.start_intrusion_test(
-                self.project, self.per_topic.value(), kinds=kinds, replace=replace
-            )
-        except TopicDeskError as exc:
-            tell(self, "Could not draw tasks", str(exc), QMessageBox.Warning)
-            return
-        self.changed.emit()
-        self.resume()
 
-    def resume(self) -> None:
-        if not self.researcher():
-            tell(self, "Your name", "Enter your name or initials before starting.")
-            return
+    def _saved(self) -> tuple[int, int] | None:
         test = val.intrusion_test(self.project)
-        self.total = len(test.tasks) if test else 0
-        self.queue = val.open_tasks(self.project, self.researcher())
-        self._next()
+        return (len(test.tasks), test.seed) if test else None
+
+    def _saved_text(self, size: int, seed: int, left: int, who: str) -> str:
+        return (
+            f"This project holds a test of {size} tasks (seed {seed}); "
+            f"{left} of them are still open for {who}."
+        )
+
+    def _nothing_saved(self) -> str:
+        return "This project holds no intrusion test yet."
+
+    def _has_answers(self) -> bool:
+        return any(val.intrusion_answers(self.project).values())
+
+    def _can_draw(self) -> bool:
+        if self._kinds():
+            return True
+        tell(self, "Choose a kind of task", "Tick word intrusion, topic intrusion or both.")
+        return False
+
+    def _draw(self, replace: bool) -> None:
+        val.start_intrusion_test(
+            self.project, self.per_topic.value(), kinds=self._kinds(), replace=replace
+        )
+
+    def _open_items(self, researcher: str) -> list[IntrusionTask]:
+        return val.open_tasks(self.project, researcher)
 
     # ----- tasks -------------------------------------------------------------------
-    def _task_page(self) -> QWidget:
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        self.progress = QLabel()
-        layout.addWidget(self.progress)
+    def _add_work(self, layout: QVBoxLayout) -> None:
         self.question = QLabel()
         self.question.setWordWrap(True)
         self.question.setStyleSheet("font-weight: bold")
@@ -177,28 +113,16 @@ class IntrusionDialog(QDialog):
         self.option_buttons: list[QPushButton] = []
         pause = QHBoxLayout()
         pause.addStretch(1)
-        self.pause_button = QPushButton("Pause (answers are saved)")
-        self.pause_button.clicked.connect(self.accept)
+        self.pause_button = self._pause_button()
         pause.addWidget(self.pause_button)
         layout.addLayout(pause)
-        return page
 
-    def current(self) -> IntrusionTask | None:
-        return self.queue[0] if self.queue and self.pages.currentIndex() == 1 else None
-
-    def _next(self) -> None:
-        if not self.queue:
-            self.results.refresh()
-            self.pages.setCurrentIndex(2)
-            return
-        task = self.queue[0]
+    def _show(self, task: IntrusionTask) -> None:
         for button in self.option_buttons:
             self.options_box.removeWidget(button)
             button.hide()
             button.deleteLater()
         self.option_buttons = []
-        done = self.total - len(self.queue)
-        self.progress.setText(f"Task {done + 1} of {self.total}")
         if task.kind == WORD:
             self.question.setText("Which word does not belong with the others?")
             self.document.hide()
@@ -213,7 +137,6 @@ class IntrusionDialog(QDialog):
             button.clicked.connect(lambda _=False, choice=i: self.answer(choice))
             self.options_box.addWidget(button)
             self.option_buttons.append(button)
-        self.pages.setCurrentIndex(1)
         self.shown_at = time.monotonic()
 
     def answer(self, choice: int) -> None:
@@ -223,9 +146,7 @@ class IntrusionDialog(QDialog):
             return
         seconds = time.monotonic() - self.shown_at
         val.record_answer(self.project, self.researcher(), task.id, choice, seconds)
-        self.queue.pop(0)
-        self.changed.emit()
-        self._next()
+        self._answered()
 
     def keyPressEvent(self, event) -> None:
         """Keys 1 to 6 choose an option; Escape pauses, like the Pause button."""
