@@ -62,10 +62,11 @@ def fit_layouts(
     progress: Progress | None = None,
     runs: int | None = None,
     with_map: bool = True,
+    workers: int = layouts.WORKERS,
 ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
-    """A fit's layouts, those not given made now, two at a time: the clustering space of
-    its own seed, the map (unless ``with_map`` is False) and the spaces of runs 2..``runs``
-    (default ``RUNS``) side by side, each a seeded UMAP on the shared neighbour graph."""
+    """A fit's layouts, those not given made now, ``workers`` at a time: the clustering
+    space of its own seed, the map (unless ``with_map`` is False) and the spaces of runs
+    2..``runs`` (default ``RUNS``), each a seeded UMAP on the shared neighbour graph."""
     from sklearn.utils import check_random_state
 
     dims = settings.cluster_dimensions
@@ -78,7 +79,7 @@ def fit_layouts(
         for i, seed in enumerate(run_seeds(settings.seed, runs)[1:]):
             graph = None if knn is None else reduce.Neighbours(knn.knn, check_random_state(seed))
             wanted[f"run {i + 2}"] = layouts.Layout(dims, settings.replace(seed=seed), graph)
-    made = dict(zip(wanted, layouts.compute(embeddings, list(wanted.values()), progress)))
+    made = dict(zip(wanted, layouts.compute(embeddings, list(wanted.values()), progress, workers)))
     if extra is None:
         others = [made[name] for name in wanted if name.startswith("run ")]
         extra = np.hstack(others) if others else np.empty((len(embeddings), 0), np.float32)

@@ -170,6 +170,17 @@ class EncoderCache:
         with self._lock:
             return self._encoders.get(encoder_key(settings))
 
+    def release(self) -> int:
+        """Let go of every loaded encoder, so a large fit's later stages have the model's
+        memory (the next use loads it again, in seconds); how many were let go."""
+        import gc
+
+        with self._lock:
+            count = len(self._encoders)
+            self._encoders.clear()
+        gc.collect()  # models hold reference cycles: free their weights now, not later
+        return count
+
 
 ENCODERS = EncoderCache()  # the process's encoders; tests and tools may pass their own
 

@@ -29,6 +29,7 @@ from topicdesk.pipeline import (
     dask_embedding,
     embed,
     keywords,
+    layouts,
     long_texts,
     outliers,
     ranking,
@@ -257,6 +258,10 @@ def fit_project(
         texts, emb_key, old, settings, run, encoders, resume, scheduler
     )
     cache.put("embeddings", embeddings, emb_key)
+    if rows is not None:
+        # a sampled fit runs for many minutes on a large corpus: the model's memory goes
+        # to the layouts, and the next fit that embeds loads it again in seconds
+        encoders.release()
     if precision is None:
         precision = project.provenance.get("embedding_precision", "float32")
 
@@ -273,8 +278,11 @@ def fit_project(
         knn = reduce.neighbours(fitted, settings)
     if rows is not None:
         reduced, coords, extra = (sampling.part(a, rows) for a in kept)
+    # one layout at a time beside a large corpus's arrays (each holds a copy of the sample
+    # and its spectral start's vectors); small corpora keep the speed of two
+    workers = layouts.WORKERS if rows is None else 1
     reduced, coords, extra = consensus.fit_layouts(
-        fitted, settings, knn, reduced, coords, extra, progress
+        fitted, settings, knn, reduced, coords, extra, progress, workers=workers
     )
     run.end(REDUCE)
 
