@@ -26,7 +26,9 @@ writer, and opened again in a fresh process through the application layer
 ``--proxy sentences|paragraphs`` (for sizes whose embedding does not fit a session on two
 shared cores): the embedding stage is not run. Each distinct sentence gets a vector and
 a pair's vector is the normalised mean of its two sentences' vectors; the project is
-given them as saved embeddings, as a refit would be. ``sentences``: every distinct
+given them as saved embeddings, as a refit would be, and the app's model is loaded
+before the fit as a fit that embeds would load it (a sampled fit lets go of it after
+the embeddings; what stays, such as torch, is measured). ``sentences``: every distinct
 sentence embedded once with the app's encoder and default settings
 (``.cache/scale-sentences-<n>.npy``; the 100,000-row run writes the first 100,000).
 ``paragraphs``: stand-ins made from embeddings of the SOTU paragraphs, BBC articles and
@@ -218,15 +220,28 @@ def run_one(n: int, proxy: str | None, folder: Path, sample_above: int | None = 
         embeddings = proxy_embeddings(parts, vectors)
         emb_key = runner.stage_keys(project.corpus, settings)[0]
         project.cache.put("embeddings", embeddings, emb_key)
-        del vectors, embeddings
+        del vectors, embeddings, parts, single, unique, inverse
+        # a real fit loads the model to embed: load it here too, so what stays after the
+        # fit lets go of it (above the sample size) is measured as well
+        from topicdesk.pipeline import encoders
+
+        encoders.ENCODERS.get(settings)
         extrapolated = None if s_per_char is None else s_per_char * sum(map(len, texts))
     start = time.perf_counter()
     peaks: dict[str, float] = {"start": high_water_mib()}
     stage = {"name": "start"}
 
-    log = folder / f"scale-{n}.log"  # stage by stage, for a run that does not finish
+    log = folder / f"scale-{n}.log"  # step by step, for a run that does not finish
 
     def watch(event) -> None:
+        if event.message != stage.get("step"):
+            stage["step"] = event.message
+            with log.open("a") as out:
+                print(
+                    f"{time.perf_counter() - start:.1f} s {event.stage}: {event.message}, "
+                    f"peak so far {high_water_mib():,.0f} MiB",
+                    file=out,
+                )
         if event.stage != stage["name"]:
             peaks[stage["name"]] = high_water_mib()
             with log.open("a") as out:
@@ -344,6 +359,7 @@ def main() -> None:
         open_once(args.open)
         return
     folder = Path(args.folder or tempfile.mkdtemp(prefix="topicdesk-scale-"))
+    folder.mkdir(parents=True, exist_ok=True)
     if args.one:
         result = json.dumps(run_one(args.rows[0], args.proxy, folder, args.sample_above))
         (folder / f"scale-{args.rows[0]}.json").write_text(result)
