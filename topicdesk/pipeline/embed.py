@@ -39,6 +39,7 @@ PROBE_TEXTS = (
 ONEDNN_CACHE_ENTRIES = "8"
 TOKENIZE_CHUNK = 2048
 
+
 def set_offline(offline: bool = True) -> None:
     """Tell the Hugging Face libraries whether they may touch the network.
 
@@ -149,11 +150,14 @@ def cpu_has_native_bf16() -> bool:
 
 def _openvino_copy(model, source: str | None = None, int8: bool = False) -> object | None:
     """The model compiled by OpenVINO (with ``int8`` its int8 copy, if one was built on
-    this computer), or None where it is missing or cannot compile it."""
+    this computer), or None where it is missing or cannot compile it. For a
+    :class:`probe_reference.StoredModel` only a network the model store holds will do:
+    there is no PyTorch model to convert."""
     from topicdesk.pipeline import int8 as int8_model
-    from topicdesk.pipeline import openvino_encoder
+    from topicdesk.pipeline import openvino_encoder, probe_reference
 
-    if not openvino_encoder.supports(model):
+    stored_only = isinstance(model, probe_reference.StoredModel)
+    if not stored_only and not openvino_encoder.supports(model):
         return None
     try:
         if int8:
@@ -162,10 +166,53 @@ def _openvino_copy(model, source: str | None = None, int8: bool = False) -> obje
                 return None
             hint = "bf16" if cpu_has_native_bf16() else "f32"  # for the layers left in floats
             return openvino_encoder.OpenVinoEncoder(model, cpu_threads(), converted, hint)
-        converted = openvino_encoder.network(model, source)
+        if stored_only:
+            converted = openvino_encoder.stored_network(source) if source else None
+            if converted is None:
+                return None
+        else:
+            converted = openvino_encoder.network(model, source)
         return openvino_encoder.OpenVinoEncoder(model, cpu_threads(), converted)
     except Exception:  # noqa: BLE001 - not installed, unsupported op, missing plugin: stay on PyTorch
         return None
+
+
+def _candidates(model, source: str | None, int8_first: bool) -> list[tuple[object, str]]:
+    """The faster copies to try, fastest first, as (maker, precision name); PyTorch's
+    bfloat16 only where ``model`` is the PyTorch model."""
+    import torch
+
+    from topicdesk.pipeline import int8, probe_reference
+
+    candidates = []
+    if int8_first and int8.cpu_has_int8_dot():
+        candidates.append((lambda: _openvino_copy(model, source, int8=True), "int8 (OpenVINO)"))
+    if cpu_has_native_bf16():
+        candidates.append((lambda: _openvino_copy(model, source), "bfloat16 (OpenVINO)"))
+        if not isinstance(model, probe_reference.StoredModel):
+            candidates.append((lambda: copy.deepcopy(model).to(torch.bfloat16), "bfloat16"))
+    return candidates
+
+
+def _first_agreeing(candidates, full: np.ndarray) -> tuple[object, str] | None:
+    """The first candidate whose probe embeddings are within ``MIN_BF16_COSINE`` of
+    ``full`` (the probe sentences' normalised float32 embeddings), with its name."""
+    import torch
+
+    texts = list(PROBE_TEXTS)
+    for make, name in candidates:
+        try:
+            fast = make()
+            if fast is None:
+                continue
+            with torch.inference_mode():
+                half = fast.encode(texts, convert_to_tensor=True, normalize_embeddings=True)
+            cosine = float((full * half.float().cpu().numpy()).sum(axis=1).min())
+        except (RuntimeError, TypeError, ValueError):
+            continue
+        if cosine >= MIN_BF16_COSINE:
+            return fast, name
+    return None
 
 
 def _faster_variant(
@@ -178,53 +225,64 @@ def _faster_variant(
     PyTorch's. int8 is not in "auto": its topics agreed with float32's less than a change
     of seed does (docs/benchmarks.md). Agreement is checked on a few probe sentences each
     time the model is loaded, and any doubt keeps float32, so a new CPU or library version
-    can only cost speed.
+    can only cost speed. When an OpenVINO copy agrees, the probe's float32 embeddings and
+    the tokenizer are stored (:mod:`probe_reference`) for :func:`_stored_variant`.
     """
     import torch
 
-    from topicdesk.pipeline import int8
+    from topicdesk.pipeline import probe_reference
 
-    candidates = []
-    if int8_first and int8.cpu_has_int8_dot():
-        candidates.append((lambda: _openvino_copy(model, source, int8=True), "int8 (OpenVINO)"))
-    if cpu_has_native_bf16():
-        candidates += [
-            (lambda: _openvino_copy(model, source), "bfloat16 (OpenVINO)"),
-            (lambda: copy.deepcopy(model).to(torch.bfloat16), "bfloat16"),
-        ]
+    candidates = _candidates(model, source, int8_first)
     if not candidates:
         return model, "float32"
-    texts = list(PROBE_TEXTS)
     with torch.inference_mode():
-        full = model.encode(texts, convert_to_tensor=True, normalize_embeddings=True).float()
-    for make, name in candidates:
-        try:
-            fast = make()
-            if fast is None:
-                continue
-            with torch.inference_mode():
-                half = fast.encode(texts, convert_to_tensor=True, normalize_embeddings=True)
-            cosine = (full * half.float()).sum(dim=1).min().item()
-        except (RuntimeError, TypeError, ValueError):
-            continue
-        if cosine >= MIN_BF16_COSINE:
-            return fast, name
-    return model, "float32"
+        full = model.encode(list(PROBE_TEXTS), convert_to_tensor=True, normalize_embeddings=True)
+    full = full.float().cpu().numpy()
+    chosen = _first_agreeing(candidates, full)
+    if chosen is None:
+        return model, "float32"
+    if source is not None and chosen[1].endswith("(OpenVINO)"):
+        probe_reference.save(model, source, PROBE_TEXTS, full)
+    return chosen
+
+
+def _stored_variant(settings: FitSettings, source: str) -> tuple[object, str] | None:
+    """An OpenVINO copy from the model store, probed against the stored float32 reference,
+    without loading the sentence-transformers model (4-5 s of a new process, most of it
+    importing sentence-transformers and transformers); None: load it in full."""
+    from topicdesk.pipeline import probe_reference
+
+    model = probe_reference.load(source, settings.max_seq_length, PROBE_TEXTS)
+    if model is None:
+        return None
+    import torch
+
+    torch.set_num_threads(cpu_threads())  # as the full load does: torch embeds nothing here,
+    # but the fit's nearest-neighbour search runs in it
+    return _first_agreeing(
+        _candidates(model, source, settings.precision == "int8"), model.reference
+    )
 
 
 def load_sentence_transformer(settings: FitSettings, device: str = "cpu") -> tuple[object, str]:
     """Load the sentence-transformers model on the CPU or, per :func:`device_for`, a GPU;
     returns it and its precision.
 
-    On the CPU, with precision "auto" it may be a bfloat16 copy (see ``_faster_variant``);
-    on a GPU it computes in float32. Loading is slow (seconds):
+    On the CPU, with precision "auto" or "int8" it may be a faster copy (see
+    ``_faster_variant``), taken straight from the model store when a stored OpenVINO copy
+    agrees with the stored float32 reference (``_stored_variant``); on a GPU it computes in
+    float32. Loading is slow (seconds):
     :class:`topicdesk.pipeline.encoders.EncoderCache` keeps what it loads.
     """
     device = device_for(device)
     source = resolve_model(settings)
-    set_offline(not settings.allow_download)
     for name in ("ONEDNN_PRIMITIVE_CACHE_CAPACITY", "DNNL_PRIMITIVE_CACHE_CAPACITY"):
         os.environ.setdefault(name, ONEDNN_CACHE_ENTRIES)
+    faster = device == "cpu" and settings.precision in ("auto", "int8")
+    stored = _stored_variant(settings, source) if faster else None
+    if stored is not None:
+        return stored
+    set_offline(not settings.allow_download)
     import torch
     from sentence_transformers import SentenceTransformer
     from transformers.utils import logging as transformers_logging
@@ -243,7 +301,7 @@ def load_sentence_transformer(settings: FitSettings, device: str = "cpu") -> tup
     finally:
         set_offline(True)
     model.max_seq_length = settings.max_seq_length
-    if device == "cpu" and settings.precision in ("auto", "int8"):
+    if faster:
         return _faster_variant(model, source, int8_first=settings.precision == "int8")
     return model, "float32"
 

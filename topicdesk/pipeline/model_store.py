@@ -5,6 +5,8 @@ int8 copy takes minutes to build; both are written here once per computer (per m
 text window and library version) and read back afterwards. Each entry is written to a
 temporary folder and renamed into place, and carries the SHA-256 of its files: an entry
 that is incomplete, altered or unreadable is deleted and built again, never trusted.
+Entries of plain files (:func:`save_files`) hold what a new process needs beside the
+network, such as the load-time probe's float32 reference (:mod:`probe_reference`).
 OpenVINO's own cache of compiled kernels goes to ``compiled/`` in the same folder.
 """
 
@@ -66,14 +68,15 @@ def is_stored(key: str) -> bool:
     return (root() / key / MANIFEST).is_file()
 
 
-def save(ov, model, key: str) -> Path:
-    """Write ``model`` (an ``openvino.Model``) under ``key``, replacing what was there."""
+def _write(key: str, names: tuple[str, ...], fill) -> Path:
+    """An entry under ``key`` whose files ``names`` ``fill`` writes into a folder, with their
+    checksums, replacing what was there."""
     target = root() / key
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{key}-", dir=target.parent))
     try:
-        ov.save_model(model, str(staging / FILES[0]), compress_to_fp16=False)
-        digests = {name: _digest(staging / name) for name in FILES}
+        fill(staging)
+        digests = {name: _digest(staging / name) for name in names}
         (staging / MANIFEST).write_text(json.dumps({"format": FORMAT, "sha256": digests}))
         if target.exists():
             shutil.rmtree(target)
@@ -84,6 +87,40 @@ def save(ov, model, key: str) -> Path:
     return target
 
 
+def save(ov, model, key: str) -> Path:
+    """Write ``model`` (an ``openvino.Model``) under ``key``, replacing what was there."""
+    return _write(
+        key,
+        FILES,
+        lambda folder: ov.save_model(model, str(folder / FILES[0]), compress_to_fp16=False),
+    )
+
+
+def save_files(key: str, files: dict[str, bytes]) -> Path:
+    """Write ``files`` (name to contents) under ``key``, replacing what was there."""
+
+    def fill(folder: Path) -> None:
+        for name, data in files.items():
+            (folder / name).write_bytes(data)
+
+    return _write(key, tuple(files), fill)
+
+
+def remove(key: str) -> None:
+    """Delete an entry whose contents turned out unusable, so it is built again."""
+    shutil.rmtree(root() / key, ignore_errors=True)
+
+
+def _checked(folder: Path, names: tuple[str, ...]) -> None:
+    """Raise ValueError unless the entry in ``folder`` holds exactly ``names``, unchanged."""
+    manifest = json.loads((folder / MANIFEST).read_text())
+    if manifest.get("format") != FORMAT or set(manifest["sha256"]) != set(names):
+        raise ValueError("unknown layout")
+    for name, expected in manifest["sha256"].items():
+        if _digest(folder / name) != expected:
+            raise ValueError(f"{name} changed")
+
+
 def load(ov, key: str):
     """The stored model under ``key``, or None if it is missing or does not check out (then
     the entry is removed, so the caller builds it again)."""
@@ -91,13 +128,22 @@ def load(ov, key: str):
     if not folder.is_dir():
         return None
     try:
-        manifest = json.loads((folder / MANIFEST).read_text())
-        if manifest.get("format") != FORMAT or set(manifest["sha256"]) != set(FILES):
-            raise ValueError("unknown layout")
-        for name, expected in manifest["sha256"].items():
-            if _digest(folder / name) != expected:
-                raise ValueError(f"{name} changed")
+        _checked(folder, FILES)
         return ov.Core().read_model(str(folder / FILES[0]))
     except (OSError, ValueError, KeyError, TypeError, RuntimeError, AttributeError):
-        shutil.rmtree(folder, ignore_errors=True)
+        remove(key)
+        return None
+
+
+def load_files(key: str, names: tuple[str, ...]) -> dict[str, bytes] | None:
+    """The files ``names`` stored under ``key``, or None if the entry is missing or does not
+    check out (then it is removed)."""
+    folder = root() / key
+    if not folder.is_dir():
+        return None
+    try:
+        _checked(folder, names)
+        return {name: (folder / name).read_bytes() for name in names}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        remove(key)
         return None

@@ -94,15 +94,19 @@ def network(model, source: str | None = None):
     ov = _without_telemetry()
     if source is None:
         return convert(model)
-    key = stored_key(source)
-    converted = model_store.load(ov, key)
+    converted = stored_network(source)
     if converted is None:
         converted = convert(model)
         try:
-            model_store.save(ov, converted, key)
+            model_store.save(ov, converted, stored_key(source))
         except OSError:  # a read-only or full disk: convert again next time
             pass
     return converted
+
+
+def stored_network(source: str):
+    """The converted model of folder ``source`` if the model store holds it, else None."""
+    return model_store.load(_without_telemetry(), stored_key(source))
 
 
 class OpenVinoEncoder:
