@@ -298,9 +298,9 @@ def fit_project(
     if rows is not None:
         run.begin(PLACE)
         reduced, coords, extra = sampling.place_layouts(
-            embeddings, rows, settings, [reduced, coords, extra], kept, knn, progress
+            embeddings, rows, fitted, settings, [reduced, coords, extra], kept, knn, progress
         )
-        agreed = sampling.place_topics(embeddings, rows, agreed, settings)
+        agreed = sampling.place_topics(embeddings, rows, fitted, agreed, settings)
         run.end(PLACE, f"{len(texts) - len(rows):,} placed from a sample of {len(rows):,}")
     del knn, fitted
     cache.put("reduced", reduced, red_key)

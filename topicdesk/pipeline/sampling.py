@@ -127,17 +127,18 @@ def placement_weights(distances: np.ndarray) -> np.ndarray:
 def nearest_sampled(
     embeddings: np.ndarray,
     rows: np.ndarray,
+    sample: np.ndarray,
     settings: FitSettings,
     knn: reduce.Neighbours | None = None,
     progress: Progress | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The documents outside the sample, and for each its nearest sampled documents
-    (positions in ``rows``) with their placement weights."""
+    (positions in ``rows``; ``sample`` is ``embeddings[rows]``, which the fit holds
+    already) with their placement weights."""
     others = _others(len(embeddings), rows)
-    sample = embeddings[rows]
     k = min(settings.n_neighbors, len(rows))
     index = None if len(rows) * len(others) <= EXACT_PAIRS else _search_index(sample, knn, settings)
-    found = np.empty((len(others), k), dtype=np.int64)
+    found = np.empty((len(others), k), dtype=np.int32)  # half of int64's 108 MB at a million
     weights = np.empty((len(others), k), dtype=np.float32)
     for start in range(0, len(others), BLOCK_ROWS):
         if progress:
@@ -169,6 +170,7 @@ def place_layout(
 def place_layouts(
     embeddings: np.ndarray,
     rows: np.ndarray,
+    sample: np.ndarray,
     settings: FitSettings,
     sampled: list[np.ndarray],
     kept: list[np.ndarray | None],
@@ -176,10 +178,11 @@ def place_layouts(
     progress: Progress | None = None,
 ) -> list[np.ndarray]:
     """Every document's layouts: those ``kept`` from the cache (already whole), the others
-    extended from the ``sampled`` ones made now (one neighbour search for all of them)."""
+    extended from the ``sampled`` ones made now (one neighbour search for all of them);
+    ``sample`` is ``embeddings[rows]``."""
     if all(whole is not None for whole in kept):
         return list(kept)
-    others, found, weights = nearest_sampled(embeddings, rows, settings, knn, progress)
+    others, found, weights = nearest_sampled(embeddings, rows, sample, settings, knn, progress)
     return [
         whole if whole is not None else place_layout(part, others, found, weights)
         for part, whole in zip(sampled, kept)
@@ -201,13 +204,17 @@ def _extend(
 
 
 def place_topics(
-    embeddings: np.ndarray, rows: np.ndarray, agreed: Consensus, settings: FitSettings
+    embeddings: np.ndarray,
+    rows: np.ndarray,
+    sample: np.ndarray,
+    agreed: Consensus,
+    settings: FitSettings,
 ) -> Consensus:
     """The sample's topics (and every run's) extended to all documents by the nearest topic
-    centroid; a placed document's support is its similarity to that centroid, and it counts
-    in the broad theme when most of its topic's sampled documents do."""
+    centroid (``sample`` is ``embeddings[rows]``); a placed document's support is its
+    similarity to that centroid, and it counts in the broad theme when most of its topic's
+    sampled documents do."""
     others = _others(len(embeddings), rows)
-    sample = embeddings[rows]
     threshold = settings.outlier_threshold
 
     def extend(labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
