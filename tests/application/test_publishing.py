@@ -147,11 +147,15 @@ def test_the_methods_paragraph_names_the_consensus_warnings_and_own_stop_words(
 ) -> None:
     project = copy.deepcopy(answered)
     project.provenance.update(
-        runs=5, smallest_topic=9, warnings=["Most documents (60%) form one broad theme."]
+        runs=5,
+        smallest_topic=9,
+        warnings=["Most documents (60%) form one broad theme."],
+        cluster_epochs=200,
     )
     project.state.stop_words = ("hon", "gentleman")
     first = methods_paragraphs(project)[0]
     assert "leaf clusters of at least 9 documents" in first
+    assert "cosine distance, 200 optimisation epochs)" in first
     assert "This was done 5 times, each on its own UMAP reduction" in first
     assert "Strehl and Ghosh 2002" in first
     assert "Most documents (60%) form one broad theme." in first

@@ -233,6 +233,12 @@ def _consensus(project: Project) -> str:
     )
 
 
+def _epochs(provenance: dict) -> str:
+    """The clustering reductions' optimisation epochs, where the fit recorded them."""
+    epochs = provenance.get("cluster_epochs")
+    return f", {int(epochs)} optimisation epochs" if epochs else ""
+
+
 def _sampling(project: Project) -> str:
     """How the documents outside the sample were placed, if the fit sampled."""
     provenance, settings = project.provenance, project.settings
@@ -299,7 +305,7 @@ def methods_paragraphs(project: Project) -> list[str]:
         f"The embeddings were reduced to {settings.cluster_dimensions} dimensions with UMAP "
         f"(McInnes et al. 2018; umap-learn{_version(project, 'umap-learn')}; "
         f"{settings.n_neighbors} neighbours, minimum distance {settings.min_dist:g}, cosine "
-        f"distance) and clustered with HDBSCAN (Campello et al. 2013; hdbscan"
+        f"distance{_epochs(provenance)}) and clustered with HDBSCAN (Campello et al. 2013; hdbscan"
         f"{_version(project, 'hdbscan')}; leaf clusters of at least {smallest} documents, "
         f"min samples {min_samples}){_consensus(project)}; a second UMAP projection to two "
         f"dimensions draws the map.{_sampling(project)} "
