@@ -100,6 +100,7 @@ def test_a_refit_with_the_same_seed_reuses_every_run_and_a_new_seed_makes_new_on
     result = fit_project(project, settings, None, encoders)
     assert result.cache.array("reduced_runs").shape == (90, 5 * (consensus.RUNS - 1))
     assert result.provenance["runs"] == consensus.RUNS
+    assert result.provenance["cluster_epochs"] == reduce.CLUSTER_EPOCHS
     topic = result.state.topics[0]
     assert topic.runs_total == consensus.RUNS and 0 <= topic.stability <= 1
     assert np.isfinite(result.state.doc_stability[result.state.assignments >= 0]).all()

@@ -370,6 +370,7 @@ def fit_project(
         "runs": len(agreed.runs),  # clustering runs the topics were agreed from
         "run_seeds": consensus.run_seeds(settings.seed, len(agreed.runs)),
         "smallest_topic": cluster.min_cluster_size(settings),
+        "cluster_epochs": reduce.CLUSTER_EPOCHS,
         "warnings": warnings,
         "placed_from_sample": 0 if rows is None else len(texts) - len(rows),
     }
