@@ -246,7 +246,7 @@ def full_gnad(model: str, seeds: tuple[int, ...] = (42, 1, 2)) -> None:
         figures = fit(texts, labels, vectors, model, seed)
         print(
             f"GNAD {len(texts)} articles, {model}, seed {seed}: language {figures['language']}, "
-            f"{figures['topics']} topics, NMI {figures['nmi']:.3f}, NPMI {figures['npmi']:.3f}, "
+            f"{figures['topics']} topics, NMI {figures['nmi']:.4f}, NPMI {figures['npmi']:.3f}, "
             f"diversity {figures['diversity']:.3f}, flagged names {figures['flagged']}, "
             f"{len(texts) / meta['seconds']:.2f} docs/s"
         )
@@ -327,6 +327,7 @@ def main() -> None:
     parser.add_argument("--mixed", action="store_true")
     parser.add_argument("--speed", action="store_true")
     parser.add_argument("--model", default=None)
+    parser.add_argument("--seeds", nargs="+", type=int, default=[42, 1, 2], help="for --full-gnad")
     args = parser.parse_args()
     if args.embed:
         embed_child(*args.embed, args.step)
@@ -337,7 +338,7 @@ def main() -> None:
     elif args.full_gnad:
         from topicdesk.core.settings import MULTILINGUAL_MODEL
 
-        full_gnad(args.model or MULTILINGUAL_MODEL)
+        full_gnad(args.model or MULTILINGUAL_MODEL, tuple(args.seeds))
     else:
         compare()
 
