@@ -95,6 +95,8 @@ def test_pan_mode_does_not_lasso(qtbot):
     )
     assert received == []
     assert view._view.viewRange()[0] != before[0]
+    # off the full view, pyqtgraph would show its "A" button; the map has Reset view instead
+    assert not view._plot.getPlotItem().autoBtn.isVisible()
 
 
 def test_click_selects_nearest_point(qtbot):

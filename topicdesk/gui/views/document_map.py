@@ -77,6 +77,7 @@ class DocumentMap(QWidget):
         self._plot.hideAxis("left")
         self._plot.hideAxis("bottom")
         self._plot.setAspectLocked(True)
+        self._plot.hideButtons()  # pyqtgraph's small "A" does what the Reset view button does
         self._plot.setMouseTracking(True)
         self._view.lassoFinished.connect(self.lasso_select)
         self._names = MapLabels(self._view)
