@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from topicdesk.application import validation as val
 from topicdesk.core.project import Project
 from topicdesk.errors import TopicDeskError
+from topicdesk.gui.busy import busy
 from topicdesk.gui.dialogs.validation_results import ValidationResultsView, tell
 
 START, WORK, RESULTS = range(3)  # the dialog's pages
@@ -167,7 +168,8 @@ class BlindSessionDialog(QDialog):
                 return
             replace = True
         try:
-            self._draw(replace)
+            with busy():  # drawing word tasks counts every topic's keywords: seconds, not instant
+                self._draw(replace)
         except TopicDeskError as exc:
             tell(self, self.DRAW_FAILED, str(exc), QMessageBox.Warning)
             return
