@@ -10,7 +10,8 @@
 # 3. with networking cut off and an empty home folder, the command line in the program
 #    fits topics on 300 sample paragraphs (torch, the model, UMAP, HDBSCAN and numba
 #    all working frozen), and on a CPU with native bfloat16 the project's provenance names
-#    OpenVINO's fast path, not PyTorch's or float32;
+#    OpenVINO's fast path, not PyTorch's or float32; fits in float32 (PyTorch) and with the
+#    Universal Sentence Encoder, the methods report and a REFI-QDA export also succeed;
 # 4. on the offscreen platform, the app opens that project and writes a screenshot (the
 #    start-up time), then opens, fits and draws the bundled sample corpus (exit code 0
 #    and a real PNG each time).
@@ -66,9 +67,10 @@ if find "$bundle" \( -name 'bbc_news*' -o -path '*/tests/conftest.py' -o -path '
     -print -quit | grep -q .; then
     fail "test data or tests found in the bundle"
 fi
-for trimmed in libQt6WebEngineCore libQt6Quick libQt6Qml libQt6Pdf _tkinter \
-    libopenvino_intel_gpu_plugin libopenvino_intel_npu_plugin libopenvino_tensorflow_frontend \
-    libopenvino_jax_frontend hf_xet libgtk-3 libgdk-3 libcairo; do
+for trimmed in libQt6WebEngineCore libQt6Quick libQt6Qml libQt6Pdf libQt6Network libqvnc \
+    libqeglfs _tkinter libopenvino_intel_gpu_plugin libopenvino_intel_npu_plugin \
+    libopenvino_tensorflow_frontend libopenvino_jax_frontend hf_xet libgtk-3 libgdk-3 libcairo \
+    _pydantic_core objectify.cpython RECORD; do
     if find "$internal" -name "$trimmed*" -print -quit | grep -q .; then
         fail "$trimmed is in the bundle although the spec leaves it out"
     fi
@@ -160,18 +162,72 @@ fit_time="$(elapsed "$start" "$(now)")"
 run_offline "$program" info "$project" > "$work/info.txt" \
     || fail "'topicdesk info' could not read the project it just wrote"
 echo "ok: fitted 300 paragraphs in ${fit_time} s; $(tail -n 1 "$work/info.txt")"
-# Which embedding path the fit used, as the project records it for the methods report.
-precision="$(python3 - "$project" <<'EOF'
+# Which embedding path a fit used, as the project records it for the methods report.
+embedding_path() {
+    python3 - "$1" <<'EOF'
 import json, sqlite3, sys
 db = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True)
 row = db.execute("SELECT value FROM meta WHERE key = 'provenance'").fetchone()
 print(json.loads(row[0]).get("embedding_precision") or "float32")
 EOF
-)"
+}
+precision="$(embedding_path "$project")"
 if grep -qwE 'avx512_bf16|amx_bf16' /proc/cpuinfo 2>/dev/null && [[ "$precision" != *OpenVINO* ]]; then
     fail "the fit embedded in '$precision' on a CPU with native bfloat16: OpenVINO's path is missing"
 fi
 echo "ok: the fit's provenance names the embedding path: $precision"
+
+# The other embedding paths and the outputs: PyTorch's float32 (the fallback), the
+# Universal Sentence Encoder, the methods report (matplotlib's SVG figures) and the
+# REFI-QDA project (checked against its schema with lxml before it is written).
+other_fit() {
+    local name="$1"
+    shift
+    if ! run_offline "$program" fit "$work/sample300.csv" -o "$work/$name.topicdesk" "$@" \
+        > "$work/fit-$name.log" 2>&1; then
+        tail -n 30 "$work/fit-$name.log" >&2
+        fail "'topicdesk fit $*' failed in the built app"
+    fi
+}
+start="$(now)"
+other_fit float32 --precision float32
+[[ "$(embedding_path "$work/float32.topicdesk")" == float32* ]] \
+    || fail "'fit --precision float32' recorded '$(embedding_path "$work/float32.topicdesk")'"
+other_fit use --model use-multilingual-v3
+float32_use_time="$(elapsed "$start" "$(now)")"
+echo "ok: float32 and Universal Sentence Encoder fits ($float32_use_time s together)"
+for output in report.html project.qdpx; do
+    run_offline "$program" export "$project" -o "$work/$output" > "$work/export.log" 2>&1 \
+        || { tail -n 30 "$work/export.log" >&2; fail "'topicdesk export -o $output' failed"; }
+    [[ -s "$work/$output" ]] || fail "'topicdesk export -o $output' wrote nothing"
+done
+grep -q "<svg" "$work/report.html" || fail "the methods report has no figure"
+echo "ok: methods report ($(( $(stat -c %s "$work/report.html") / 1024 )) KiB, with figures) and REFI-QDA export"
+
+# The int8 path: where the CPU has int8 dot products, the app left open builds the int8
+# copy of the model with NNCF in a low-priority process of its own; a fit in "int8" then
+# uses it. (The model store is in the empty home folder, so this builds from nothing.)
+if grep -qwE 'avx512_vnni|avx_vnni|amx_int8' /proc/cpuinfo 2>/dev/null; then
+    start="$(now)"
+    setsid env -i PATH="/usr/bin:/bin" HOME="$work/home" QT_QPA_PLATFORM=offscreen \
+        LANG=C.UTF-8 "${offline[@]}" "$program" "$project" > "$work/app-int8.log" 2>&1 &
+    app=$!
+    trap 'kill -- -"$app" 2>/dev/null; rm -rf "$work"' EXIT
+    for _ in $(seq 360); do
+        compgen -G "$work/home/.cache/topicdesk/openvino/int8-*/manifest.json" > /dev/null && break
+        kill -0 "$app" 2>/dev/null || { tail -n 30 "$work/app-int8.log" >&2; fail "the app exited while building the int8 model"; }
+        sleep 5
+    done
+    kill -- -"$app" 2>/dev/null || true
+    wait "$app" 2>/dev/null || true
+    compgen -G "$work/home/.cache/topicdesk/openvino/int8-*/manifest.json" > /dev/null \
+        || fail "the app built no int8 model in 30 minutes"
+    int8_build_time="$(elapsed "$start" "$(now)")"
+    other_fit int8 --precision int8
+    [[ "$(embedding_path "$work/int8.topicdesk")" == "int8 (OpenVINO)" ]] \
+        || fail "'fit --precision int8' recorded '$(embedding_path "$work/int8.topicdesk")'"
+    echo "ok: the app built the int8 model with NNCF (${int8_build_time} s); a fit in int8 records 'int8 (OpenVINO)'"
+fi
 
 echo "== desktop app (offline, offscreen)"
 # Start-up: launch to a drawn main window with a saved project open.
