@@ -60,6 +60,7 @@ def test_the_model_is_put_on_the_gpu_chosen_and_computes_in_float32(gpu, monkeyp
     monkeypatch.setattr(sentence_transformers, "SentenceTransformer", _Model)
     monkeypatch.setattr(_Model, "devices", [])
     monkeypatch.setattr(embed, "_faster_variant", lambda *a, **k: pytest.fail("CPU copies only"))
+    monkeypatch.setattr(embed, "_stored_variant", lambda *a: pytest.fail("CPU copies only"))
     gpu["gpu"] = True
     model, precision = embed.load_sentence_transformer(FitSettings(precision="auto"), "auto")
     assert (model.devices, precision) == (["cuda"], "float32")
@@ -68,6 +69,7 @@ def test_the_model_is_put_on_the_gpu_chosen_and_computes_in_float32(gpu, monkeyp
     assert loaded.identity == "all-MiniLM-L6-v2 on cuda"  # its chunks are not the CPU's
     gpu["gpu"] = False
     monkeypatch.setattr(embed, "_faster_variant", lambda model, *a, **k: (model, "bfloat16"))
+    monkeypatch.setattr(embed, "_stored_variant", lambda *a: None)  # no copy in the store
     assert embed.load_sentence_transformer(FitSettings(precision="auto"), "auto")[1] == "bfloat16"
     assert _Model.devices[-1] == "cpu"
 

@@ -257,8 +257,8 @@ def _stored_variant(settings: FitSettings, source: str) -> tuple[object, str] | 
         return None
     import torch
 
-    torch.set_num_threads(cpu_threads())  # as the full load does: torch embeds nothing here,
-    # but the fit's nearest-neighbour search runs in it
+    # as the full load does: torch embeds nothing here, but the fit's neighbour search runs in it
+    torch.set_num_threads(cpu_threads())
     return _first_agreeing(
         _candidates(model, source, settings.precision == "int8"), model.reference
     )

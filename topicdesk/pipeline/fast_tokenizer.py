@@ -74,7 +74,8 @@ class FastTokenizer:
         verbose: bool = True,
     ) -> Encoded:
         """Encode one text or a batch: truncated from ``truncation_side`` to ``max_length``
-        tokens (special tokens included), padded to the longest of the batch."""
+        tokens (special tokens included), padded to the longest of the batch. ``verbose``
+        is taken as transformers takes it (long_texts passes it) and changes nothing."""
         batch = [text] if isinstance(text, str) else list(text)
         backend = self._tokenizer
         if truncation:

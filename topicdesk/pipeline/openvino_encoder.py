@@ -113,6 +113,8 @@ class OpenVinoEncoder:
     """Compiled copy of a sentence-transformers model with the parts of its interface that
     ``SentenceTransformerEncoder.embed`` and the precision probe use.
 
+    ``model`` is the sentence-transformers model or, in a process that did not load it, a
+    :class:`probe_reference.StoredModel` (its tokenizer, text window and vector size).
     ``converted`` is an ``openvino.Model`` of it (float32, or int8 from :mod:`int8`);
     without one the model is converted here. Layers left in floating point run in
     bfloat16 where the CPU has it natively (``hint``).
