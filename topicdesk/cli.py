@@ -124,19 +124,28 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 class StderrProgress:
-    """Prints pipeline progress: rewrites one line on a terminal, else a line per step."""
+    """Prints pipeline progress: rewrites one line on a terminal, else a line per tenth of
+    a stage and at least one a minute (a million texts embed for hours: a log that waits
+    for the next tenth would say nothing for half an hour)."""
+
+    QUIET_S = 60.0  # longest silence in a log
 
     def __init__(self, stream: TextIO | None = None) -> None:
         self.stream = stream or sys.stderr  # looked up now: tests and callers may replace it
         self.tty = self.stream.isatty()
         self._last: tuple[str, int] = ("", -1)
-        self._start = time.monotonic()
+        self._start = self._written = time.monotonic()
 
     def __call__(self, event) -> None:
         step = int(event.fraction * 10)
-        if not self.tty and (event.stage, step) == self._last:
+        now = time.monotonic()
+        if (
+            not self.tty
+            and (event.stage, step) == self._last
+            and now - self._written < self.QUIET_S
+        ):
             return
-        self._last = (event.stage, step)
+        self._last, self._written = (event.stage, step), now
         text = f"[{event.index + 1}/{event.total}] {event.stage}: {event.fraction:4.0%}"
         if event.message:
             text += f" ({event.message})"
