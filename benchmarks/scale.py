@@ -182,18 +182,32 @@ def _measured_rate() -> float | None:
     return json.loads(path.read_text())["s_per_char"] if path.exists() else None
 
 
-def proxy_embeddings(parts: list[tuple[int, int]], vectors: np.ndarray) -> np.ndarray:
-    """A text's vector: its sentence's, or the normalised mean of its two sentences'."""
+def proxy_embeddings(
+    parts: list[tuple[int, int]], vectors: np.ndarray, dims: int | None = None
+) -> np.ndarray:
+    """A text's vector: its sentence's, or the normalised mean of its two sentences'; with
+    ``dims``, zeros added to that many dimensions (the same geometry in a wider array, as
+    a wider model such as USE multilingual's 512 would hold)."""
     index = np.asarray(parts, dtype=np.int64)
-    out = np.empty((len(index), vectors.shape[1]), dtype=np.float32)
+    width = vectors.shape[1]
+    out = np.empty((len(index), max(dims or width, width)), dtype=np.float32)
+    out[:, width:] = 0.0
     for start in range(0, len(index), 50_000):  # in blocks: no corpus-sized temporaries
         first, second = index[start : start + 50_000, 0], index[start : start + 50_000, 1]
         block = vectors[first] + np.where(second[:, None] >= 0, vectors[second], 0.0)
-        out[start : start + len(block)] = block / np.linalg.norm(block, axis=1, keepdims=True)
+        out[start : start + len(block), :width] = block / np.linalg.norm(
+            block, axis=1, keepdims=True
+        )
     return out
 
 
-def run_one(n: int, proxy: str | None, folder: Path, sample_above: int | None = None) -> dict:
+def run_one(
+    n: int,
+    proxy: str | None,
+    folder: Path,
+    sample_above: int | None = None,
+    dims: int | None = None,
+) -> dict:
     """Fit ``n`` rows in this process and report stages, memory, project size and open time."""
     from topicdesk.core.corpus import Corpus
     from topicdesk.core.project import Project
@@ -217,7 +231,7 @@ def run_one(n: int, proxy: str | None, folder: Path, sample_above: int | None = 
         unique, inverse = project.corpus.unique_texts()
         # every row is a distinct text, so the cache's order is the rows' order
         assert len(unique) == n and np.array_equal(inverse, np.arange(n))
-        embeddings = proxy_embeddings(parts, vectors)
+        embeddings = proxy_embeddings(parts, vectors, dims)
         emb_key = runner.stage_keys(project.corpus, settings)[0]
         project.cache.put("embeddings", embeddings, emb_key)
         del vectors, embeddings, parts, single, unique, inverse
@@ -351,6 +365,11 @@ def main() -> None:
         "--proxy", choices=["sentences", "paragraphs"], help="replace the embedding stage"
     )
     parser.add_argument("--sample-above", type=int, help="the fit setting (default: its default)")
+    parser.add_argument(
+        "--dims",
+        type=int,
+        help="with --proxy: widen the vectors with zeros to this many dimensions",
+    )
     parser.add_argument("--open", help=argparse.SUPPRESS)
     parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--folder", default=None, help="where the projects are saved")
@@ -361,7 +380,7 @@ def main() -> None:
     folder = Path(args.folder or tempfile.mkdtemp(prefix="topicdesk-scale-"))
     folder.mkdir(parents=True, exist_ok=True)
     if args.one:
-        result = json.dumps(run_one(args.rows[0], args.proxy, folder, args.sample_above))
+        result = json.dumps(run_one(args.rows[0], args.proxy, folder, args.sample_above, args.dims))
         (folder / f"scale-{args.rows[0]}.json").write_text(result)
         print(result)
         return
@@ -371,7 +390,8 @@ def main() -> None:
         done = subprocess.run(
             command
             + (["--proxy", args.proxy] if args.proxy else [])
-            + ([f"--sample-above={args.sample_above}"] if args.sample_above is not None else []),
+            + ([f"--sample-above={args.sample_above}"] if args.sample_above is not None else [])
+            + ([f"--dims={args.dims}"] if args.dims else []),
             check=False,
             capture_output=True,
             text=True,
