@@ -2,14 +2,14 @@
 
 import numpy as np
 
-from topicdesk.pipeline import ranking
+from topicdesk.pipeline import keywords, ranking
 
 
 def test_centroids_in_blocks_equal_the_mean_of_unit_vectors(monkeypatch):
     rng = np.random.default_rng(3)
     embeddings = (rng.standard_normal((257, 8)) * rng.uniform(0.5, 3, (257, 1))).astype(np.float32)
     labels = rng.integers(-1, 5, 257)
-    monkeypatch.setattr(ranking, "BLOCK_ROWS", 40)  # several blocks, the last one short
+    monkeypatch.setattr(keywords, "BLOCK_DOCS", 40)  # several blocks, the last one short
 
     centres = ranking.centroids(embeddings, labels)
 

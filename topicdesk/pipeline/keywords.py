@@ -288,26 +288,38 @@ def topic_keywords(
     return out
 
 
-def _closeness_to_centre(embeddings: np.ndarray, members: np.ndarray) -> np.ndarray:
-    """Cosine of each member's vector to the mean of the members' unit vectors, copied
-    ``BLOCK_DOCS`` rows at a time (a topic of 200,000 documents' 384-d vectors, copied
-    and normalised whole, is two copies of 300 MB). The blocks' sum is carried row by row, in the order of one mean
-    over all rows, so the centre is the same to the last bit; the cosines of a topic of
-    more than one block can differ in their last bit (BLAS rounds by block length)."""
+def _unit_rows(embeddings: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    vectors = embeddings[rows]
+    lengths = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.where(lengths == 0, 1, lengths)
 
-    def unit(rows: np.ndarray) -> np.ndarray:
-        vectors = embeddings[rows]
-        lengths = np.linalg.norm(vectors, axis=1, keepdims=True)
-        return vectors / np.where(lengths == 0, 1, lengths)
 
-    parts = [members[start : start + BLOCK_DOCS] for start in range(0, len(members), BLOCK_DOCS)]
-    total = unit(parts[0]).sum(axis=0)
+def _member_blocks(members: np.ndarray) -> list[np.ndarray]:
+    return [members[start : start + BLOCK_DOCS] for start in range(0, len(members), BLOCK_DOCS)]
+
+
+def topic_centre(embeddings: np.ndarray, members: np.ndarray) -> np.ndarray:
+    """The normalised mean of the ``members``' unit vectors, copied ``BLOCK_DOCS`` rows at
+    a time (a topic of 200,000 documents' 384-d vectors, copied and normalised whole, is
+    two copies of 300 MB). The blocks' sum is carried row by row, in the order of one mean
+    over all rows, so the centre is the same to the last bit."""
+    parts = _member_blocks(members)
+    total = _unit_rows(embeddings, parts[0]).sum(axis=0)
     for rows in parts[1:]:
-        total = np.add.reduce(np.vstack([total[None], unit(rows)]), axis=0)
+        total = np.add.reduce(np.vstack([total[None], _unit_rows(embeddings, rows)]), axis=0)
     centre = total / len(members)
     norm = np.linalg.norm(centre)
-    centre = centre / norm if norm else centre
-    return np.concatenate([unit(rows) @ centre for rows in parts])
+    return centre / norm if norm else centre
+
+
+def _closeness_to_centre(embeddings: np.ndarray, members: np.ndarray) -> np.ndarray:
+    """Cosine of each member's vector to :func:`topic_centre`, a block at a time; the
+    cosines of a topic of more than one block can differ in their last bit (BLAS rounds by
+    block length)."""
+    centre = topic_centre(embeddings, members)
+    return np.concatenate(
+        [_unit_rows(embeddings, rows) @ centre for rows in _member_blocks(members)]
+    )
 
 
 def representatives(

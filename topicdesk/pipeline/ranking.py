@@ -14,41 +14,22 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 import numpy as np
-import scipy.sparse as sp
 
 from topicdesk.core.settings import FitSettings
 from topicdesk.pipeline import keywords
 
 CANDIDATES = 30  # c-TF-IDF candidates per topic that the other orders choose from
-BLOCK_ROWS = 50_000  # documents normalised at once when averaging a topic
 MMR_DIVERSITY = 0.5  # weight of "unlike the words already taken" against distinctiveness
 
 Keywords = dict[int, tuple[list[str], list[float]]]
 
 
 def centroids(embeddings: np.ndarray, labels: np.ndarray) -> dict[int, np.ndarray]:
-    """The normalised mean of each topic's normalised embeddings (topics >= 0).
-
-    Summed in blocks of rows, so a million documents' embeddings (1.5 GB) are never
-    copied whole to normalise them.
-    """
+    """The normalised mean of each topic's normalised embeddings (topics >= 0), each
+    summed in blocks (:func:`keywords.topic_centre`), so a million documents' embeddings
+    (1.5 GB) are never copied whole to normalise them."""
     ids = np.unique(labels[labels >= 0])
-    sums = np.zeros((len(ids), embeddings.shape[1]), dtype=np.float64)
-    for start in range(0, len(labels), BLOCK_ROWS):
-        block_labels = labels[start : start + BLOCK_ROWS]
-        keep = block_labels >= 0
-        block = np.asarray(embeddings[start : start + BLOCK_ROWS][keep], dtype=np.float64)
-        lengths = np.linalg.norm(block, axis=1, keepdims=True)
-        rows = np.searchsorted(ids, block_labels[keep])
-        members = sp.csr_matrix(
-            (np.ones(len(rows)), (rows, np.arange(len(rows)))), shape=(len(ids), len(rows))
-        )
-        sums += members @ (block / np.where(lengths == 0, 1, lengths))
-    norms = np.linalg.norm(sums, axis=1)
-    return {
-        int(topic): (sums[i] / norms[i] if norms[i] else sums[i]).astype(np.float32)
-        for i, topic in enumerate(ids)
-    }
+    return {int(t): keywords.topic_centre(embeddings, np.flatnonzero(labels == t)) for t in ids}
 
 
 def _mmr(relevance: np.ndarray, similarity: np.ndarray, n: int) -> list[int]:
