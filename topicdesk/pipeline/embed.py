@@ -7,9 +7,11 @@ be a local folder unless the user explicitly allows a download.
 from __future__ import annotations
 
 import copy
+import itertools
 import os
 import platform
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -100,6 +102,17 @@ def cpu_threads() -> int:
     return cores - 1 if cores > 2 else cores
 
 
+def torch_on_cpu_threads():
+    """PyTorch, for a matrix product over the embeddings, on :func:`cpu_threads` threads.
+
+    Imported only where such a product runs: a process whose model came from the model
+    store has not loaded PyTorch (about a second) by then."""
+    import torch
+
+    torch.set_num_threads(cpu_threads())
+    return torch
+
+
 DEVICES = ("cpu", "cuda", "auto")
 
 
@@ -180,8 +193,6 @@ def _openvino_copy(model, source: str | None = None, int8: bool = False) -> obje
 def _candidates(model, source: str | None, int8_first: bool) -> list[tuple[object, str]]:
     """The faster copies to try, fastest first, as (maker, precision name); PyTorch's
     bfloat16 only where ``model`` is the PyTorch model."""
-    import torch
-
     from topicdesk.pipeline import int8, probe_reference
 
     candidates = []
@@ -190,24 +201,39 @@ def _candidates(model, source: str | None, int8_first: bool) -> list[tuple[objec
     if cpu_has_native_bf16():
         candidates.append((lambda: _openvino_copy(model, source), "bfloat16 (OpenVINO)"))
         if not isinstance(model, probe_reference.StoredModel):
-            candidates.append((lambda: copy.deepcopy(model).to(torch.bfloat16), "bfloat16"))
+            candidates.append((lambda: _torch_bfloat16(model), "bfloat16"))
     return candidates
+
+
+def _torch_bfloat16(model):
+    """A copy of the PyTorch model computing in bfloat16."""
+    import torch
+
+    return copy.deepcopy(model).to(torch.bfloat16)
+
+
+def _probe(model, texts: list[str]) -> np.ndarray:
+    """Unit-length float32 embeddings of ``texts``: an OpenVINO copy answers in numpy, so a
+    process that loaded it from the store never imports PyTorch for it."""
+    if hasattr(model, "embed_ids"):
+        return model.encode(texts, convert_to_tensor=False, normalize_embeddings=True)
+    import torch
+
+    with torch.inference_mode():
+        vectors = model.encode(texts, convert_to_tensor=True, normalize_embeddings=True)
+    return vectors.float().cpu().numpy()
 
 
 def _first_agreeing(candidates, full: np.ndarray) -> tuple[object, str] | None:
     """The first candidate whose probe embeddings are within ``MIN_BF16_COSINE`` of
     ``full`` (the probe sentences' normalised float32 embeddings), with its name."""
-    import torch
-
     texts = list(PROBE_TEXTS)
     for make, name in candidates:
         try:
             fast = make()
             if fast is None:
                 continue
-            with torch.inference_mode():
-                half = fast.encode(texts, convert_to_tensor=True, normalize_embeddings=True)
-            cosine = float((full * half.float().cpu().numpy()).sum(axis=1).min())
+            cosine = float((full * _probe(fast, texts)).sum(axis=1).min())
         except (RuntimeError, TypeError, ValueError):
             continue
         if cosine >= MIN_BF16_COSINE:
@@ -228,16 +254,12 @@ def _faster_variant(
     can only cost speed. When an OpenVINO copy agrees, the probe's float32 embeddings and
     the tokenizer are stored (:mod:`probe_reference`) for :func:`_stored_variant`.
     """
-    import torch
-
     from topicdesk.pipeline import probe_reference
 
     candidates = _candidates(model, source, int8_first)
     if not candidates:
         return model, "float32"
-    with torch.inference_mode():
-        full = model.encode(list(PROBE_TEXTS), convert_to_tensor=True, normalize_embeddings=True)
-    full = full.float().cpu().numpy()
+    full = _probe(model, list(PROBE_TEXTS))
     chosen = _first_agreeing(candidates, full)
     if chosen is None:
         return model, "float32"
@@ -255,10 +277,6 @@ def _stored_variant(settings: FitSettings, source: str) -> tuple[object, str] | 
     model = probe_reference.load(source, settings.max_seq_length, PROBE_TEXTS)
     if model is None:
         return None
-    import torch
-
-    # as the full load does: torch embeds nothing here, but the fit's neighbour search runs in it
-    torch.set_num_threads(cpu_threads())
     return _first_agreeing(
         _candidates(model, source, settings.precision == "int8"), model.reference
     )
@@ -306,19 +324,43 @@ def load_sentence_transformer(settings: FitSettings, device: str = "cpu") -> tup
     return model, "float32"
 
 
-def token_lengths(model, texts: list[str], progress: Progress | None = None) -> np.ndarray:
-    """Tokens per text as the model will read them (capped at its maximum sequence length).
+@dataclass(frozen=True)
+class TokenIds:
+    """Every text's token ids end to end (``flat``), where each text's begin and how many.
 
-    Batches of texts with equal token counts need no padding; sorting by characters
-    instead padded a fifth of all tokens on the SOTU paragraphs. Tokenised in chunks so a
-    large corpus never holds all token lists at once; models without a text tokenizer
-    fall back to character counts.
+    Texts are tokenised once and cut into padded batches from here: tokenising again for
+    each batch cost 0.8 s of 3,000 SOTU paragraphs' embedding on top of the counting pass.
+    """
+
+    flat: np.ndarray
+    starts: np.ndarray
+    lengths: np.ndarray
+
+    def padded(self, rows: np.ndarray, pad_id: int) -> tuple[np.ndarray, np.ndarray]:
+        """Token ids of ``rows`` padded with ``pad_id`` to the longest, and their mask."""
+        width = int(self.lengths[rows].max()) if len(rows) else 0
+        ids = np.full((len(rows), width), pad_id, dtype=np.int64)
+        mask = np.zeros((len(rows), width), dtype=np.int64)
+        for out, row in enumerate(rows):
+            start, length = self.starts[row], self.lengths[row]
+            ids[out, :length] = self.flat[start : start + length]
+            mask[out, :length] = 1
+        return ids, mask
+
+
+def token_ids(model, texts: list[str], progress: Progress | None = None) -> TokenIds | None:
+    """Token ids of every text as the model will read them (cut at its maximum sequence
+    length); None for a model without a text tokenizer or one that refuses these texts.
+
+    Tokenised in chunks, each chunk's lists flattened into one int32 array at once, so a
+    large corpus never holds all token lists as Python objects.
     """
     tokenizer = getattr(model, "tokenizer", None)
     limit = getattr(model, "max_seq_length", None)
     if tokenizer is None or not callable(tokenizer) or not limit:
-        return np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+        return None
     lengths = np.empty(len(texts), dtype=np.int64)
+    pieces = []
     try:
         for start in range(0, len(texts), TOKENIZE_CHUNK):
             if progress is not None:
@@ -332,6 +374,23 @@ def token_lengths(model, texts: list[str], progress: Progress | None = None) -> 
                 return_token_type_ids=False,
             )["input_ids"]
             lengths[start : start + len(chunk)] = [len(row) for row in ids]
+            pieces.append(np.fromiter(itertools.chain.from_iterable(ids), dtype=np.int32))
     except (TypeError, ValueError, KeyError):
+        return None
+    starts = np.zeros(len(texts), dtype=np.int64)
+    np.cumsum(lengths[:-1], out=starts[1:])
+    flat = np.concatenate(pieces) if pieces else np.empty(0, dtype=np.int32)
+    return TokenIds(flat, starts, lengths)
+
+
+def token_lengths(model, texts: list[str], progress: Progress | None = None) -> np.ndarray:
+    """Tokens per text as the model will read them (capped at its maximum sequence length).
+
+    Batches of texts with equal token counts need no padding; sorting by characters
+    instead padded a fifth of all tokens on the SOTU paragraphs. Models without a text
+    tokenizer fall back to character counts.
+    """
+    tokens = token_ids(model, texts, progress)
+    if tokens is None:
         return np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
-    return lengths
+    return tokens.lengths

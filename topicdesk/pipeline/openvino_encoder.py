@@ -143,6 +143,16 @@ class OpenVinoEncoder:
     def get_embedding_dimension(self) -> int:
         return self._dimension
 
+    @property
+    def pad_id(self) -> int:
+        """The token id that fills a batch's shorter rows (masked out, so any id would do)."""
+        return int(getattr(self.tokenizer, "pad_token_id", None) or 0)
+
+    def embed_ids(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        """Mean-pooled vectors (not normalised) of one batch of token ids and their mask."""
+        result = self._request.infer({0: ids, 1: mask})
+        return np.array(result[0], dtype=np.float32)  # a copy: the request reuses its output
+
     def encode(
         self,
         texts: list[str],
@@ -151,9 +161,8 @@ class OpenVinoEncoder:
         normalize_embeddings: bool = False,
         **_: object,
     ):
-        """Embeddings of ``texts`` in their order, as a float32 torch tensor."""
-        import torch
-
+        """Embeddings of ``texts`` in their order, as sentence-transformers gives them: a
+        float32 torch tensor, or with ``convert_to_tensor=False`` a numpy array."""
         out = np.empty((len(texts), self._dimension), dtype=np.float32)
         for start in range(0, len(texts), batch_size):
             tokens = self.tokenizer(
@@ -163,9 +172,13 @@ class OpenVinoEncoder:
                 padding=True,
                 return_tensors="np",
             )
-            result = self._request.infer({0: tokens["input_ids"], 1: tokens["attention_mask"]})
-            out[start : start + batch_size] = result[0]
-        vectors = torch.from_numpy(out)
+            out[start : start + batch_size] = self.embed_ids(
+                tokens["input_ids"], tokens["attention_mask"]
+            )
         if normalize_embeddings:
-            vectors = torch.nn.functional.normalize(vectors, dim=1)
-        return vectors
+            out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), np.float32(1e-12))
+        if not convert_to_tensor:
+            return out
+        import torch
+
+        return torch.from_numpy(out)

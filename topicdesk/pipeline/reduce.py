@@ -65,9 +65,11 @@ def exact_neighbours(embeddings: np.ndarray, k: int) -> tuple[np.ndarray, np.nda
     """Every row's k nearest rows by cosine distance (itself first), found exactly.
 
     Embeddings are unit length, so similarities are one matrix product, done in blocks
-    of rows to keep memory flat; torch is already loaded for the embeddings.
+    of rows to keep memory flat.
     """
-    import torch
+    from topicdesk.pipeline import embed
+
+    torch = embed.torch_on_cpu_threads()
 
     n = len(embeddings)
     vectors = torch.nn.functional.normalize(

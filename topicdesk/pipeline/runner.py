@@ -36,6 +36,7 @@ from topicdesk.pipeline import (
     reduce,
     sampling,
     textclean,
+    warmup,
 )
 from topicdesk.pipeline.encoders import ENCODERS, EncoderCache
 from topicdesk.pipeline.progress import Progress
@@ -209,6 +210,9 @@ def _embeddings(
     # vectors computed another way, which the project's key does not need to tell apart
     store_key = _key(key, encoder.identity, encoder.precision, package_versions())
     store = chunk_store.ChunkStore.open(store_key, len(texts), fresh=not resume)
+    # joined before any later stage (or the next fit) imports the same libraries itself:
+    # two threads importing one package at once can see it half-initialised
+    imports = warmup.import_later_stages()
     try:
         embeddings, resumed = chunk_store.embed_in_chunks(
             lambda chunk, progress: encoder.embed(chunk, settings.batch_size, progress),
@@ -218,6 +222,7 @@ def _embeddings(
             workers.fan_out if workers else None,
         )
     finally:
+        imports.join()
         if workers is not None:
             workers.close()
     before = f", {resumed:,} of them embedded before the fit was interrupted" if resumed else ""

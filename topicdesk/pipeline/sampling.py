@@ -27,7 +27,7 @@ import numpy as np
 
 from topicdesk.core.settings import FitSettings, suggest_min_topic_size
 from topicdesk.errors import TopicDeskError
-from topicdesk.pipeline import reduce
+from topicdesk.pipeline import embed, reduce
 from topicdesk.pipeline.consensus import Consensus
 from topicdesk.pipeline.outliers import centroids, nearest_topic
 from topicdesk.pipeline.progress import Progress
@@ -81,7 +81,7 @@ def _others(n: int, rows: np.ndarray) -> np.ndarray:
 
 def _exact(sample: np.ndarray, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     """Each query's k most cosine-similar sampled rows and their cosine distances."""
-    import torch
+    torch = embed.torch_on_cpu_threads()
 
     base = torch.from_numpy(np.ascontiguousarray(sample, dtype=np.float32))
     where = np.empty((len(queries), k), dtype=np.int64)

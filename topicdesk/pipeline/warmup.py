@@ -12,6 +12,7 @@ own (:func:`prepare_int8`) and taken into use between fits.
 
 from __future__ import annotations
 
+import importlib
 import multiprocessing
 import threading
 import warnings
@@ -37,6 +38,33 @@ def warm_up() -> None:
                 n_neighbors=8, n_components=dims, metric="cosine", random_state=0, low_memory=True
             ).fit_transform(data)
         hdbscan.HDBSCAN(min_cluster_size=5).fit(reduced.astype(np.float64))
+
+
+# what the stages after embedding import: neighbours (PyTorch), layouts, clusters, keywords
+LATER_STAGES = ("torch", "umap", "hdbscan", "sklearn.feature_extraction.text")
+
+
+def import_later_stages() -> threading.Thread:
+    """Import the libraries of the stages after embedding on a thread of their own.
+
+    A new process (``topicdesk fit``, the benchmarks) spent about 3 s importing PyTorch,
+    UMAP and HDBSCAN after the embedding; the model embeds in its own threads, outside
+    Python's lock, so the imports now overlap it. In the app the warm-up has imported them
+    already and this does nothing. A library that fails to import is left to its stage,
+    which says what is wrong.
+    """
+
+    def run() -> None:
+        jit_cache.enable()
+        for name in LATER_STAGES:
+            try:
+                importlib.import_module(name)
+            except Exception:  # noqa: BLE001 - the stage that needs it reports the error
+                return
+
+    thread = threading.Thread(target=run, name="topicdesk-imports", daemon=True)
+    thread.start()
+    return thread
 
 
 def load_default_model() -> None:
