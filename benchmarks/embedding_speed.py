@@ -215,12 +215,33 @@ def seed_table(
             normalized_mutual_info_score(reference[s], topics(vectors, fit.replace(seed=s), docs))
             for s in chosen
         ]
+    floor = scores["fp32 at seed s+1 (the floor)"]
     rows = [
-        [name, f"{np.mean(v):.3f}", f"{min(v):.3f}-{max(v):.3f}", " ".join(f"{x:.3f}" for x in v)]
+        [
+            name,
+            f"{np.mean(v):.3f}",
+            f"{min(v):.3f}-{max(v):.3f}",
+            "" if v is floor else _against_floor(np.array(v) - np.array(floor)),
+            " ".join(f"{x:.3f}" for x in v),
+        ]
         for name, v in scores.items()
     ]
     print(f"\nNMI to fp32 topics at the same UMAP seed, seeds {chosen[0]}-{chosen[-1]}")
-    print(table(["run", "mean NMI", "range", "per seed"], rows))
+    print(table(["run", "mean NMI", "range", "minus floor, mean [95% CI]", "per seed"], rows))
+
+
+def _against_floor(differences: np.ndarray) -> str:
+    """Mean of the per-seed differences to the floor with a t interval: seeds pair up, so
+    the seed's own luck cancels, and the interval says whether a gap is more than noise."""
+    from scipy import stats
+
+    mean = float(differences.mean())
+    if len(differences) < 2:
+        return f"{mean:+.3f}"
+    low, high = stats.t.interval(
+        0.95, len(differences) - 1, loc=mean, scale=stats.sem(differences)
+    )
+    return f"{mean:+.3f} [{low:+.3f}, {high:+.3f}]"
 
 
 if __name__ == "__main__":
