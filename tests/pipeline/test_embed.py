@@ -43,6 +43,24 @@ def test_texts_are_batched_by_their_token_count_and_come_back_in_input_order():
     np.testing.assert_allclose(together, one_by_one, atol=1e-5)  # no padding effects, same order
 
 
+def test_texts_are_tokenised_once_and_cut_into_the_batches_the_tokenizer_would_pad():
+    model = encoders.ENCODERS.get(FitSettings(precision="float32")).model
+    texts = [*TEXTS, "  short  ", "word " * 400, ""]
+    tokens = embed.token_ids(model, texts)
+    assert tokens.lengths.tolist() == embed.token_lengths(model, texts).tolist()
+    rows = np.array([5, 0, 6, 7, 4])
+    ids, mask = tokens.padded(rows, model.tokenizer.pad_token_id)
+    expected = model.tokenizer(
+        [texts[i].strip() for i in rows],
+        truncation=True,
+        max_length=256,
+        padding=True,
+        return_tensors="np",
+    )
+    assert np.array_equal(ids, expected["input_ids"])
+    assert np.array_equal(mask, expected["attention_mask"])
+
+
 def test_openvino_copy_embeds_like_float32_and_pytorch_takes_over_without_it(monkeypatch):
     model = encoders.ENCODERS.get(FitSettings(precision="float32")).model
     compiled = embed._openvino_copy(model)

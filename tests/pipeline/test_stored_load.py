@@ -90,6 +90,22 @@ def test_the_stored_copy_tokenises_and_embeds_exactly_as_the_full_load(model, te
     )
 
 
+def test_the_stored_copy_embeds_from_token_ids_without_importing_pytorch(
+    monkeypatch, model, texts, reference_key
+):
+    _full_load(model)
+    monkeypatch.setitem(sys.modules, "torch", None)  # importing it would fail
+    fast, name = embed._stored_variant(FitSettings(), SOURCE)
+    assert name == "bfloat16 (OpenVINO)"
+    sample = [*texts[:60], *ODD_TEXTS[:-1]]
+    encoder = encoders.SentenceTransformerEncoder(fast, name, "stored", whole_texts=False)
+    vectors = encoder.embed(sample, batch_size=8)  # batches of token ids, shortest first
+    one_by_one = fast.encode(sample, batch_size=1, convert_to_tensor=False)
+    one_by_one /= np.linalg.norm(one_by_one, axis=1, keepdims=True)
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    assert (vectors * one_by_one).sum(axis=1).min() > 0.9999  # same texts, same order
+
+
 def test_a_load_with_a_stored_reference_does_not_load_sentence_transformers(
     monkeypatch, model, reference_key
 ):

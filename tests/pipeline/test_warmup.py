@@ -13,3 +13,19 @@ def test_warm_up_compiles_and_loads_the_default_model(monkeypatch):
     assert cache.loaded(FitSettings()) is None
     warmup.load_default_model()
     assert cache.loaded(FitSettings()) is not None
+
+
+def test_later_stages_import_on_a_thread_and_a_missing_library_is_left_to_its_stage(
+    monkeypatch,
+):
+    import sys
+    import threading
+
+    failures = []
+    monkeypatch.setattr(threading, "excepthook", failures.append)
+    warmup.import_later_stages().join(timeout=120)
+    assert all(name in sys.modules for name in warmup.LATER_STAGES)
+    monkeypatch.setattr(warmup, "LATER_STAGES", ("topicdesk_no_such_library", "umap"))
+    thread = warmup.import_later_stages()
+    thread.join(timeout=60)
+    assert not thread.is_alive() and failures == []  # nothing raised on the thread
