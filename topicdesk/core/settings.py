@@ -298,7 +298,7 @@ SPECS: tuple[SettingSpec, ...] = (
         "Fast: on processors with native bfloat16 arithmetic the embeddings are computed "
         "two to two and a half times as fast, checked to stay within 1% of full precision "
         "each time the model loads. Fastest: 8-bit integers where the processor has int8 "
-        "instructions and the app has prepared the copy in the background (about 1.2 times "
+        "instructions and the app has prepared the copy in the background (about 1.1 times "
         "Fast); its topics agree with full precision's a little less than two seeds do. "
         "Full: always 32-bit floats (slower).",
         "choice",
