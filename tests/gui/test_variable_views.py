@@ -120,6 +120,10 @@ def test_by_group_heatmap_bars_and_difference(qtbot, project, models):
     assert model.data(cell) == f"{100 * table.shares[0, table.column(1)]:.1f}%"
     small = [i for i, s in enumerate(table.small) if s]
     assert small and "small" in model.headerData(small[0], Qt.Horizontal)
+    tip = model.headerData(small[0], Qt.Horizontal, Qt.ToolTipRole)
+    assert tip.startswith(f"{table.categories[small[0]]}: ") and "move a lot" in tip
+    tip = model.headerData(0, Qt.Horizontal, Qt.ToolTipRole)  # every group names itself
+    assert tip == f"{table.categories[0]}: {table.totals[0]:,} documents"
     choice.set([3])
     assert view.topic.currentData() == 3
     bars = next(i for i in view.bars.items if i.__class__.__name__ == "BarGraphItem")

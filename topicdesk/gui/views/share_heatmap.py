@@ -110,8 +110,11 @@ class ShareModel(QAbstractTableModel):
             if role == Qt.DisplayRole:
                 mark = " · small" if small else ""
                 return f"{table.categories[section]}\nn={table.totals[section]:,}{mark}"
-            if role == Qt.ToolTipRole and small:
-                return f"Fewer than {table.min_documents} documents: its shares move a lot."
+            if role == Qt.ToolTipRole:  # the full name, where the column cuts it
+                name = f"{table.categories[section]}: {table.totals[section]:,} documents"
+                if small:
+                    return f"{name}. Fewer than {table.min_documents}: its shares move a lot."
+                return name
             if role == Qt.ForegroundRole and small:
                 return QColor("#b35900")
             return None
