@@ -6,6 +6,7 @@
     python benchmarks/stability.py --corpus sotu3000 bbc --runs 3 4 5 6
     python benchmarks/stability.py --corpus sotu3000 --tree
     python benchmarks/stability.py --corpus sotu --seeds 42 1 2   # all SOTU, three seeds
+    python benchmarks/stability.py --corpus sotu3000 bbc --leave-out 0.1
 
 Corpora: "sotu3000" (3,000 SOTU paragraphs of 40 characters or more, pandas
 ``sample(n=3000, random_state=1)``, as in issue 12), "sotu" (all 23,051 such paragraphs),
@@ -303,6 +304,49 @@ def root_splits(name: str, seeds: tuple[int, ...] = SEEDS) -> None:
     print(table(headers, rows))
 
 
+def left_out(name: str, seeds: tuple[int, ...] = SEEDS, fraction: float = 0.1) -> None:
+    """Seeds alone against seeds with ``fraction`` of the distinct texts left out of each fit
+    (a different part per seed): how far the topics move when the neighbour graph changes,
+    not only UMAP's seed. NMI of each pair is over the texts both fits saw."""
+    from topicdesk.core.settings import FitSettings, suggest_min_topic_size
+
+    texts, vectors, language, _ = load(name)
+    row = {t: i for i, t in reversed(list(enumerate(texts)))}
+    unique = list(row)
+    unique_vectors = vectors[[row[t] for t in unique]]
+    base = FitSettings(min_topic_size=suggest_min_topic_size(len(unique)), language=language)
+    whole, parts = {}, {}
+    for seed in seeds:
+        settings = base.replace(seed=seed)
+        whole[seed] = after(project_for(unique, unique_vectors, settings), settings)[0]
+        keep = np.sort(
+            np.random.default_rng(seed).choice(
+                len(unique), size=round(len(unique) * (1 - fraction)), replace=False
+            )
+        )
+        labels = np.full(len(unique), -2)  # -2: not in this fit
+        kept_texts = [unique[i] for i in keep]
+        labels[keep] = after(project_for(kept_texts, unique_vectors[keep], settings), settings)[0]
+        parts[seed] = labels
+    rows = []
+    for title, fits in (("seeds only", whole), (f"seeds, {fraction:.0%} left out", parts)):
+        pairs = []
+        for a, b in itertools.combinations(seeds, 2):
+            both = (fits[a] != -2) & (fits[b] != -2)
+            pairs.append(normalized_mutual_info_score(fits[a][both], fits[b][both]))
+        topics = [len(np.unique(f[f >= 0])) for f in fits.values()]
+        rows.append(
+            [
+                title,
+                f"{np.mean(pairs):.3f}",
+                f"{min(pairs):.3f}-{max(pairs):.3f}",
+                ", ".join(map(str, topics)),
+            ]
+        )
+    print(f"\n### {name}: topics of two fits, seeds {', '.join(map(str, seeds))}\n")
+    print(table(["fits differ in", "mean pairwise NMI", "range", "topics per fit"], rows))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", nargs="+", choices=CORPORA, default=list(CORPORA))
@@ -312,9 +356,17 @@ def main() -> None:
         "--runs", nargs="+", type=int, default=(), help="compare consensus over these run counts"
     )
     parser.add_argument("--seeds", nargs="+", type=int, help="other seeds (fewer for all SOTU)")
+    parser.add_argument(
+        "--leave-out",
+        type=float,
+        metavar="FRACTION",
+        help="also leave this share of the texts out of each fit (0.1: a different 10%% per seed)",
+    )
     args = parser.parse_args()
     for name in args.corpus:
-        if args.tree:
+        if args.leave_out:
+            left_out(name, tuple(args.seeds or SEEDS), args.leave_out)
+        elif args.tree:
             root_splits(name, tuple(args.seeds or SEEDS))
         elif args.sweep:
             sweep(name, tuple(args.seeds or SWEEP_SEEDS))

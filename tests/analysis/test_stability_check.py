@@ -39,6 +39,7 @@ def test_clear_topics_are_found_in_every_re_run(fitted):
     lines = report.summary_lines()
     assert lines[0].startswith("Re-ran the clustering with 3 other seeds (3, 4, 5): ")
     assert f"{len(found)} of {len(found)} topics were found in all 3 re-runs" in lines[1]
+    assert "only the random seed, on the same documents" in lines[3]  # what it cannot show
 
 
 def test_the_figures_are_stored_by_an_undoable_edit(fitted):

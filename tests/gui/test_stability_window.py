@@ -30,6 +30,7 @@ def test_check_stability_split_and_merge_into_parent(make_window, qtbot, monkeyp
     window.fitting._job = "stability"
     window.fitting._finished(report_source, project.settings)
     assert "Re-ran the clustering with 5 other seeds" in shown[-1]
+    assert "\n\nThe re-runs change only the random seed" in shown[-1]  # set apart, last
     topic = project.state.topics[0]
     assert topic.runs_total == 5 and 0 < topic.stability <= 1
     found = window.inspector.model.index_of_topic(0, FOUND)

@@ -69,6 +69,8 @@ class StabilityReport:
             + "(a match sharing at least half of its documents, Jaccard 0.5).",
             f"Agreement with the current topics: NMI {np.mean(self.nmi):.2f} on average "
             + f"(lowest {min(self.nmi):.2f}).",
+            "The re-runs change only the random seed, on the same documents: they do not show "
+            + "how the topics would change with other documents from the same source.",
         ]
 
 

@@ -325,7 +325,8 @@ def methods_paragraphs(project: Project) -> list[str]:
     ]
     if stability:
         first += (
-            f" Across refits with other seeds, the topics' stability ranged from "
+            f" Across refits with other seeds on the same documents, the topics' stability "
+            f"(mean best-match Jaccard overlap) ranged from "
             f"{min(stability):.2f} to {max(stability):.2f} (median {np.median(stability):.2f})."
         )
     second = (

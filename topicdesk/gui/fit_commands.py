@@ -77,7 +77,8 @@ class FitCommands(QObject):
             self.window.session.apply(report.edit())
         lines = report.summary_lines()  # the second, topics found in every run, leads
         box = QMessageBox(QMessageBox.Information, "Stability", lines[1])
-        box.setInformativeText("\n".join(lines[:1] + lines[2:]))
+        # the figures, then apart from them what the check cannot show
+        box.setInformativeText("\n".join(lines[:1] + lines[2:-1]) + "\n\n" + lines[-1])
         box.setParent(self.window, box.windowFlags())
         box.exec()
 
