@@ -49,9 +49,11 @@ def import_later_stages() -> threading.Thread:
 
     A new process (``topicdesk fit``, the benchmarks) spent about 3 s importing PyTorch,
     UMAP and HDBSCAN after the embedding; the model embeds in its own threads, outside
-    Python's lock, so the imports now overlap it. In the app the warm-up has imported them
-    already and this does nothing. A library that fails to import is left to its stage,
-    which says what is wrong.
+    Python's lock, so the imports run beside it. Where the model leaves a core free (more
+    than two) that hides them; on two cores it mostly moves their CPU time into the
+    embedding (one run 1.9 s faster in all, docs/benchmarks.md). In the app the warm-up
+    has imported UMAP and HDBSCAN already. A library that fails to import is left to its
+    stage, which says what is wrong.
     """
 
     def run() -> None:
