@@ -204,7 +204,8 @@ def build_report(project: Project) -> Report:
             "text."
             + (
                 " Stability: agreement of the topic with its counterparts in refits with other "
-                "seeds (1 = always found)."
+                "seeds on the same documents (1 = always found); it does not measure how the "
+                "topic would change with other documents."
                 if stability
                 else " Stability: not measured."
             )
