@@ -176,7 +176,10 @@ class TopicListModel(QAbstractItemModel):
         if orientation == Qt.Horizontal and role == Qt.DisplayRole:
             return HEADERS[section]
         if orientation == Qt.Horizontal and role == Qt.ToolTipRole and section == FOUND:
-            return "In how many re-runs with other seeds the topic was found again"
+            return (
+                "In how many re-runs with other seeds, on the same documents, the topic was "
+                "found again"
+            )
         if orientation == Qt.Horizontal and role == Qt.TextAlignmentRole and section == SIZE:
             return int(Qt.AlignRight | Qt.AlignVCenter)
         return None
