@@ -324,6 +324,14 @@ def load_sentence_transformer(settings: FitSettings, device: str = "cpu") -> tup
     return model, "float32"
 
 
+def unit_rows(vectors: np.ndarray) -> np.ndarray:
+    """Rows scaled to unit length in float32 (a bfloat16 norm is only good to about 0.5%);
+    a zero row stays zero."""
+    vectors = np.asarray(vectors, dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.maximum(norms, np.float32(1e-12))
+
+
 @dataclass(frozen=True)
 class TokenIds:
     """Every text's token ids end to end (``flat``), where each text's begin and how many.

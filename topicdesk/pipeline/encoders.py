@@ -86,23 +86,14 @@ class SentenceTransformerEncoder(Encoder):
             lengths = tokens.lengths
         else:
             lengths = embed.token_lengths(model, texts, progress)
-        order = np.argsort(lengths, kind="stable")
-        # the work a batch costs grows with its tokens: progress counts tokens, not texts
-        # (shortest first, half the texts were done after a quarter of the time)
-        work = np.cumsum(lengths[order].astype(np.float64) + 1.0)
-        out = np.empty((len(texts), model.get_embedding_dimension()), dtype=np.float32)
-        size = max(1, batch_size)
-        for start in range(0, len(texts), size):
-            progress.check()
-            idx = order[start : start + size]
+
+        def batch(rows: np.ndarray) -> np.ndarray:
             if tokens is not None:
-                vectors = model.embed_ids(*tokens.padded(idx, model.pad_id))
-            else:
-                vectors = self._encode([texts[i] for i in idx], size)
-            out[idx] = unit_rows(vectors)
-            done = min(start + size, len(texts))
-            progress.update(work[done - 1] / work[-1], f"{done:,} of {len(texts):,} {unit}")
-        return out
+                return model.embed_ids(*tokens.padded(rows, model.pad_id))
+            return self._encode([texts[i] for i in rows], max(1, batch_size))
+
+        dimension = model.get_embedding_dimension()
+        return embed_by_length(lengths, batch, dimension, progress, unit, batch_size)
 
     def _encode(self, texts: list[str], size: int) -> np.ndarray:
         """One batch through the sentence-transformers model, as float32."""
@@ -115,11 +106,34 @@ class SentenceTransformerEncoder(Encoder):
         return batch.float().cpu().numpy()
 
 
-def unit_rows(vectors: np.ndarray) -> np.ndarray:
-    """Rows scaled to unit length in float32 (a bfloat16 norm is only good to about 0.5%)."""
-    vectors = np.asarray(vectors, dtype=np.float32)
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return vectors / np.maximum(norms, np.float32(1e-12))
+def embed_by_length(
+    lengths: np.ndarray,
+    batch: Callable[[np.ndarray], np.ndarray],
+    dimension: int,
+    progress: Progress,
+    unit: str,
+    size: int,
+) -> np.ndarray:
+    """Vectors of every row, ``batch(rows)`` embedding ``size`` rows of similar ``lengths``
+    at a time, shortest first; scaled to unit length and returned in input order.
+
+    Progress counts lengths, not rows, since a batch's cost grows with them (shortest
+    first, half the texts were done after a quarter of the time); cancelling takes effect
+    after the batch that is running.
+    """
+    out = np.empty((len(lengths), dimension), dtype=np.float32)
+    if not len(lengths):
+        return out
+    order = np.argsort(lengths, kind="stable")
+    work = np.cumsum(lengths[order].astype(np.float64) + 1.0)
+    size = max(1, size)
+    for start in range(0, len(lengths), size):
+        progress.check()
+        rows = order[start : start + size]
+        out[rows] = embed.unit_rows(batch(rows))
+        done = min(start + size, len(lengths))
+        progress.update(work[done - 1] / work[-1], f"{done:,} of {len(lengths):,} {unit}")
+    return out
 
 
 def load_encoder(settings: FitSettings, device: str = "cpu") -> Encoder:

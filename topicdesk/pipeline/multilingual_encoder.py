@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from topicdesk.errors import TopicDeskError
-from topicdesk.pipeline.encoders import Encoder
+from topicdesk.pipeline.encoders import Encoder, embed_by_length
 from topicdesk.pipeline.long_texts import LongCount
 from topicdesk.pipeline.progress import Progress
 
@@ -198,22 +198,17 @@ def _embed_by_length(
     unit: str = "documents",
     chunk: int = CHUNK,
 ) -> np.ndarray:
-    progress = progress or Progress()
-    out = np.empty((len(texts), dim), dtype=np.float32)
-    if not texts:
-        return out
+    """Texts embedded in batches of similar length in characters (these models have no
+    token counter at hand); an empty text is read as a space."""
     lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
-    order = np.argsort(lengths, kind="stable")
-    work = np.cumsum(lengths[order].astype(np.float64) + 1.0)
-    for start in range(0, len(texts), chunk):
-        progress.check()
-        idx = order[start : start + chunk]
-        vectors = np.asarray(encode([texts[i] or " " for i in idx]), dtype=np.float32)
-        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        out[idx] = vectors / np.where(norms == 0, 1, norms)
-        done = min(start + chunk, len(texts))
-        progress.update(work[done - 1] / work[-1], f"{done:,} of {len(texts):,} {unit}")
-    return out
+    return embed_by_length(
+        lengths,
+        lambda rows: encode([texts[i] or " " for i in rows]),
+        dim,
+        progress or Progress(),
+        unit,
+        chunk,
+    )
 
 
 def load(name: str, threads: int) -> Encoder:

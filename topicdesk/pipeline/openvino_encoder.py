@@ -14,7 +14,7 @@ import warnings
 
 import numpy as np
 
-from topicdesk.pipeline import model_store
+from topicdesk.pipeline import embed, model_store
 
 # OpenVINO keeps compiled kernels per input shape, and token-order batches bring a new
 # shape almost every batch: the default 5,000 entries grew 8,000 SOTU paragraphs from
@@ -176,7 +176,7 @@ class OpenVinoEncoder:
                 tokens["input_ids"], tokens["attention_mask"]
             )
         if normalize_embeddings:
-            out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), np.float32(1e-12))
+            out = embed.unit_rows(out)
         if not convert_to_tensor:
             return out
         import torch
