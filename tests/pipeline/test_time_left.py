@@ -91,3 +91,20 @@ def test_a_report_of_100_percent_inside_a_stage_does_not_end_it():
     left.observe(ProgressEvent("Finding topics", 3, 6, 1.0))  # the first of five runs ended
     left.observe(ProgressEvent("Finding topics", 3, 6, 1 / 6, "run 1 of 5"))
     assert left.seconds_left() == pytest.approx(20.0 + (0.005 + 0.02) / 0.70 * 10.0)
+
+
+def test_a_job_of_repeated_steps_counts_the_steps_still_to_come():
+    """The stability check: ten re-runs of about 6 s, each its own step of one stage."""
+    clock = Clock()
+    left = TimeLeft(clock=clock)
+    stage = "Checking stability"
+    left.observe(ProgressEvent(stage, 0, 10, 0.0))
+    clock.now = 3.0
+    left.observe(ProgressEvent(stage, 0, 10, 0.5))
+    assert left.seconds_left() == pytest.approx(3.0 + 9 * 6.0)  # from the first step alone
+    for step in range(1, 4):  # three more steps of 6 s
+        clock.now = 6.0 * step
+        left.observe(ProgressEvent(stage, step, 10, 0.0))
+    clock.now = 21.0
+    left.observe(ProgressEvent(stage, 3, 10, 0.5))
+    assert left.seconds_left() == pytest.approx(3.0 + 6 * 6.0)

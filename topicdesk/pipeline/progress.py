@@ -137,7 +137,9 @@ class TimeLeft:
     and also while there is no evidence at all (loading the model, the first second of a
     stage). A stage is over when the next one begins: a report of 100% inside a stage is
     no proof (each clustering run reports its end as the stage's). Stages that take under
-    ``MIN_SECONDS`` (reused from the project) are no evidence of speed.
+    ``MIN_SECONDS`` (reused from the project) are no evidence of speed. A job of one
+    repeated step that is not a fit stage (the stability check's re-runs, "step 3 of 10")
+    expects each step still to come to take as long as the steps so far did.
     """
 
     def __init__(
@@ -152,6 +154,7 @@ class TimeLeft:
         self._fraction = 0.0
         self._projected: float | None = None  # the running stage's length by its own reports
         self._seen: list[tuple[str, float]] = []  # earlier stages and their seconds
+        self._steps_after = 0  # steps of the job still to come after the running one
 
     def observe(self, event: ProgressEvent) -> None:
         now = self._clock()
@@ -161,6 +164,7 @@ class TimeLeft:
                 self._seen.append((self._stage[0], now - self._started))
             self._stage, self._started, self._projected = key, now, None
         self._fraction = event.fraction
+        self._steps_after = max(event.total - event.index - 1, 0)
         elapsed = now - self._started
         if MIN_FRACTION <= event.fraction < 1.0 and elapsed >= MIN_SECONDS:
             self._projected = elapsed / event.fraction
@@ -196,6 +200,10 @@ class TimeLeft:
             return None
         if own <= 0:
             return None  # slower than its evidence, and silent: no honest figure
+        if name not in self.shares:  # one step repeated: each one to come as long as these
+            done = [s for n, s in self._seen if n == name and s >= MIN_SECONDS]
+            step = sum(done) / len(done) if done else own + elapsed
+            return own + self._steps_after * step
         later = self._later_stages(name)
         if later and rate is None:
             return None
