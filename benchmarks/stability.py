@@ -7,6 +7,7 @@
     python benchmarks/stability.py --corpus sotu3000 --tree
     python benchmarks/stability.py --corpus sotu --seeds 42 1 2   # all SOTU, three seeds
     python benchmarks/stability.py --corpus sotu3000 bbc --leave-out 0.1
+    python benchmarks/stability.py --corpus sotu3000 bbc --check   # the app's check, both halves
 
 Corpora: "sotu3000" (3,000 SOTU paragraphs of 40 characters or more, pandas
 ``sample(n=3000, random_state=1)``, as in issue 12), "sotu" (all 23,051 such paragraphs),
@@ -308,7 +309,9 @@ def left_out(name: str, seeds: tuple[int, ...] = SEEDS, fraction: float = 0.1) -
     """Seeds alone against seeds with ``fraction`` of the distinct texts left out of each fit
     (a different part per seed): how far the topics move when the neighbour graph changes,
     not only UMAP's seed. NMI of each pair is over the texts both fits saw."""
+    from topicdesk.analysis.stability import kept_rows
     from topicdesk.core.settings import FitSettings, suggest_min_topic_size
+    from topicdesk.pipeline.consensus import LEFT_OUT
 
     texts, vectors, language, _ = load(name)
     row = {t: i for i, t in reversed(list(enumerate(texts)))}
@@ -319,12 +322,8 @@ def left_out(name: str, seeds: tuple[int, ...] = SEEDS, fraction: float = 0.1) -
     for seed in seeds:
         settings = base.replace(seed=seed)
         whole[seed] = after(project_for(unique, unique_vectors, settings), settings)[0]
-        keep = np.sort(
-            np.random.default_rng(seed).choice(
-                len(unique), size=round(len(unique) * (1 - fraction)), replace=False
-            )
-        )
-        labels = np.full(len(unique), -2)  # -2: not in this fit
+        keep = kept_rows(len(unique), fraction, seed)  # the rows the app's check keeps
+        labels = np.full(len(unique), LEFT_OUT)  # not in this fit
         kept_texts = [unique[i] for i in keep]
         labels[keep] = after(project_for(kept_texts, unique_vectors[keep], settings), settings)[0]
         parts[seed] = labels
@@ -332,7 +331,7 @@ def left_out(name: str, seeds: tuple[int, ...] = SEEDS, fraction: float = 0.1) -
     for title, fits in (("seeds only", whole), (f"seeds, {fraction:.0%} left out", parts)):
         pairs = []
         for a, b in itertools.combinations(seeds, 2):
-            both = (fits[a] != -2) & (fits[b] != -2)
+            both = (fits[a] != LEFT_OUT) & (fits[b] != LEFT_OUT)
             pairs.append(normalized_mutual_info_score(fits[a][both], fits[b][both]))
         topics = [len(np.unique(f[f >= 0])) for f in fits.values()]
         rows.append(
@@ -347,6 +346,46 @@ def left_out(name: str, seeds: tuple[int, ...] = SEEDS, fraction: float = 0.1) -
     print(table(["fits differ in", "mean pairwise NMI", "range", "topics per fit"], rows))
 
 
+def check(name: str, fit_seeds: tuple[int, ...] = (42, 1, 2)) -> None:
+    """The app's Check stability on a fit with each of ``fit_seeds``: how many topics its
+    re-runs find in all five with other seeds alone, and with a tenth of the documents left
+    out as well, and how long each half of the check takes."""
+    from topicdesk.analysis.stability import LEAVE_OUT, compare_runs, default_seeds, rerun_labels
+    from topicdesk.core.settings import FitSettings, suggest_min_topic_size
+    from topicdesk.pipeline.runner import apply_fit, fit_project
+
+    texts, vectors, language, _ = load(name)
+    rows = []
+    for fit_seed in fit_seeds:
+        probe = project_for(texts, vectors, FitSettings())
+        size = suggest_min_topic_size(len(probe.corpus.unique_texts()[0]))
+        settings = FitSettings(min_topic_size=size, language=language, seed=fit_seed)
+        project = project_for(texts, vectors, settings)
+        apply_fit(project, fit_project(project, settings), settings)
+        embeddings, seeds = project.cache.embeddings, default_seeds(project)
+        halves = []
+        for leave_out in (0.0, LEAVE_OUT):
+            start = time.perf_counter()
+            runs, counts = rerun_labels(embeddings, settings, seeds, leave_out=leave_out)
+            took = time.perf_counter() - start
+            halves.append((compare_runs(project, seeds, runs, counts, leave_out), took))
+        for reruns, took in halves:
+            stability = list(reruns.stability().values())
+            rows.append(
+                [
+                    str(fit_seed),
+                    f"{reruns.left_out:.0%} left out" if reruns.left_out else "seeds only",
+                    f"{reruns.found_in_all()} of {len(stability)}",
+                    f"{np.median(stability):.2f} ({min(stability):.2f})",
+                    f"{np.mean(reruns.nmi):.3f}",
+                    f"{took:.1f}",
+                ]
+            )
+    print(f"\n### {name}: Check stability on fits with seeds {', '.join(map(str, fit_seeds))}\n")
+    head = ["fit seed", "re-runs", "found in all 5", "stability median (min)", "NMI", "s"]
+    print(table(head, rows))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", nargs="+", choices=CORPORA, default=list(CORPORA))
@@ -357,6 +396,11 @@ def main() -> None:
     )
     parser.add_argument("--seeds", nargs="+", type=int, help="other seeds (fewer for all SOTU)")
     parser.add_argument(
+        "--check",
+        action="store_true",
+        help="the app's Check stability (seeds only, then 10%% left out) on fits with --seeds",
+    )
+    parser.add_argument(
         "--leave-out",
         type=float,
         metavar="FRACTION",
@@ -364,7 +408,9 @@ def main() -> None:
     )
     args = parser.parse_args()
     for name in args.corpus:
-        if args.leave_out:
+        if args.check:
+            check(name, tuple(args.seeds or (42, 1, 2)))
+        elif args.leave_out:
             left_out(name, tuple(args.seeds or SEEDS), args.leave_out)
         elif args.tree:
             root_splits(name, tuple(args.seeds or SEEDS))

@@ -1,5 +1,6 @@
-"""Checking stability re-runs the project's clustering with other seeds, reports per topic
-and per document, stores the figures as one undoable step, and can be cancelled."""
+"""Checking stability re-runs the project's clustering with other seeds, on every document
+and with some left out, reports per topic and per document, stores the figures as one
+undoable step, and can be cancelled."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ import numpy as np
 import pytest
 
 from tests.toy_fit import toy_project
-from topicdesk.analysis.stability import check_stability, default_seeds
+from topicdesk.analysis.stability import check_stability, default_seeds, kept_rows
 from topicdesk.core.edits import MoveDocuments
 from topicdesk.core.project import Project
+from topicdesk.core.state import LeftOut
 from topicdesk.errors import Cancelled, TopicDeskError
 from topicdesk.pipeline.progress import Progress
 
@@ -26,20 +28,45 @@ def test_clear_topics_are_found_in_every_re_run(fitted):
     before = fitted.state.copy()
     report = check_stability(fitted, [3, 4, 5], Progress(events.append))
     assert fitted.state.equals(before)  # a check changes nothing by itself
-    assert report.seeds == [3, 4, 5] and len(report.topic_counts) == 3
+    same, fewer = report.same_documents, report.fewer_documents
+    assert report.seeds == [3, 4, 5] == fewer.seeds and len(same.topic_counts) == 3
     found = report.found()
-    assert set(found) == set(fitted.state.topics)
+    assert set(found) == set(fitted.state.topics) == set(fewer.found())
     assert all(k == 3 for k in found.values())
-    assert min(report.stability().values()) > 0.8 and min(report.nmi) > 0.8
+    assert all(k == 3 for k in fewer.found().values())  # clear themes survive a lost tenth
+    assert min(report.stability().values()) > 0.8 and min(same.nmi) > 0.8
+    assert min(fewer.stability().values()) > 0.8 and min(fewer.nmi) > 0.8
     documents = report.documents()
     assigned = fitted.state.assignments >= 0
     assert np.isfinite(documents[assigned]).all() and np.isnan(documents[~assigned]).all()
-    assert {e.index for e in events} == {0, 1, 2} and {e.total for e in events} == {3}
-    assert events[-1].message.startswith("seed 5: ")
+    assert {e.index for e in events} == set(range(6)) and {e.total for e in events} == {6}
+    assert (
+        events[-1].message
+        == f"seed 5, 10% of the documents left out: {fewer.topic_counts[-1]} topics"
+    )
     lines = report.summary_lines()
-    assert lines[0].startswith("Re-ran the clustering with 3 other seeds (3, 4, 5): ")
-    assert f"{len(found)} of {len(found)} topics were found in all 3 re-runs" in lines[1]
-    assert "only the random seed, on the same documents" in lines[3]  # what it cannot show
+    assert lines[0].startswith("Re-ran the clustering with 3 other seeds (3, 4, 5) on every")
+    k = len(found)
+    assert lines[1] == (
+        f"{k} of {k} topics were found in all 3 re-runs with other seeds, and {k} also when "
+        "10% of the documents were left out."
+    )
+    assert lines[3].startswith("Other seeds, 10% left out: ") and "NMI" in lines[3]
+    assert "another source" in lines[-1]  # what it cannot show
+
+
+def test_each_re_run_leaves_out_its_own_tenth_and_is_compared_on_what_it_kept(fitted):
+    n = len(fitted.corpus.unique_texts()[0])
+    first, again, other = kept_rows(n, 0.1, 3), kept_rows(n, 0.1, 3), kept_rows(n, 0.1, 4)
+    assert len(first) == n - round(n * 0.1) and np.array_equal(first, again)
+    assert not np.array_equal(first, other) and (np.diff(first) > 0).all()
+    report = check_stability(fitted, [3], leave_out=0.1)
+    rows = report.fewer_documents.agreement
+    assert rows.jaccard.shape == (len(fitted.state.topics), 1)
+    only_seeds = check_stability(fitted, [3], leave_out=0.0)
+    assert only_seeds.fewer_documents is None
+    assert "only the random seed, on the same documents" in only_seeds.summary_lines()[-1]
+    assert only_seeds.edit().left_out_topics == [] and report.edit().left_out == 0.1
 
 
 def test_the_figures_are_stored_by_an_undoable_edit(fitted):
@@ -51,9 +78,18 @@ def test_the_figures_are_stored_by_an_undoable_edit(fitted):
     topic = project.state.topics[0]
     assert topic.runs_total == 2 and topic.runs_found == report.found()[0]
     assert topic.stability_words().startswith(f"found in {topic.runs_found} of 2 runs")
+    fewer = report.fewer_documents
+    assert topic.left_out == LeftOut(0.1, round(fewer.stability()[0], 4), fewer.found()[0], 2)
+    assert topic.left_out.words() == (
+        f"found in {fewer.found()[0]} of 2 runs with 10% of the documents left out, "
+        f"overlap {topic.left_out.stability:.2f}"
+    )
     assert np.isnan(project.state.doc_stability[0])  # unassigned now: nothing to measure
+    assert project.history.log[-1].description == (
+        "Stability checked with 2 other seeds, also leaving 10% out"
+    )
     project.history.undo()
-    assert project.state.equals(before)
+    assert project.state.equals(before) and project.state.topics[0].left_out is None
 
 
 def test_cancel_stops_the_check_and_an_unfitted_project_is_refused(fitted):

@@ -18,6 +18,7 @@ from topicdesk.application.methods import curation_counts, methods_paragraphs
 from topicdesk.core.corpus import Corpus
 from topicdesk.core.edits import MergeTopics, RenameTopic
 from topicdesk.core.project import Project
+from topicdesk.core.refit_edits import RecordStability
 from topicdesk.errors import TopicDeskError
 
 
@@ -163,9 +164,51 @@ def test_the_methods_paragraph_names_the_consensus_warnings_and_own_stop_words(
     project.provenance["runs"] = 1
     assert "This was done" not in methods_paragraphs(project)[0]
     project.provenance["embedding_precision"] = "int8 (OpenVINO)"
-    assert "in 8-bit integers (post-training static quantisation with NNCF" in (
-        methods_paragraphs(project)[0]
+    assert (
+        "in 8-bit integers (post-training static quantisation with NNCF"
+        in (methods_paragraphs(project)[0])
     )
+
+
+def test_figures_with_documents_left_out_reach_the_methods_codebook_and_workbook(
+    answered: Project, tmp_path: Path
+) -> None:
+    project = copy.deepcopy(answered)
+    ids = sorted(project.state.topics)
+    n = len(project.state)
+    project.history.do(
+        RecordStability(
+            topics=[[t, 0.9, 5, 5] for t in ids],
+            documents=[None] * n,
+            seeds=[43, 44, 45, 46, 47],
+            left_out=0.1,
+            left_out_topics=[
+                [t, 0.5 + 0.1 * (i % 3), 5 if i % 3 else 2, 5] for i, t in enumerate(ids)
+            ],
+        )
+    )
+    first = methods_paragraphs(project)[0]
+    every = sum(1 for i in range(len(ids)) if i % 3)
+    assert "ranged from 0.90 to 0.90" in first  # the refits on the same documents
+    assert (
+        "In 5 further refits with those seeds that each left out a different 10% of the "
+        f"documents, it ranged from 0.50 to 0.70 (median 0.60), and {every} of {len(ids)} "
+        "topics were found"
+    ) in first
+    path = tmp_path / "report.html"
+    publishing.write_report(project, path)
+    page = Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    head = next(r for r in page.rows if r[:2] == ["Topic", "Name"])
+    assert head[-2:] == ["Stability", "Stability, 10% left out"]
+    rows = {r[0]: r for r in page.rows if r and r[0] in {str(t) for t in ids}}
+    assert rows[str(ids[1])][-2:] == ["0.90", "0.60"]
+    assert "a different 10% of the documents" in " ".join(page.text)
+    book = tmp_path / "topics.xlsx"
+    publishing.export_any(project, book)
+    topics = list(load_workbook(book)["topics"].iter_rows(values_only=True))
+    column = topics[0].index("found_in_runs_left_out")
+    assert topics[1][column] == "2 of 5" and topics[1][column - 2] == 0.1
 
 
 def test_curation_counts_follow_the_log_net_of_undo(sotu_slice: pd.DataFrame) -> None:

@@ -29,12 +29,24 @@ def test_check_stability_split_and_merge_into_parent(make_window, qtbot, monkeyp
     assert window.actions["check_stability"].isEnabled()
     window.fitting._job = "stability"
     window.fitting._finished(report_source, project.settings)
-    assert "Re-ran the clustering with 5 other seeds" in shown[-1]
-    assert "\n\nThe re-runs change only the random seed" in shown[-1]  # set apart, last
+    lead, details = shown[-1].split("\n", 1)
+    assert "topics were found in all 5 re-runs with other seeds, and" in lead
+    assert details.startswith("Re-ran the clustering with 5 other seeds (43, 44, 45, 46, 47) on")
+    assert "\n\nOther seeds: " in details and "\nOther seeds, 10% left out: " in details
+    assert "\n\nNeither kind of re-run shows" in details  # set apart, last
     topic = project.state.topics[0]
     assert topic.runs_total == 5 and 0 < topic.stability <= 1
-    found = window.inspector.model.index_of_topic(0, FOUND)
-    assert window.inspector.model.data(found) == f"{topic.runs_found}/5"
+    out = topic.left_out
+    assert out.share == 0.1 and out.runs == 5 and 0 < out.stability <= 1
+    model = window.inspector.model
+    found = model.index_of_topic(0, FOUND)
+    assert model.data(found) == f"{topic.runs_found}/5 · {out.found}/5"
+    assert model.data(found, Qt.ToolTipRole).endswith(
+        f"with 10% of the documents left out, overlap {out.stability:.2f}"
+    )
+    window.inspector.choose_topics([0])
+    assert f"{out.found} of 5 with 10% left out" in window.inspector.stability.text()
+    assert "This topic: found in" in window.inspector.stability.toolTip()
     table = window.table.model
     assert table.headerData(table.columnCount() - 1, Qt.Horizontal) == "Kept in topic"
     shares = project.state.doc_stability[table.visible_rows()[:5]]

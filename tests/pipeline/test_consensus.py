@@ -88,6 +88,24 @@ def test_runs_agree_by_majority_and_small_topics_are_dropped():
     assert figures.documents[3] == pytest.approx(2 / 3) and np.isnan(figures.documents[10])
 
 
+def test_a_run_that_left_documents_out_is_compared_on_the_documents_it_kept():
+    out = consensus.LEFT_OUT
+    labels = np.array([0, 0, 0, 0, 1, 1, 1, 1, 2, 2, -1])
+    whole = np.array([5, 5, 5, 5, 3, 3, 3, 3, 3, 3, -1])  # topic 2 merged into topic 1
+    fewer = np.array([5, 5, out, out, 3, 3, 3, 4, out, out, 3])  # topic 2 not given at all
+    figures = consensus.agreement(labels, [whole, fewer])
+    # topic 0: exact in both, although the second run saw only two of its documents
+    assert figures.jaccard[0].tolist() == [1.0, 1.0]
+    assert figures.jaccard[1].tolist() == pytest.approx([4 / 6, 3 / 5])  # row 10 joins too
+    assert figures.jaccard[2, 0] == pytest.approx(2 / 6) and np.isnan(figures.jaccard[2, 1])
+    assert figures.stability() == pytest.approx({0: 1.0, 1: (4 / 6 + 3 / 5) / 2, 2: 2 / 6})
+    assert figures.found() == {0: 2, 1: 2, 2: 0}  # a run that saw none of it cannot find it
+    docs = figures.documents
+    assert docs[2] == 1.0 and docs[0] == 1.0  # kept by one run and placed as in both
+    assert docs[7] == 0.5 and np.isnan(docs[10])
+    assert docs[8] == 1.0  # only the first run kept it, and its best match of topic 2 holds it
+
+
 def test_run_seeds_start_with_the_fit_seed_and_are_fixed_by_it():
     seeds = consensus.run_seeds(42)
     assert seeds[0] == 42 and len(set(seeds)) == consensus.RUNS == len(seeds)

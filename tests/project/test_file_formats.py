@@ -57,7 +57,7 @@ def test_a_format_3_file_opens_as_it_was_saved_and_is_saved_as_format_4(sotu, tm
     save_project(open_project(FORMAT_3), path)
     db = sqlite3.connect(path)
     try:
-        assert db.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION == 4
+        assert db.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION == 5
         tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         assert "documents" not in tables and "notes" in tables
     finally:

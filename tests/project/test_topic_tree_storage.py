@@ -11,7 +11,9 @@ import pytest
 
 from tests.factories import curated_project, tamper
 from topicdesk.core.refit_edits import RecordStability
+from topicdesk.core.state import LeftOut
 from topicdesk.core.tree_edits import SplitTopic
+from topicdesk.errors import TopicDeskError
 from topicdesk.project import store
 from topicdesk.project.store import open_project, save_project
 
@@ -39,6 +41,30 @@ def test_parent_and_stability_figures_round_trip(sotu, tmp_path):
     assert [e.kind for e in back.history.log][-2:] == ["split_topic", "record_stability"]
 
 
+def test_figures_with_documents_left_out_round_trip_and_damage_is_refused(sotu, tmp_path):
+    project = curated_project(sotu.head(60))
+    n = len(project.state)
+    project.history.do(
+        RecordStability(
+            topics=[[0, 0.9, 5, 5], [1, 0.8, 4, 5]],
+            documents=[0.5] * n,
+            seeds=[1, 2, 3, 4, 5],
+            left_out=0.1,
+            left_out_topics=[[0, 0.7, 4, 5], [1, 0.3, 1, 5]],
+        )
+    )
+    path = tmp_path / "left_out.topicdesk"
+    save_project(project, path)
+    back = open_project(path)
+    assert back.state.equals(project.state)
+    assert back.state.topics[0].left_out == LeftOut(0.1, 0.7, 4, 5)
+    assert back.state.topics[2].left_out is None  # not in the check: nothing measured
+    assert back.history.log[-1].params["left_out_topics"][1] == [1, 0.3, 1, 5]
+    tamper(path, "UPDATE topics SET left_out = '{\"share\": 0.1' WHERE id = 0")
+    with pytest.raises(TopicDeskError, match="damaged"):
+        open_project(path)
+
+
 def test_a_format_1_file_opens_with_empty_tree_and_figures(sotu, tmp_path):
     copy = tmp_path / "old.topicdesk"
     shutil.copy(FORMAT_1, copy)
@@ -47,7 +73,10 @@ def test_a_format_1_file_opens_with_empty_tree_and_figures(sotu, tmp_path):
     assert copy.read_bytes() == before  # migrated in memory only
     made_now = curated_project(sotu.head(30))
     assert old.state.equals(made_now.state)  # empty figures on both sides
-    assert all(t.parent is None and t.stability is None for t in old.state.topics.values())
+    assert all(
+        t.parent is None and t.stability is None and t.left_out is None
+        for t in old.state.topics.values()
+    )
     assert np.isnan(old.state.doc_stability).all()
     assert [(e.kind, e.params) for e in old.log] == [(e.kind, e.params) for e in made_now.log]
     save_project(old, copy)  # saved again, it is a format-2 file

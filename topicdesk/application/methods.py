@@ -116,6 +116,22 @@ def curation_counts(project: Project) -> dict[str, int]:
     return counts
 
 
+def _left_out_sentence(state) -> str:
+    """The stability check's refits that also left documents out, where one was made."""
+    figures = [t.left_out for t in state.topics.values() if t.left_out is not None]
+    if not figures or len({f.share for f in figures}) != 1:
+        return ""
+    share, runs = figures[0].share, max(f.runs for f in figures)
+    values = [f.stability for f in figures]
+    every = sum(1 for f in figures if f.found == f.runs)
+    return (
+        f" In {runs} further refits with those seeds that each left out a different "
+        f"{share:.0%} of the documents, it ranged from {min(values):.2f} to {max(values):.2f} "
+        f"(median {np.median(values):.2f}), and {every} of {len(figures)} topics were found (a "
+        f"counterpart sharing at least half of their documents) in all of them."
+    )
+
+
 def _curation_sentence(project: Project) -> str:
     counts = curation_counts(project)
     done = []
@@ -329,6 +345,7 @@ def methods_paragraphs(project: Project) -> list[str]:
             f"(mean best-match Jaccard overlap) ranged from "
             f"{min(stability):.2f} to {max(stability):.2f} (median {np.median(stability):.2f})."
         )
+        first += _left_out_sentence(state)
     second = (
         f"{_curation_sentence(project)} The final model has {len(state.topics)} topic"
         f"{_plural(len(state.topics))}, each with a name and, where the researcher wrote one, a "

@@ -65,6 +65,8 @@ def codebook_entries(project: Project) -> list[CodebookEntry]:
                 stability=None if stability is None else float(stability),
                 colour=topic.colour,
                 examples=[_excerpt(texts[r]) for r in topic.representatives[:3] if texts[r]],
+                left_out=None if topic.left_out is None else topic.left_out.share,
+                left_out_stability=None if topic.left_out is None else topic.left_out.stability,
             )
         )
     return entries
@@ -181,6 +183,7 @@ def build_report(project: Project) -> Report:
     stability = any(
         getattr(t, "stability", None) is not None for t in project.state.topics.values()
     )
+    left_out = sorted({t.left_out.share for t in project.state.topics.values() if t.left_out})
     facts = [
         ("Input file", source),
         ("Input SHA-256", corpus.source_hash or "not recorded"),
@@ -204,8 +207,16 @@ def build_report(project: Project) -> Report:
             "text."
             + (
                 " Stability: agreement of the topic with its counterparts in refits with other "
-                "seeds on the same documents (1 = always found); it does not measure how the "
-                "topic would change with other documents."
+                "seeds on the same documents (mean best-match Jaccard overlap, 1 = always found "
+                "exactly)"
+                + (
+                    f"; with {left_out[0]:.0%} left out: the same in refits that each also left "
+                    f"out a different {left_out[0]:.0%} of the documents, which shows how much "
+                    "the topic depends on the particular documents in the sample. Neither "
+                    "measures how the topic would change in texts from another source."
+                    if len(left_out) == 1
+                    else "; it does not measure how the topic would change with other documents."
+                )
                 if stability
                 else " Stability: not measured."
             )

@@ -10,7 +10,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from topicdesk.analysis.stability import StabilityReport, compare, rerun_labels, seeds_after
+from topicdesk.analysis.stability import (
+    LEAVE_OUT,
+    StabilityReport,
+    compare_runs,
+    rerun_labels,
+    seeds_after,
+)
 from topicdesk.application.variables import Colouring
 from topicdesk.core.project import Project, StageCache
 from topicdesk.core.settings import FitSettings
@@ -23,25 +29,46 @@ TARGET = "topicdesk.application.stability_check:rerun"
 
 
 def rerun(project: Project, settings: FitSettings, progress: Progress | None = None) -> FitResult:
-    """The fitting process's job: the clustering again with other seeds, from the saved
-    embeddings (never re-embedding); each run's labels come back as a stage output."""
+    """The fitting process's job: the clustering again with other seeds, on every document
+    and then leaving ``LEAVE_OUT`` of them out, from the saved embeddings (never
+    re-embedding); each run's labels come back as a stage output."""
     embeddings = project.cache.embeddings
     texts, _ = project.corpus.unique_texts()
     if embeddings is None or len(embeddings) != len(texts):
         raise TopicDeskError("Fit topics first; the stability check re-runs a saved fit.")
     seeds = seeds_after(settings.seed)
-    runs, counts = rerun_labels(embeddings, settings, seeds, progress)
-    cache = StageCache(**{f"run_{s}": (r[:, None], str(s)) for s, r in zip(seeds, runs)})
-    provenance = {"stability_seeds": seeds, "stability_topics": counts}
+    total = 2 * len(seeds)
+    runs, counts = rerun_labels(embeddings, settings, seeds, progress, total=total)
+    fewer, fewer_counts = rerun_labels(
+        embeddings, settings, seeds, progress, LEAVE_OUT, len(seeds), total
+    )
+    cache = StageCache(
+        **{f"run_{s}": (r[:, None], str(s)) for s, r in zip(seeds, runs)},
+        **{f"fewer_{s}": (r[:, None], str(s)) for s, r in zip(seeds, fewer)},
+    )
+    provenance = {
+        "stability_seeds": seeds,
+        "stability_topics": counts,
+        "stability_left_out": LEAVE_OUT,
+        "stability_left_out_topics": fewer_counts,
+    }
     return FitResult(TopicState.empty(len(project.corpus)), cache, provenance, settings)
 
 
 def report_from(project: Project, result: FitResult) -> StabilityReport:
     """Compare the re-runs the process sent back with the project's topics as they are now."""
     seeds = [int(s) for s in result.provenance["stability_seeds"]]
-    runs = [np.asarray(result.cache.array(f"run_{s}"))[:, 0] for s in seeds]
+
+    def runs(prefix: str) -> list[np.ndarray]:
+        return [np.asarray(result.cache.array(f"{prefix}_{s}"))[:, 0] for s in seeds]
+
     counts = [int(c) for c in result.provenance["stability_topics"]]
-    return compare(project, seeds, runs, counts)
+    same = compare_runs(project, seeds, runs("run"), counts)
+    left_out = float(result.provenance.get("stability_left_out", 0.0))
+    if not left_out:
+        return StabilityReport(same)
+    counts = [int(c) for c in result.provenance["stability_left_out_topics"]]
+    return StabilityReport(same, compare_runs(project, seeds, runs("fewer"), counts, left_out))
 
 
 def check(project: Project, progress: Progress | None = None) -> StabilityReport:

@@ -14,7 +14,7 @@ from typing import ClassVar
 import numpy as np
 
 from topicdesk.core.edits import EDIT_TYPES, Edit, _assign, _require_topic, _rows
-from topicdesk.core.state import BY_HUMAN, UNASSIGNED, Topic
+from topicdesk.core.state import BY_HUMAN, UNASSIGNED, LeftOut, Topic
 from topicdesk.errors import TopicDeskError
 
 
@@ -102,18 +102,22 @@ class CarryOver(Edit):
 @dataclass
 class RecordStability(Edit):
     """Stability figures from a check with other seeds: per topic ``[id, stability,
-    runs found, runs]``, per document the share of runs that agreed (None: unassigned)."""
+    runs found, runs]``, per document the share of runs that agreed (None: unassigned);
+    ``left_out_topics`` the same per topic from re-runs that each left ``left_out`` of the
+    documents out (empty in checks made before there were such re-runs)."""
 
     kind: ClassVar[str] = "record_stability"
     topics: list[list] = field(default_factory=list)
     documents: list[float | None] = field(default_factory=list)
     seeds: list[int] = field(default_factory=list)
+    left_out: float = 0.0
+    left_out_topics: list[list] = field(default_factory=list)
 
     def touched(self, state):
         if len(self.documents) != len(state):
             raise TopicDeskError("The stability check was made for another corpus; run it again.")
-        ids = [int(t[0]) for t in self.topics if int(t[0]) in state.topics]
-        return np.arange(len(state)), ids
+        ids = {int(t[0]) for t in self.topics + self.left_out_topics}
+        return np.arange(len(state)), sorted(t for t in ids if t in state.topics)
 
     def _do(self, state):
         for tid, stability, found, runs in self.topics:
@@ -124,10 +128,16 @@ class RecordStability(Edit):
                     int(found),
                     int(runs),
                 )
+        for tid, stability, found, runs in self.left_out_topics:
+            topic = state.topics.get(int(tid))
+            if topic is not None:
+                share = float(self.left_out)
+                topic.left_out = LeftOut(share, float(stability), int(found), int(runs))
         state.doc_stability[:] = [np.nan if v is None else float(v) for v in self.documents]
 
     def describe(self):
-        return f"Stability checked with {len(self.seeds)} other seeds"
+        fewer = f", also leaving {self.left_out:.0%} out" if self.left_out_topics else ""
+        return f"Stability checked with {len(self.seeds)} other seeds{fewer}"
 
 
 EDIT_TYPES.update({cls.kind: cls for cls in (CarryOver, RecordStability)})

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
@@ -17,6 +17,24 @@ from topicdesk.core.palette import colour_for
 UNASSIGNED = -1
 BY_MODEL = "model"
 BY_HUMAN = "human"
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """How a topic held in the stability check's re-runs that each left ``share`` of the
+    documents out: mean best-match Jaccard, and in how many of ``runs`` it was found."""
+
+    share: float
+    stability: float
+    found: int
+    runs: int
+
+    def words(self) -> str:
+        """ "found in 4 of 5 runs with 10% of the documents left out, overlap 0.78"."""
+        return (
+            f"found in {self.found} of {self.runs} runs with {self.share:.0%} of the "
+            f"documents left out, overlap {self.stability:.2f}"
+        )
 
 
 @dataclass
@@ -36,6 +54,7 @@ class Topic:
     stability: float | None = None
     runs_found: int | None = None
     runs_total: int | None = None
+    left_out: LeftOut | None = None
 
     def __post_init__(self) -> None:
         if not self.colour:
@@ -47,14 +66,13 @@ class Topic:
 
         ``stability`` is the mean Jaccard overlap of the topic with its best match in each
         run; a run "found" it when that overlap is at least 0.5. ``parent`` is the topic
-        this one was split from (see the topic tree), None for a topic of its own.
+        this one was split from (see the topic tree), None for a topic of its own;
+        ``left_out`` the figures from re-runs that also left documents out, where a stability
+        check measured them.
         """
         if self.stability is None or not self.runs_total:
             return ""
-        return (
-            f"found in {self.runs_found} of {self.runs_total} runs, "
-            f"overlap {self.stability:.2f}"
-        )
+        return f"found in {self.runs_found} of {self.runs_total} runs, overlap {self.stability:.2f}"
 
     def to_dict(self) -> dict:
         return {
@@ -71,6 +89,7 @@ class Topic:
             "stability": self.stability,
             "runs_found": self.runs_found,
             "runs_total": self.runs_total,
+            "left_out": None if self.left_out is None else asdict(self.left_out),
         }
 
     @classmethod
@@ -89,7 +108,14 @@ class Topic:
             stability=_optional(float, data.get("stability")),
             runs_found=_optional(int, data.get("runs_found")),
             runs_total=_optional(int, data.get("runs_total")),
+            left_out=None if not data.get("left_out") else left_out_from(data["left_out"]),
         )
+
+
+def left_out_from(data: dict) -> LeftOut:
+    return LeftOut(
+        float(data["share"]), float(data["stability"]), int(data["found"]), int(data["runs"])
+    )
 
 
 def _optional(kind: type, value: object):

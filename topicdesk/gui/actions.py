@@ -216,7 +216,8 @@ MENUS: dict[str, list[ActionSpec | None]] = {
             "Check s&tability…",
             "fitting.check_stability",
             (),
-            "Run the clustering again with five other seeds and see which topics come back",
+            "Run the clustering again with five other seeds, then with each also leaving out a "
+            "tenth of the documents, and see which topics come back",
             when=rules.fitted_idle,
         ),
         ActionSpec(

@@ -77,8 +77,8 @@ class FitCommands(QObject):
             self.window.session.apply(report.edit())
         lines = report.summary_lines()  # the second, topics found in every run, leads
         box = QMessageBox(QMessageBox.Information, "Stability", lines[1])
-        # the figures, then apart from them what the check cannot show
-        box.setInformativeText("\n".join(lines[:1] + lines[2:-1]) + "\n\n" + lines[-1])
+        # what was done, the figures, what "found" means, and apart what it cannot show
+        box.setInformativeText("\n\n".join([lines[0], "\n".join(lines[2:-2]), *lines[-2:]]))
         box.setParent(self.window, box.windowFlags())
         box.exec()
 

@@ -124,9 +124,20 @@ def documents_frame(project: Project) -> pd.DataFrame:
     return pd.concat([out, extra], axis=1)
 
 
+def _left_out_columns(topic) -> dict:
+    """The stability check's figures from re-runs that left documents out (empty if none)."""
+    out = topic.left_out
+    return {
+        "left_out_share": None if out is None else out.share,
+        "stability_left_out": None if out is None else round(out.stability, 4),
+        "found_in_runs_left_out": "" if out is None else f"{out.found} of {out.runs}",
+    }
+
+
 def topics_frame(project: Project) -> pd.DataFrame:
     """One row per topic: id, label, parent topic, size, keywords, stability (mean overlap
-    with its best match over the runs, and in how many runs it was found), representative
+    with its best match over the runs, and in how many runs it was found; then the same in
+    the stability check's re-runs that left a share of the documents out), representative
     documents, note."""
     state, texts = project.state, project.corpus.texts
     assert state is not None
@@ -147,6 +158,7 @@ def topics_frame(project: Project) -> pd.DataFrame:
                 "found_in_runs": (
                     f"{topic.runs_found} of {topic.runs_total}" if topic.runs_total else ""
                 ),
+                **_left_out_columns(topic),
                 "representative_documents": "\n\n".join(
                     f"[{i + 1}] {t}" for i, t in enumerate(reps)
                 ),
@@ -163,6 +175,9 @@ def topics_frame(project: Project) -> pd.DataFrame:
             "keywords": "",
             "stability": None,
             "found_in_runs": "",
+            "left_out_share": None,
+            "stability_left_out": None,
+            "found_in_runs_left_out": "",
             "representative_documents": "",
             "note": "",
         }

@@ -30,6 +30,8 @@ class CodebookEntry:
     stability: float | None
     colour: str
     examples: list[str]
+    left_out: float | None = None  # stability in re-runs that each left this share out
+    left_out_stability: float | None = None
 
 
 @dataclass(frozen=True)
@@ -118,18 +120,19 @@ def _percent(value: float, digits: int = 1) -> str:
     return "–" if value is None or not math.isfinite(value) else f"{100 * value:.{digits}f}%"
 
 
+def _figure(value: float | None) -> str:
+    return "–" if value is None or not math.isfinite(value) else f"{value:.2f}"
+
+
 def _codebook(report: Report) -> str:
+    shares = {e.left_out for e in report.codebook if e.left_out is not None}
     rows = []
     for entry in report.codebook:
         examples = "".join(f"<li>{escape(e)}</li>" for e in entry.examples)
-        stability = (
-            "–"
-            if entry.stability is None or not math.isfinite(entry.stability)
-            else f"{entry.stability:.2f}"
-        )
         definition = (
             escape(entry.definition) if entry.definition else "<i>no definition written</i>"
         )
+        fewer = f"<td class='num'>{_figure(entry.left_out_stability)}</td>" if shares else ""
         rows.append(
             "<tr class='keep'>"
             f"<td class='num'>{entry.id}</td>"
@@ -138,13 +141,16 @@ def _codebook(report: Report) -> str:
             f"<td>{definition}<div class='keywords'>{escape(', '.join(entry.keywords))}</div>"
             f"{f'<ol class=examples>{examples}</ol>' if examples else ''}</td>"
             f"<td class='num'>{entry.size:,}</td><td class='num'>{_percent(entry.share)}</td>"
-            f"<td class='num'>{stability}</td></tr>"
+            f"<td class='num'>{_figure(entry.stability)}</td>{fewer}</tr>"
         )
+    share = f", {max(shares):.0%} left out" if len(shares) == 1 else ", documents left out"
     head = (
         "<thead><tr><th class='num'>Topic</th><th>Name</th>"
         "<th>Definition, keywords and three typical documents</th>"
         "<th class='num'>Documents</th><th class='num'>Share</th>"
-        "<th class='num'>Stability</th></tr></thead>"
+        "<th class='num'>Stability</th>"
+        + (f"<th class='num'>Stability{share}</th>" if shares else "")
+        + "</tr></thead>"
     )
     note = (
         f"<p class='table-note'>{escape(report.codebook_note)}</p>" if report.codebook_note else ""

@@ -41,6 +41,7 @@ from topicdesk.pipeline.progress import Progress
 RUNS = 5
 SAME_TOPIC = 0.5  # Jaccard at which clusters of two runs count as one topic
 FOUND = 0.5  # a topic is "found" in a run whose best-matching cluster reaches this Jaccard
+LEFT_OUT = -2  # a run's label for a document it was not given (see ``agreement``)
 BROAD = 0.5  # share of the documents in one excess-of-mass cluster that counts as one theme
 
 
@@ -123,16 +124,18 @@ def split_spaces(reduced: np.ndarray, extra: np.ndarray) -> list[np.ndarray]:
     return [reduced, *(extra[:, i : i + dims] for i in range(0, extra.shape[1], dims))]
 
 
-def _membership(runs: list[np.ndarray]) -> sp.csr_matrix:
-    """One row per cluster of every run, one column per document."""
-    rows, cols, offset = [], [], 0
+def _membership(runs: list[np.ndarray], rows: int | None = None) -> sp.csr_matrix:
+    """One row per cluster of every run (at least ``rows`` of them), one column per
+    document."""
+    rows_of, cols, offset = [], [], 0
     for labels in runs:
         found = labels >= 0
-        rows.append(labels[found] + offset)
+        rows_of.append(labels[found] + offset)
         cols.append(np.flatnonzero(found))
         offset += int(labels.max()) + 1 if found.any() else 0
+    offset = max(offset, rows or 0)
     n = len(runs[0])
-    rows_all, cols_all = np.concatenate(rows), np.concatenate(cols)
+    rows_all, cols_all = np.concatenate(rows_of), np.concatenate(cols)
     return sp.csr_matrix((np.ones(len(rows_all)), (rows_all, cols_all)), shape=(offset, n))
 
 
@@ -179,9 +182,10 @@ def agree(runs: list[np.ndarray], min_size: int) -> tuple[np.ndarray, np.ndarray
 class Agreement:
     """How well each run reproduces a set of topics.
 
-    ``jaccard[t, r]``: overlap of topic ``topic_ids[t]`` with its best match in run ``r``;
-    ``documents``: per document, the share of runs whose best match of its topic holds it
-    (NaN for unassigned documents).
+    ``jaccard[t, r]``: overlap of topic ``topic_ids[t]`` with its best match in run ``r``,
+    over the documents that run kept (NaN where it left out every document of the topic);
+    ``documents``: per document, the share of the runs that kept it whose best match of its
+    topic holds it (NaN for unassigned documents and for those no run kept).
     """
 
     topic_ids: np.ndarray
@@ -194,30 +198,47 @@ class Agreement:
 
     def stability(self) -> dict[int, float]:
         """Mean best-match Jaccard of each topic over the runs (1.0: every run has it exactly)."""
-        return {int(t): float(j.mean()) for t, j in zip(self.topic_ids, self.jaccard)}
+        return {
+            int(t): float(np.nanmean(j)) if (~np.isnan(j)).any() else 0.0
+            for t, j in zip(self.topic_ids, self.jaccard)
+        }
 
     def found(self, at: float = FOUND) -> dict[int, int]:
         """In how many runs each topic has a match of Jaccard ``at`` or more."""
-        return {int(t): int((j >= at).sum()) for t, j in zip(self.topic_ids, self.jaccard)}
+        return {
+            int(t): int((np.nan_to_num(j) >= at).sum())
+            for t, j in zip(self.topic_ids, self.jaccard)
+        }
 
 
 def agreement(labels: np.ndarray, runs: list[np.ndarray]) -> Agreement:
-    """Compare topics ``labels`` with the topics of other runs on the same documents."""
+    """Compare topics ``labels`` with the topics of other runs of the same documents.
+
+    A run may have left some documents out (``LEFT_OUT``, to see how the topics change with
+    the sample): it is compared on the documents it kept, so a topic's overlap is not
+    lowered by documents the run never saw.
+    """
     ids = np.unique(labels[labels >= 0])
     assigned = labels >= 0
     position = np.where(assigned, np.searchsorted(ids, labels), UNASSIGNED)
     jaccard = np.zeros((len(ids), len(runs)))
     hits = np.zeros(len(labels))
-    if len(ids):
-        topics = _membership([position])
-        for r, other in enumerate(runs):
-            if not (other >= 0).any():
-                continue
-            overlap = _jaccard(topics, _membership([other]))  # columns: the run's topic ids
-            match = overlap.argmax(axis=1)
-            jaccard[:, r] = overlap[np.arange(len(ids)), match]
-            hits[assigned] += other[assigned] == match[position[assigned]]
-    documents = np.where(assigned, hits / max(len(runs), 1), np.nan)
+    kept_by = np.zeros(len(labels))
+    for r, other in enumerate(runs):
+        kept = other != LEFT_OUT
+        kept_by += kept
+        if not len(ids) or not (other >= 0).any():
+            continue
+        seen = np.where(kept, position, UNASSIGNED)
+        topics = _membership([seen], rows=len(ids))
+        overlap = _jaccard(topics, _membership([other]))  # columns: the run's topic ids
+        match = overlap.argmax(axis=1)
+        jaccard[:, r] = overlap[np.arange(len(ids)), match]
+        jaccard[np.asarray(topics.sum(axis=1)).ravel() == 0, r] = np.nan
+        counted = assigned & kept
+        hits[counted] += other[counted] == match[position[counted]]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        documents = np.where(assigned & (kept_by > 0), hits / kept_by, np.nan)
     return Agreement(ids, jaccard, documents)
 
 

@@ -39,8 +39,9 @@ try:
 except ImportError:  # Windows: an open file cannot be deleted, which protects it instead
     fcntl = None
 
-# 3: arrays over ARRAY_PART_BYTES are stored in parts; 4: per-document data as arrays
-SCHEMA_VERSION = 4
+# 3: arrays over ARRAY_PART_BYTES are stored in parts; 4: per-document data as arrays;
+# 5: topics keep the stability check's figures with documents left out
+SCHEMA_VERSION = 5
 COLUMNAR_SINCE = 4
 APPLICATION_ID = 0x54445350  # "TDSP"
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -61,7 +62,8 @@ CREATE TABLE edits (seq INTEGER PRIMARY KEY, time TEXT NOT NULL, action TEXT NOT
 
 # Upgrades from older schema versions, applied in order to an in-memory copy on open;
 # a version that changed no table has no entry (files of format 3 and earlier keep their
-# documents table, read by row_layout).
+# documents table, read by row_layout; topic rows of format 4 and earlier lack the last
+# column, read by topic_rows.from_row). A migration copies the whole file into memory.
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: topic_rows.add_tree_and_stability,
 }
@@ -376,7 +378,7 @@ def _read(
     for row in db.execute("SELECT * FROM topics ORDER BY id"):
         if int(row[0]) < 0:  # negative numbers mean "unassigned" inside the app
             raise _damaged(path, f"a topic has the invalid number {row[0]}")
-        topics[int(row[0])] = topic_rows.from_row(row, n)
+        topics[int(row[0])] = topic_rows.from_row(topic_rows.widened(row, version), n)
     topic_rows.drop_broken_parents(topics)
     state = TopicState.empty(n)
     state.topics = topics

@@ -2,26 +2,29 @@
 
 File format 2 added four columns to the end of the row: the topic it was split from
 (``parent``) and its stability figures (mean best-match Jaccard, runs that found it,
-runs compared). Files of format 1 get them empty (NULL) when they are opened.
+runs compared). Files of format 1 get them empty (NULL) when they are opened. Format 5
+added ``left_out``: the stability check's figures from re-runs that each left some of the
+documents out, as JSON (NULL where no check measured them, and in older files).
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
+from dataclasses import asdict
 
 import numpy as np
 
-from topicdesk.core.state import Topic
+from topicdesk.core.state import Topic, left_out_from
 
 COLUMNS = (
     "id INTEGER PRIMARY KEY, label TEXT NOT NULL, keywords TEXT NOT NULL, weights TEXT NOT NULL, "
     "representatives TEXT NOT NULL, note TEXT NOT NULL, colour TEXT NOT NULL, "
     "label_is_human INTEGER NOT NULL, origin TEXT NOT NULL, "
-    "parent INTEGER, stability REAL, runs_found INTEGER, runs_total INTEGER"
+    "parent INTEGER, stability REAL, runs_found INTEGER, runs_total INTEGER, left_out TEXT"
 )
 ADDED_IN_2 = ("parent INTEGER", "stability REAL", "runs_found INTEGER", "runs_total INTEGER")
-INSERT = f"INSERT INTO topics VALUES ({', '.join('?' * 13)})"
+INSERT = f"INSERT INTO topics VALUES ({', '.join('?' * 14)})"
 DOCUMENT_STABILITY = "document_stability"  # per-row shares, kept in the arrays table
 
 
@@ -40,6 +43,7 @@ def to_row(topic: Topic) -> tuple:
         topic.stability,
         topic.runs_found,
         topic.runs_total,
+        None if topic.left_out is None else json.dumps(asdict(topic.left_out)),
     )
 
 
@@ -50,10 +54,11 @@ def _maybe(kind: type, value: object):
 def from_row(row: tuple, n_docs: int) -> Topic:
     """A topic from its row; representatives outside the corpus are dropped.
 
-    Exactly 13 values are unpacked, so a row with more or fewer is damage, not data.
+    Exactly 14 values are unpacked, so a row with more or fewer is damage, not data.
     """
-    tid, label, kw, weights, reps, note, colour, human, origin, parent, stab, found, runs = row
+    tid, label, kw, weights, reps, note, colour, human, origin, parent, stab, found, runs, out = row
     stability = _maybe(float, stab)
+    left_out = None if out is None else left_out_from(json.loads(out))
     return Topic(
         id=int(tid),
         label=str(label),
@@ -68,6 +73,7 @@ def from_row(row: tuple, n_docs: int) -> Topic:
         stability=stability if stability is not None and 0.0 <= stability <= 1.0 else None,
         runs_found=_maybe(int, found),
         runs_total=_maybe(int, runs),
+        left_out=left_out if left_out is not None and 0.0 <= left_out.stability <= 1.0 else None,
     )
 
 
@@ -97,3 +103,9 @@ def add_tree_and_stability(db: sqlite3.Connection) -> None:
     """Format 1 to 2: the four new topic columns, empty."""
     for column in ADDED_IN_2:
         db.execute(f"ALTER TABLE topics ADD COLUMN {column}")
+
+
+def widened(row: tuple, version: int) -> tuple:
+    """A row of a file of format 4 or earlier with the column format 5 added, empty (read
+    so rather than migrated, which would copy a large file into memory)."""
+    return (*row, None) if version < 5 else row

@@ -38,9 +38,24 @@ class _Node:
     all_keywords: str
     found: str
     found_tip: str
-    runs: float  # for sorting: stability, -1 when not known
+    runs: tuple[float, float]  # for sorting: stability, then with documents left out; -1: none
     icon: QIcon
     parent: int | None
+
+
+def _found(topic: Topic) -> str:
+    """ "5/5", or "5/5 · 4/5" where re-runs with documents left out were made too."""
+    if not topic.runs_total:
+        return "–"
+    seeds = f"{topic.runs_found}/{topic.runs_total}"
+    out = topic.left_out
+    return f"{seeds} · {out.found}/{out.runs}" if out is not None and out.runs else seeds
+
+
+def _found_tip(topic: Topic) -> str:
+    figures = [topic.stability_words(), topic.left_out.words() if topic.left_out else ""]
+    shown = "\n".join(f for f in figures if f)
+    return shown or "Not checked: Topics › Check stability"
 
 
 def _token(topic_id: int) -> int:
@@ -79,9 +94,12 @@ class TopicListModel(QAbstractItemModel):
                 totals[t.id],
                 ", ".join(t.keywords[:5]),
                 ", ".join(t.keywords),
-                f"{t.runs_found}/{t.runs_total}" if t.runs_total else "–",
-                t.stability_words() or "Not checked: Topics › Check stability",
-                t.stability if t.stability is not None else -1.0,
+                _found(t),
+                _found_tip(t),
+                (
+                    t.stability if t.stability is not None else -1.0,
+                    t.left_out.stability if t.left_out is not None else -1.0,
+                ),
                 swatch(t.colour),
                 parent_of[t.id],
             )
@@ -96,7 +114,7 @@ class TopicListModel(QAbstractItemModel):
                 "",
                 "",
                 "",
-                -2.0,
+                (-2.0, -2.0),
                 swatch(UNASSIGNED_COLOUR),
                 None,
             )
@@ -178,7 +196,8 @@ class TopicListModel(QAbstractItemModel):
         if orientation == Qt.Horizontal and role == Qt.ToolTipRole and section == FOUND:
             return (
                 "In how many re-runs with other seeds, on the same documents, the topic was "
-                "found again"
+                "found again; after the dot, in how many it was found when each re-run also "
+                "left out a part of the documents (Topics › Check stability)"
             )
         if orientation == Qt.Horizontal and role == Qt.TextAlignmentRole and section == SIZE:
             return int(Qt.AlignRight | Qt.AlignVCenter)

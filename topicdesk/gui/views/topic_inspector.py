@@ -41,13 +41,37 @@ ACTION_BUTTONS = (
 )
 
 
+STABILITY_TIP = (
+    "How reliably the topic comes back when the clustering is run again (Topics › Check "
+    "stability): with other seeds, and with other seeds while a part of the documents is left "
+    "out. Found: a re-run has a topic sharing at least half of its documents."
+)
+
+
 def stability_html(topic: Topic) -> str:
-    """The topic's stability in words, coloured by how often re-runs found it."""
+    """The topic's stability in short words, coloured by how often re-runs found it (with
+    documents left out as well, where measured: the stricter of the two)."""
     if not topic.runs_total:
         return "<span style='color:#888'>stability not checked</span>"
-    share = (topic.runs_found or 0) / topic.runs_total
+    shares = [(topic.runs_found or 0) / topic.runs_total]
+    words = topic.stability_words()
+    out = topic.left_out
+    if out is not None and out.runs:
+        shares.append(out.found / out.runs)
+        words = (
+            f"found in {topic.runs_found} of {topic.runs_total} runs · "
+            f"{out.found} of {out.runs} with {out.share:.0%} left out"
+        )
+    share = min(shares)
     colour = "#2e7d32" if share == 1 else "#b26a00" if share >= 0.5 else "#b00020"
-    return f"<span style='color:{colour}'>{html.escape(topic.stability_words())}</span>"
+    return f"<span style='color:{colour}'>{html.escape(words)}</span>"
+
+
+def stability_tip(topic: Topic) -> str:
+    """The general explanation, then the topic's own figures in full."""
+    figures = [topic.stability_words(), topic.left_out.words() if topic.left_out else ""]
+    mine = "\n".join(f for f in figures if f)
+    return f"{STABILITY_TIP}\n\nThis topic: {mine}." if mine else STABILITY_TIP
 
 
 class TopicInspector(QWidget):
@@ -101,11 +125,7 @@ class TopicInspector(QWidget):
         self.title = QLabel("Choose a topic")
         self.title.setStyleSheet("font-weight: 600; font-size: 14px;")
         self.stability = QLabel("")
-        self.stability.setToolTip(
-            "How reliably the topic comes back when the clustering is run again with other "
-            "seeds (Topics › Check stability): found when a re-run has a topic sharing at "
-            "least half of its documents"
-        )
+        self.stability.setToolTip(STABILITY_TIP)
         self.label_edit = QLineEdit(placeholderText="Name this topic, then press Enter…")
         self.label_edit.returnPressed.connect(self._rename)
         self.rename_button = QPushButton("Apply name")
@@ -299,12 +319,14 @@ class TopicInspector(QWidget):
                 self.title.setText("Choose a topic in the list")
             self.label_edit.clear()
             self.stability.setText("")
+            self.stability.setToolTip(STABILITY_TIP)
             self.examples.setText("")
             self.note_edit.clear()
         else:
             parent = f" · in topic {topic.parent}" if topic.parent is not None else ""
             self.title.setText(f"Topic {topic.id}{parent}")
             self.stability.setText(stability_html(topic))
+            self.stability.setToolTip(stability_tip(topic))
             self.label_edit.setText(topic.label)
             self.keywords.setText(
                 keyword_html(topic.keywords, topic.weights)
