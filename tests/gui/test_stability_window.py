@@ -98,3 +98,41 @@ def test_check_stability_split_and_merge_into_parent(make_window, qtbot, monkeyp
     assert first.id not in project.state.topics
     assert int((project.state.assignments == largest).sum()) > before
     assert [e.kind for e in project.log[-2:]] == ["split_topic", "merge_into_parent"]
+
+
+def test_a_person_checks_stability_in_the_fitting_process_and_saves_and_exports_it(
+    make_window, qtbot, monkeypatch, tmp_path
+):
+    """Topics › Check stability on the real window and fitting process, then Save and
+    Export: both kinds of figures reach the project file and the workbook."""
+    import openpyxl
+    from PySide6.QtWidgets import QFileDialog
+
+    from topicdesk.project.store import open_project
+
+    boxes = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: boxes.append(box.text()) or 0)
+    window = make_window()
+    saved = tmp_path / "study.topicdesk"
+    window.session.replace(toy_project(150, themes=3), saved)
+    window.show()
+    qtbot.waitExposed(window)
+    window.actions["check_stability"].trigger()
+    assert window.progress.isVisible() and not window.actions["check_stability"].isEnabled()
+    qtbot.waitUntil(lambda: bool(boxes), timeout=180_000)
+    assert "also when 10% of the documents were left out" in boxes[-1]
+    assert window.isWindowModified()
+    window.actions["save"].trigger()
+    topics = open_project(saved).state.topics
+    assert all(t.left_out is not None and t.left_out.runs == 5 for t in topics.values())
+    assert all(t.left_out.share == 0.1 for t in topics.values())
+
+    out = tmp_path / "study.xlsx"
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(out), ""))
+    )
+    window.actions["export"].trigger()
+    rows = list(openpyxl.load_workbook(out)["topics"].iter_rows(values_only=True))
+    column = rows[0].index("found_in_runs_left_out")
+    first = topics[rows[1][0]].left_out
+    assert rows[1][column] == f"{first.found} of 5" and rows[1][column - 1] == first.stability

@@ -1,5 +1,6 @@
 """File format 4 stores the per-document data as arrays; files of format 3, written by
-the TopicDesk before it (kept in tests/data), open exactly as they were saved."""
+the TopicDesk before it (kept in tests/data), open exactly as they were saved and are
+saved again in the current format (5, which added a topic column)."""
 
 from __future__ import annotations
 
@@ -49,7 +50,7 @@ def _same(back: Project, project: Project) -> None:
     ]
 
 
-def test_a_format_3_file_opens_as_it_was_saved_and_is_saved_as_format_4(sotu, tmp_path):
+def test_a_format_3_file_opens_as_it_was_saved_and_is_saved_in_the_current_format(sotu, tmp_path):
     project = format3_project(sotu)
     assert project.state.doc_notes and "human" in project.state.assigned_by
     _same(open_project(FORMAT_3), project)

@@ -60,10 +60,9 @@ CREATE TABLE edits (seq INTEGER PRIMARY KEY, time TEXT NOT NULL, action TEXT NOT
                     description TEXT NOT NULL, params TEXT NOT NULL);
 """
 
-# Upgrades from older schema versions, applied in order to an in-memory copy on open;
-# a version that changed no table has no entry (files of format 3 and earlier keep their
-# documents table, read by row_layout; topic rows of format 4 and earlier lack the last
-# column, read by topic_rows.from_row). A migration copies the whole file into memory.
+# Upgrades from older schema versions, applied in order to an in-memory copy of the file;
+# a version read as it is has no entry (format 3 and earlier: documents table, row_layout;
+# format 4 and earlier: topic rows one column short, topic_rows.widened).
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: topic_rows.add_tree_and_stability,
 }
