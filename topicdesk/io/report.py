@@ -86,6 +86,7 @@ th { text-align: left; font-weight: 600; border-bottom: 1px solid var(--rule);
 td { padding: .35rem .5rem; vertical-align: top; border-bottom: 1px solid var(--light); }
 tr:last-child td { border-bottom: none; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+th.wrap { white-space: normal; width: 6em; }
 .swatch { display: inline-block; width: .8em; height: .8em; border-radius: 2px;
   margin-right: .35em; vertical-align: -.05em; }
 .keywords { color: var(--muted); }
@@ -143,13 +144,14 @@ def _codebook(report: Report) -> str:
             f"<td class='num'>{entry.size:,}</td><td class='num'>{_percent(entry.share)}</td>"
             f"<td class='num'>{_figure(entry.stability)}</td>{fewer}</tr>"
         )
-    share = f", {max(shares):.0%} left out" if len(shares) == 1 else ", documents left out"
+    # "left out" kept on one line under "Stability," in a narrow column
+    share = f", {max(shares):.0%}&nbsp;left&nbsp;out" if len(shares) == 1 else ", left&nbsp;out"
     head = (
         "<thead><tr><th class='num'>Topic</th><th>Name</th>"
         "<th>Definition, keywords and three typical documents</th>"
         "<th class='num'>Documents</th><th class='num'>Share</th>"
         "<th class='num'>Stability</th>"
-        + (f"<th class='num'>Stability{share}</th>" if shares else "")
+        + (f"<th class='num wrap'>Stability{share}</th>" if shares else "")
         + "</tr></thead>"
     )
     note = (
