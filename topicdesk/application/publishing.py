@@ -103,12 +103,30 @@ def _panels(project: Project, table, limit: int | None = None) -> list[figures.P
         title = f"{topic_id}  {topic.label}" if topic else "Unassigned"
         colour = topic.colour if topic else UNASSIGNED_COLOUR
         cut = slice(None, limit)
+        mark = " †" if topic is not None and _unsteady(topic) else ""
         panels.append(
             figures.Panel(
-                title, colour, table.shares[cut, j], table.low[cut, j], table.high[cut, j]
+                title, colour, table.shares[cut, j], table.low[cut, j], table.high[cut, j], mark
             )
         )
     return panels
+
+
+def _unsteady(topic) -> bool:
+    """Not found in every one of the stability check's re-runs that left documents out."""
+    out = topic.left_out
+    return out is not None and out.found < out.runs
+
+
+def _unsteady_note(project: Project, panels: list[figures.Panel]) -> str:
+    """What the figures' "†" means, where a drawn panel carries one."""
+    if not any(p.mark for p in panels[: figures.MAX_PANELS]):
+        return ""
+    out = next(t.left_out for t in project.state.topics.values() if _unsteady(t))
+    return (
+        f" †: found in fewer than all {out.runs} re-runs that each left out {out.share:.0%} "
+        "of the documents (Table S1); its shares rest on these particular documents."
+    )
 
 
 def prevalence_figures(project: Project) -> list[Figure]:
@@ -127,9 +145,10 @@ def prevalence_figures(project: Project) -> list[Figure]:
     if dates is not None:
         table = variables.prevalence_over_time(project)
         if len(table.categories) > 1:
+            panels = _panels(project, table)
             svg = figures.panels_svg(
                 table.categories,
-                _panels(project, table),
+                panels,
                 "share of the period's documents",
                 dates=table.starts,
             )
@@ -144,15 +163,16 @@ def prevalence_figures(project: Project) -> list[Figure]:
                         else ""
                     )
                     + f"Periods with fewer than {table.min_documents} documents have wide "
-                    f"intervals.{cut}",
+                    f"intervals.{cut}{_unsteady_note(project, panels)}",
                 )
             )
     if groups is not None:
         table = variables.prevalence_by_group(project)
         shown = table.categories[:MAX_GROUPS]
+        panels = _panels(project, table, MAX_GROUPS)
         svg = figures.panels_svg(
             shown,
-            _panels(project, table, MAX_GROUPS),
+            panels,
             "share of the group's documents",
             small=table.small[:MAX_GROUPS],
         )
@@ -166,7 +186,8 @@ def prevalence_figures(project: Project) -> list[Figure]:
                 f"Each topic's share of the documents per group (column "
                 f"'{project.corpus.group_column}'), with 95% Wilson intervals.",
                 svg,
-                f"Hollow dots: groups of fewer than {table.min_documents} documents.{more}{cut}",
+                f"Hollow dots: groups of fewer than {table.min_documents} documents.{more}{cut}"
+                + _unsteady_note(project, panels),
             )
         )
     return out

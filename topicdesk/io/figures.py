@@ -50,6 +50,7 @@ class Panel:
     share: np.ndarray
     low: np.ndarray
     high: np.ndarray
+    mark: str = ""  # after the title, never cut off (the report's "†" for unsteady topics)
 
 
 def _svg(figure) -> str:
@@ -168,7 +169,8 @@ def panels_svg(
         hollow = np.zeros(len(categories), bool) if small is None else np.asarray(small, bool)
         for i, (ax, panel) in enumerate(zip(axes.flat, panels)):
             limit = 26 if columns == 3 else 60
-            ax.set_title(_short(panel.title, limit), loc="left", color=panel.colour)
+            title = _short(panel.title, limit - len(panel.mark)) + panel.mark
+            ax.set_title(title, loc="left", color=panel.colour)
             if by_group:
                 y = np.arange(len(categories))[::-1]
                 ax.hlines(y, panel.low, panel.high, color=panel.colour, lw=1.2)
