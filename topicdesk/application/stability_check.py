@@ -14,7 +14,7 @@ from topicdesk.analysis.stability import (
     LEAVE_OUT,
     StabilityReport,
     compare_runs,
-    rerun_labels,
+    rerun_both,
     seeds_after,
 )
 from topicdesk.application.variables import Colouring
@@ -37,11 +37,7 @@ def rerun(project: Project, settings: FitSettings, progress: Progress | None = N
     if embeddings is None or len(embeddings) != len(texts):
         raise TopicDeskError("Fit topics first; the stability check re-runs a saved fit.")
     seeds = seeds_after(settings.seed)
-    total = 2 * len(seeds)
-    runs, counts = rerun_labels(embeddings, settings, seeds, progress, total=total)
-    fewer, fewer_counts = rerun_labels(
-        embeddings, settings, seeds, progress, LEAVE_OUT, len(seeds), total
-    )
+    (runs, counts), (fewer, fewer_counts) = rerun_both(embeddings, settings, seeds, progress)
     cache = StageCache(
         **{f"run_{s}": (r[:, None], str(s)) for s, r in zip(seeds, runs)},
         **{f"fewer_{s}": (r[:, None], str(s)) for s, r in zip(seeds, fewer)},

@@ -30,7 +30,8 @@ class LeftOut:
     runs: int
 
     def words(self) -> str:
-        """ "found in 4 of 5 runs with 10% of the documents left out, overlap 0.78"."""
+        """The figures in words, as in "found in 4 of 5 runs with 10% of the documents left
+        out, overlap 0.78"."""
         return (
             f"found in {self.found} of {self.runs} runs with {self.share:.0%} of the "
             f"documents left out, overlap {self.stability:.2f}"

@@ -44,7 +44,8 @@ class _Node:
 
 
 def _found(topic: Topic) -> str:
-    """ "5/5", or "5/5 · 4/5" where re-runs with documents left out were made too."""
+    """Runs that found the topic, "5/5", or "5/5 · 4/5" where re-runs with documents left
+    out were made too."""
     if not topic.runs_total:
         return "–"
     seeds = f"{topic.runs_found}/{topic.runs_total}"
