@@ -27,6 +27,13 @@ def fitted(tmp_path_factory, sotu_slice):
     return source, out
 
 
+def _topic_lines(out: str) -> list[str]:
+    """The rows of the topic table `info` prints (after its header, before the notes)."""
+    rows = out.splitlines()
+    start = next(i for i, line in enumerate(rows) if line.split()[:2] == ["id", "size"])
+    return [line for line in rows[start + 1 :] if line[:4].strip().isdigit()]
+
+
 def test_fit_writes_project_and_prints_topics(fitted, capsys):
     _, project = fitted
     assert project.is_file()
@@ -34,8 +41,36 @@ def test_fit_writes_project_and_prints_topics(fitted, capsys):
     out = capsys.readouterr().out
     assert "150 documents from articles.csv" in out
     assert "text column 'text'" in out
-    lines = [line for line in out.splitlines() if line[:4].strip().isdigit()]
+    lines = _topic_lines(out)
     assert len(lines) >= 3  # at least three topics found in five subjects
+    assert out.splitlines()[2].split()[:4] == ["id", "size", "found", "label"]
+    assert all("/5" in line.split()[2] for line in lines)  # the fit's five runs
+    assert "found: clustering runs of the fit that found the topic" in out
+
+
+def test_info_shows_both_kinds_of_stability_re_run(fitted, tmp_path, capsys):
+    from topicdesk.core.refit_edits import RecordStability
+    from topicdesk.project.store import open_project, save_project
+
+    _, path = fitted
+    project = open_project(path)
+    ids = sorted(project.state.topics)
+    project.history.do(
+        RecordStability(
+            topics=[[t, 0.9, 5, 5] for t in ids],
+            documents=[None] * len(project.state),
+            seeds=[4, 5, 6, 7, 8],
+            left_out=0.1,
+            left_out_topics=[[t, 0.6, 3, 5] for t in ids],
+        )
+    )
+    checked = tmp_path / "checked.topicdesk"
+    save_project(project, checked)
+    assert main(["info", str(checked)]) == 0
+    out = capsys.readouterr().out
+    lines = _topic_lines(out)
+    assert lines and all(line.split()[2:5] == ["5/5", "·", "3/5"] for line in lines)
+    assert "the same with a part of the documents left out" in out
 
 
 def test_refit_from_project_reuses_embeddings(fitted, tmp_path, monkeypatch, capsys):

@@ -286,18 +286,32 @@ def _info(args: argparse.Namespace) -> int:
 
 
 def _print_topics(project, out: TextIO) -> None:
-    """Topic table: id, size, label and keywords, then the unassigned count."""
+    """Topic table: id, size, the runs that found it (where measured), label and keywords,
+    then the unassigned count."""
     from topicdesk.application.projects import summarize
 
     state = project.state
     sizes = state.sizes()
-    print(f"{'id':>4}  {'size':>6}  {'label':<40}  keywords", file=out)
+    found = {t.id: t.found_short() for t in state.sorted_topics()}
+    width = max(map(len, found.values()), default=0)
+    head = f"{'found':>{width}}  " if width else ""
+    print(f"{'id':>4}  {'size':>6}  {head}{'label':<40}  keywords", file=out)
     for topic in state.sorted_topics():
         label = topic.label if len(topic.label) <= 40 else topic.label[:39] + "…"
+        runs = f"{found[topic.id] or '-':>{width}}  " if width else ""
         print(
-            f"{topic.id:>4}  {sizes.get(topic.id, 0):>6}  {label:<40}  {', '.join(topic.keywords)}",
+            f"{topic.id:>4}  {sizes.get(topic.id, 0):>6}  {runs}{label:<40}  "
+            f"{', '.join(topic.keywords)}",
             file=out,
         )
+    if any(t.left_out for t in state.topics.values()):
+        print(
+            "found: re-runs with other seeds that found the topic · the same with a part of "
+            "the documents left out (Topics › Check stability)",
+            file=out,
+        )
+    elif width:
+        print("found: clustering runs of the fit that found the topic", file=out)
     summary = summarize(project)
     print(f"{summary.topics_sentence()}, {summary.empty_texts:,} empty", file=out)
 

@@ -75,6 +75,15 @@ class Topic:
             return ""
         return f"found in {self.runs_found} of {self.runs_total} runs, overlap {self.stability:.2f}"
 
+    def found_short(self) -> str:
+        """Runs that found the topic, "5/5", or "5/5 · 4/5" with the runs that left
+        documents out too; "" before anyone measured it."""
+        if not self.runs_total:
+            return ""
+        seeds = f"{self.runs_found}/{self.runs_total}"
+        out = self.left_out
+        return f"{seeds} · {out.found}/{out.runs}" if out is not None and out.runs else seeds
+
     def to_dict(self) -> dict:
         return {
             "id": self.id,

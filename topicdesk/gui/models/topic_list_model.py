@@ -43,16 +43,6 @@ class _Node:
     parent: int | None
 
 
-def _found(topic: Topic) -> str:
-    """Runs that found the topic, "5/5", or "5/5 · 4/5" where re-runs with documents left
-    out were made too."""
-    if not topic.runs_total:
-        return "–"
-    seeds = f"{topic.runs_found}/{topic.runs_total}"
-    out = topic.left_out
-    return f"{seeds} · {out.found}/{out.runs}" if out is not None and out.runs else seeds
-
-
 def _found_tip(topic: Topic) -> str:
     figures = [topic.stability_words(), topic.left_out.words() if topic.left_out else ""]
     shown = "\n".join(f for f in figures if f)
@@ -95,7 +85,7 @@ class TopicListModel(QAbstractItemModel):
                 totals[t.id],
                 ", ".join(t.keywords[:5]),
                 ", ".join(t.keywords),
-                _found(t),
+                t.found_short() or "–",
                 _found_tip(t),
                 (
                     t.stability if t.stability is not None else -1.0,
