@@ -209,3 +209,32 @@ def test_chart_names_keep_whole_keywords(qtbot, project, models):
     view = make(TopicsByGroup, qtbot, project, models)
     names = [view.topic.itemText(i) for i in range(view.topic.count())]
     assert "flüchtlinge, österreich…" in names
+
+
+def test_topics_a_check_with_documents_left_out_did_not_always_find_are_marked(
+    qtbot, project, models
+):
+    from topicdesk.core.refit_edits import RecordStability
+
+    project.history.do(
+        RecordStability(
+            topics=[[t, 0.9, 5, 5] for t in project.state.topics],
+            documents=[None] * len(project.state),
+            seeds=[1, 2, 3, 4, 5],
+            left_out=0.1,
+            left_out_topics=[[0, 0.8, 5, 5], [1, 0.4, 2, 5]],  # 1 is not steady; 2, 3 unknown
+        )
+    )
+    over_time = make(TopicsOverTime, qtbot, project, models)
+    note = "†: found in fewer than all 5 re-runs that each left out 10% of the documents"
+    assert note in over_time.note.text()
+    assert over_time.tooltip(1, 0).startswith("†\u00a0" + project.state.topics[1].label + "\n")
+    assert over_time.tooltip(0, 0).startswith(project.state.topics[0].label + "\n")
+    _, choice = models
+    choice.set([0, 2])  # neither is marked: the note goes
+    assert "†" not in over_time.note.text()
+    choice.set([])
+    by_group = make(TopicsByGroup, qtbot, project, models)
+    assert note in by_group.note.text()
+    names = [by_group.topic.itemText(i) for i in range(by_group.topic.count())]
+    assert sum(name.startswith("†") for name in names) == 1

@@ -14,8 +14,8 @@ from pathlib import Path
 import numpy as np
 
 from topicdesk import __version__
+from topicdesk.application import stability_check, variables
 from topicdesk.application import validation as val
-from topicdesk.application import variables
 from topicdesk.application.methods import REFERENCES, methods_paragraphs
 from topicdesk.application.validation_results import (
     coding_rows,
@@ -96,6 +96,7 @@ def map_figure(project: Project) -> Figure | None:
 def _panels(project: Project, table, limit: int | None = None) -> list[figures.Panel]:
     state = project.state
     panels = []
+    unsteady = stability_check.unsteady_topics(project)
     order = [t for t in table.topic_ids if t != UNASSIGNED] + [UNASSIGNED]
     for topic_id in order:
         j = table.column(int(topic_id))
@@ -103,30 +104,26 @@ def _panels(project: Project, table, limit: int | None = None) -> list[figures.P
         title = f"{topic_id}  {topic.label}" if topic else "Unassigned"
         colour = topic.colour if topic else UNASSIGNED_COLOUR
         cut = slice(None, limit)
-        mark = " †" if topic is not None and _unsteady(topic) else ""
+        mark = stability_check.UNSTEADY if topic_id in unsteady else ""
         panels.append(
             figures.Panel(
-                title, colour, table.shares[cut, j], table.low[cut, j], table.high[cut, j], mark
+                title,
+                colour,
+                table.shares[cut, j],
+                table.low[cut, j],
+                table.high[cut, j],
+                mark,
+                None if topic is None else topic.id,
             )
         )
     return panels
 
 
-def _unsteady(topic) -> bool:
-    """Not found in every one of the stability check's re-runs that left documents out."""
-    out = topic.left_out
-    return out is not None and out.found < out.runs
-
-
 def _unsteady_note(project: Project, panels: list[figures.Panel]) -> str:
     """What the figures' "†" means, where a drawn panel carries one."""
-    if not any(p.mark for p in panels[: figures.MAX_PANELS]):
-        return ""
-    out = next(t.left_out for t in project.state.topics.values() if _unsteady(t))
-    return (
-        f" †: found in fewer than all {out.runs} re-runs that each left out {out.share:.0%} "
-        "of the documents (Table S1); its shares rest on these particular documents."
-    )
+    ids = [p.topic_id for p in panels[: figures.MAX_PANELS] if p.topic_id is not None]
+    note = stability_check.unsteady_note(project, ids)
+    return f" {note[:-1]} (Table S1)." if note else ""
 
 
 def prevalence_figures(project: Project) -> list[Figure]:

@@ -72,6 +72,38 @@ def check(project: Project, progress: Progress | None = None) -> StabilityReport
     return report_from(project, rerun(project, project.settings, progress))
 
 
+UNSTEADY = " †"  # after the name of a topic not found in every re-run with documents left out
+
+
+def unsteady_topics(project: Project) -> set[int]:
+    """Topics a stability check's re-runs with documents left out did not all find: their
+    shares rest on the particular documents of this corpus."""
+    return {
+        t.id
+        for t in project.state.topics.values()
+        if t.left_out is not None and t.left_out.found < t.left_out.runs
+    }
+
+
+def unsteady_note(project: Project, topic_ids) -> str:
+    """What "†" means, if one of ``topic_ids`` carries it (else "")."""
+    marked = unsteady_topics(project) & {int(t) for t in topic_ids}
+    if not marked:
+        return ""
+    out = project.state.topics[min(marked)].left_out
+    return (
+        f"†: found in fewer than all {out.runs} re-runs that each left out {out.share:.0%} "
+        "of the documents; its shares rest on these particular documents."
+    )
+
+
+def marked_labels(project: Project, labels: dict[int, str]) -> dict[int, str]:
+    """``labels`` with "†" before the topics :func:`unsteady_topics` names (before, so
+    that charts that shorten names keep it)."""
+    unsteady = unsteady_topics(project)
+    return {t: f"†\u00a0{name}" if t in unsteady else name for t, name in labels.items()}
+
+
 # From "kept in every run" to "in no other run": ColorBrewer's red-yellow-green, readable
 # on white and ordered for the eye.
 STABILITY_BINS = (

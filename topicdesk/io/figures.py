@@ -51,6 +51,7 @@ class Panel:
     low: np.ndarray
     high: np.ndarray
     mark: str = ""  # after the title, never cut off (the report's "†" for unsteady topics)
+    topic_id: int | None = None  # None: the unassigned documents
 
 
 def _svg(figure) -> str:

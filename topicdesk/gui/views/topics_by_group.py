@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from topicdesk.analysis.prevalence import Difference, Prevalence
-from topicdesk.application import variables
+from topicdesk.application import stability_check, variables
 from topicdesk.core.project import Project
 from topicdesk.core.selection import Selection, TopicChoice
 from topicdesk.core.state import UNASSIGNED
@@ -161,7 +161,7 @@ class TopicsByGroup(QWidget):
         except TopicDeskError:
             self._show_hint("Choose a group column in Project › Variables… to compare groups.")
             return
-        self._labels = variables.topic_labels(project)
+        self._labels = stability_check.marked_labels(project, variables.topic_labels(project))
         self._draw()
 
     @property
@@ -254,6 +254,7 @@ class TopicsByGroup(QWidget):
             if small
             else "",
             f"{table.left_out:,} documents without a group left out." if table.left_out else "",
+            stability_check.unsteady_note(self._project, table.topic_ids) if self._project else "",
         ]
         self.note.setText(" ".join(p for p in parts if p))
 

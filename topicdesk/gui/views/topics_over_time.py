@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLa
 
 from topicdesk.analysis.prevalence import Prevalence
 from topicdesk.analysis.prevalence_model import TopicEffect
-from topicdesk.application import variables
+from topicdesk.application import stability_check, variables
 from topicdesk.core.palette import PALETTE, UNASSIGNED_COLOUR
 from topicdesk.core.project import Project
 from topicdesk.core.selection import Selection, TopicChoice
@@ -239,7 +239,7 @@ class TopicsOverTime(QWidget):
         except TopicDeskError as exc:
             self._show_hint(str(exc))
             return
-        self._labels = variables.topic_labels(project)
+        self._labels = stability_check.marked_labels(project, variables.topic_labels(project))
         self._take_colours(project)
         self._draw()
 
@@ -302,7 +302,9 @@ class TopicsOverTime(QWidget):
         self.plot.setYRange(0, 1.06 * self._top(topics, bands), padding=0)
         self.plot.setXRange(x.min() - 0.5, x.max() + 0.5, padding=0.02)
         self._fill_legend(topics)
-        self.note.setText(self._caption(len(topics), bands, len(self._table.topic_ids) - 1))
+        caption = self._caption(len(topics), bands, len(self._table.topic_ids) - 1)
+        marks = stability_check.unsteady_note(self._project, topics) if self._project else ""
+        self.note.setText(f"{caption} {marks}".strip())
 
     def _take_colours(self, project: Project) -> None:
         """Each topic's own colour, as on the map; lines of a recoloured topic are remade."""
