@@ -100,3 +100,37 @@ def test_cancel_stops_the_check_and_an_unfitted_project_is_refused(fitted):
     with pytest.raises(TopicDeskError, match="Fit topics first"):
         check_stability(Project(fitted.corpus))
     assert default_seeds(fitted, 3) == [43, 44, 45]
+
+
+def test_a_sampled_fit_is_re_run_on_its_own_sample_only(monkeypatch):
+    """Above the sample size the fit clustered a sample and placed the rest; the check
+    re-runs that sample (with the sample's settings), never the whole corpus, and places
+    the rest as the fit did in the runs on the whole sample."""
+    from tests.toy_fit import SETTINGS
+    from topicdesk.analysis.stability import rerun_both
+    from topicdesk.pipeline import consensus, sampling
+
+    project = toy_project(1_100, themes=3, settings=SETTINGS.replace(sample_above=1_000))
+    embeddings = project.cache.embeddings
+    sample = sampling.sample_rows(len(embeddings), project.settings)
+    assert sample is not None and len(sample) == 1_000
+    calls = []
+    original = consensus.all_spaces
+    monkeypatch.setattr(
+        consensus,
+        "all_spaces",
+        lambda given, *a, **k: calls.append(len(given)) or original(given, *a, **k),
+    )
+    (runs, _), (fewer, _) = rerun_both(embeddings, project.settings, [7])
+    assert calls == [1_000, 900]  # the sample, then the sample less a tenth
+    assert (runs[0] != consensus.LEFT_OUT).all()  # the rest placed from the sample
+    placed = np.setdiff1d(np.arange(len(embeddings)), sample)
+    assert (fewer[0] != consensus.LEFT_OUT).sum() == 900  # a tenth of the sample left out
+    assert (fewer[0][placed] == consensus.LEFT_OUT).all()
+    report = check_stability(project, [7])
+    assert report.same_documents.sample == 1_000
+    assert "on the fit's sample of 1,000 texts" in report.summary_lines()[0]
+    # compared row by row with the right documents: misaligned rows would agree at NMI ~0
+    assert min(report.same_documents.nmi) > 0.6 and min(report.fewer_documents.nmi) > 0.6
+    assigned = project.state.assignments[placed] >= 0
+    assert np.isfinite(report.documents()[placed][assigned]).all()

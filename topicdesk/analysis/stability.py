@@ -28,7 +28,7 @@ import numpy as np
 from topicdesk.core.project import Project
 from topicdesk.core.refit_edits import RecordStability
 from topicdesk.errors import TopicDeskError
-from topicdesk.pipeline import consensus, reduce
+from topicdesk.pipeline import consensus, reduce, sampling
 from topicdesk.pipeline.progress import Progress
 
 STAGE = "Checking stability"
@@ -46,6 +46,7 @@ class Reruns:
     topic_counts: list[int]  # topics in each re-run
     nmi: list[float]  # NMI of each re-run with the current topics, on the documents it kept
     left_out: float = 0.0  # the share of the documents each re-run left out
+    sample: int = 0  # distinct texts of the fit's sample the re-runs were made on (0: all)
 
     def stability(self) -> dict[int, float]:
         return self.agreement.stability()
@@ -114,8 +115,9 @@ class StabilityReport:
         n, topics = len(same.seeds), len(same.found())
         seeds = ", ".join(map(str, same.seeds))
         if fewer is None:
+            on = f" on the fit's sample of {same.sample:,} texts" if same.sample else ""
             return [
-                f"Re-ran the clustering with {n} other seeds ({seeds}).",
+                f"Re-ran the clustering with {n} other seeds ({seeds}){on}.",
                 f"{same.found_in_all()} of {topics} topics were found in all {n} re-runs.",
                 f"Re-runs: {same.figures_text()}.",
                 FOUND_MEANS,
@@ -125,10 +127,11 @@ class StabilityReport:
                 ),
             ]
         share = f"{fewer.left_out:.0%}"
+        on = f"the fit's sample of {same.sample:,} texts" if same.sample else "every document"
         return [
             (
-                f"Re-ran the clustering with {n} other seeds ({seeds}) on every document, and "
-                f"with the same seeds leaving out a different {share} of the documents each time."
+                f"Re-ran the clustering with {n} other seeds ({seeds}) on {on}, and with the "
+                f"same seeds leaving out a different {share} of them each time."
             ),
             (
                 f"{same.found_in_all()} of {topics} topics were found in all {n} re-runs with "
@@ -175,26 +178,39 @@ def rerun_labels(
     """The whole clustering run again from the embeddings once per seed: topic labels per
     distinct text for each run (``LEFT_OUT`` for texts that run was not given), and the
     number of topics each found (the costly part). With ``leave_out``, each run leaves that
-    share of the texts out and finds its own neighbour graph. ``first`` and ``total`` place
-    these runs in a longer check for its progress."""
+    share of the texts out and finds its own neighbour graph. A corpus the fit sampled
+    (``sampling.sample_rows``) is re-run on the fit's own sample, with the settings the
+    sample was clustered with, so each run costs what the fit's clustering did; a run on
+    the whole sample places the other texts as the fit did, one that left a share out
+    leaves the other texts out too. ``first`` and ``total`` place these runs in a longer
+    check for its progress."""
     progress = progress or Progress()
     total = total or len(seeds)
     progress.begin(STAGE, first, total)
-    knn = None if leave_out else reduce.neighbours(embeddings, settings)
+    sample = sampling.sample_rows(len(embeddings), settings)
+    if sample is not None:
+        settings = sampling.sample_settings(settings, len(sample) / len(embeddings), len(sample))
+    base = embeddings if sample is None else embeddings[sample]
+    knn = None if leave_out else reduce.neighbours(base, settings)
     part = f", {leave_out:.0%} of the documents left out" if leave_out else ""
     runs, counts = [], []
     for i, seed in enumerate(seeds):
         progress.begin(STAGE, first + i, total)
         progress.update(0.0, f"re-running with seed {seed}{part} ({first + i + 1} of {total})")
         other = settings.replace(seed=seed)
-        rows = kept_rows(len(embeddings), leave_out, seed) if leave_out else None
-        given = embeddings if rows is None else embeddings[rows]
+        rows = kept_rows(len(base), leave_out, seed) if leave_out else None
+        given = base if rows is None else base[rows]
         graph = knn if rows is None else reduce.neighbours(given, other)
         spaces = consensus.all_spaces(given, other, graph, progress)
         labels = consensus.final_labels(given, spaces, other, progress)
-        if rows is not None:
+        if sample is not None and rows is None:  # the rest placed from the sample, as a fit does
+            labels = sampling.place_labels(
+                embeddings, sample, base, labels, other.outlier_threshold
+            )[0]
+        elif rows is not None:
+            positions = rows if sample is None else sample[rows]
             labels, kept = np.full(len(embeddings), consensus.LEFT_OUT, np.int64), labels
-            labels[rows] = kept
+            labels[positions] = kept
         runs.append(labels)
         counts.append(int(labels.max()) + 1)
         progress.update(1.0, f"seed {seed}{part}: {counts[-1]} topics")
@@ -224,7 +240,9 @@ def compare_runs(
         seen = has & (r != consensus.LEFT_OUT)
         nmi.append(float(normalized_mutual_info_score(current[seen], r[seen])))
     agreement = consensus.agreement(current, runs)
-    return Reruns(list(seeds), agreement, list(counts), nmi, left_out)
+    sample = sampling.sample_rows(len(project.corpus.unique_texts()[0]), project.settings)
+    given = 0 if sample is None else len(sample)
+    return Reruns(list(seeds), agreement, list(counts), nmi, left_out, given)
 
 
 def rerun_both(

@@ -203,6 +203,22 @@ def _extend(
     return out
 
 
+def place_labels(
+    embeddings: np.ndarray,
+    rows: np.ndarray,
+    sample: np.ndarray,
+    labels: np.ndarray,
+    threshold: float,
+    others: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Topics ``labels`` of the sampled rows extended to every document by the nearest topic
+    centroid (``sample`` is ``embeddings[rows]``), and the placed documents' similarities."""
+    others = _others(len(embeddings), rows) if others is None else others
+    ids, centres = centroids(sample, labels)
+    placed, sims = nearest_topic(embeddings, others, ids, centres, threshold)
+    return _extend(labels, rows, others, placed), sims
+
+
 def place_topics(
     embeddings: np.ndarray,
     rows: np.ndarray,
@@ -216,14 +232,10 @@ def place_topics(
     sampled documents do."""
     others = _others(len(embeddings), rows)
     threshold = settings.outlier_threshold
-
-    def extend(labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        ids, centres = centroids(sample, labels)
-        placed, sims = nearest_topic(embeddings, others, ids, centres, threshold)
-        return _extend(labels, rows, others, placed), sims
-
-    labels, sims = extend(agreed.labels)
-    runs = [extend(run)[0] for run in agreed.runs]
+    labels, sims = place_labels(embeddings, rows, sample, agreed.labels, threshold, others)
+    runs = [
+        place_labels(embeddings, rows, sample, run, threshold, others)[0] for run in agreed.runs
+    ]
     support = _extend(agreed.support, rows, others, np.where(labels[others] >= 0, sims, 0.0))
     topic_broad = np.zeros(int(agreed.labels.max()) + 2, dtype=bool)  # index 0: unassigned
     for t in np.unique(agreed.labels[agreed.labels >= 0]):
