@@ -75,6 +75,12 @@ class Topic:
             return ""
         return f"found in {self.runs_found} of {self.runs_total} runs, overlap {self.stability:.2f}"
 
+    def stability_lines(self) -> list[str]:
+        """Every stability figure measured, in words: the runs on every document, then the
+        runs with documents left out (empty before anyone measured)."""
+        lines = [self.stability_words(), self.left_out.words() if self.left_out else ""]
+        return [line for line in lines if line]
+
     def found_short(self) -> str:
         """Runs that found the topic, "5/5", or "5/5 · 4/5" with the runs that left
         documents out too; "" before anyone measured it."""

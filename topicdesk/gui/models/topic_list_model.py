@@ -43,12 +43,6 @@ class _Node:
     parent: int | None
 
 
-def _found_tip(topic: Topic) -> str:
-    figures = [topic.stability_words(), topic.left_out.words() if topic.left_out else ""]
-    shown = "\n".join(f for f in figures if f)
-    return shown or "Not checked: Topics › Check stability"
-
-
 def _token(topic_id: int) -> int:
     return topic_id + 2  # "Unassigned" (-1) becomes 1; 0 stays free for "no topic"
 
@@ -86,7 +80,7 @@ class TopicListModel(QAbstractItemModel):
                 ", ".join(t.keywords[:5]),
                 ", ".join(t.keywords),
                 t.found_short() or "–",
-                _found_tip(t),
+                "\n".join(t.stability_lines()) or "Not checked: Topics › Check stability",
                 (
                     t.stability if t.stability is not None else -1.0,
                     t.left_out.stability if t.left_out is not None else -1.0,

@@ -69,8 +69,7 @@ def stability_html(topic: Topic) -> str:
 
 def stability_tip(topic: Topic) -> str:
     """The general explanation, then the topic's own figures in full."""
-    figures = [topic.stability_words(), topic.left_out.words() if topic.left_out else ""]
-    mine = "\n".join(f for f in figures if f)
+    mine = "\n".join(topic.stability_lines())
     return f"{STABILITY_TIP}\n\nThis topic: {mine}." if mine else STABILITY_TIP
 
 
