@@ -79,10 +79,17 @@ def test_the_figures_are_stored_by_an_undoable_edit(fitted):
     assert topic.runs_total == 2 and topic.runs_found == report.found()[0]
     assert topic.stability_words().startswith(f"found in {topic.runs_found} of 2 runs")
     fewer = report.fewer_documents
-    assert topic.left_out == LeftOut(0.1, round(fewer.stability()[0], 4), fewer.found()[0], 2)
+    low, high = fewer.prevalence_range()[0]
+    assert topic.left_out == LeftOut(
+        0.1, round(fewer.stability()[0], 4), fewer.found()[0], 2, low, high
+    )
+    # the topic's share now (of the documents with text) lies within what the re-runs held
+    share = (project.state.assignments == 0).sum() / len(project.state)
+    assert low - 0.05 <= share <= high + 0.05 and 0 < low <= high < 1
     assert topic.left_out.words() == (
         f"found in {fewer.found()[0]} of 2 runs with 10% of the documents left out, "
-        f"overlap {topic.left_out.stability:.2f}"
+        f"overlap {topic.left_out.stability:.2f}, holding {100 * low:.1f}-{100 * high:.1f}% "
+        "of the documents"
     )
     assert np.isnan(project.state.doc_stability[0])  # unassigned now: nothing to measure
     assert project.history.log[-1].description == (

@@ -177,6 +177,10 @@ def test_figures_with_documents_left_out_reach_the_methods_codebook_and_workbook
     project = copy.deepcopy(answered)
     ids = sorted(project.state.topics)
     n = len(project.state)
+    sizes, with_text = project.state.sizes(), int(project.corpus.has_text.sum())
+    own = {t: sizes[t] / with_text for t in ids}
+    # each topic's counterparts held its own share, give or take 1 and 3 points (topic 0: 6)
+    held = {t: (own[t] - 0.01, own[t] + (0.06 if t == ids[0] else 0.03)) for t in ids}
     project.history.do(
         RecordStability(
             topics=[[t, 0.9, 5, 5] for t in ids],
@@ -184,7 +188,8 @@ def test_figures_with_documents_left_out_reach_the_methods_codebook_and_workbook
             seeds=[43, 44, 45, 46, 47],
             left_out=0.1,
             left_out_topics=[
-                [t, 0.5 + 0.1 * (i % 3), 5 if i % 3 else 2, 5] for i, t in enumerate(ids)
+                [t, 0.5 + 0.1 * (i % 3), 5 if i % 3 else 2, 5, *held[t]]
+                for i, t in enumerate(ids)
             ],
         )
     )
@@ -196,6 +201,10 @@ def test_figures_with_documents_left_out_reach_the_methods_codebook_and_workbook
         f"documents, it ranged from 0.50 to 0.70 (median 0.60), and {every} of {len(ids)} "
         "topics were found"
     ) in first
+    assert (
+        "differed from the topic's own share by up to 3.0 percentage points for the median "
+        "topic and 6.0 at most."
+    ) in first
     path = tmp_path / "report.html"
     publishing.write_report(project, path)
     page = Page()
@@ -204,6 +213,8 @@ def test_figures_with_documents_left_out_reach_the_methods_codebook_and_workbook
     assert head[-2:] == ["Stability", "Stability, 10% left out"]
     rows = {r[0]: r for r in page.rows if r and r[0] in {str(t) for t in ids}}
     assert rows[str(ids[1])][-2:] == ["0.90", "0.60"]
+    low, high = held[ids[1]]
+    assert rows[str(ids[1])][-3].endswith(f"%{100 * low:.1f}-{100 * high:.1f}%")  # under it
     text = " ".join(page.text)
     assert "a different 10% of the documents" in text
     # the shares of topics not found in every such refit are marked in both figures
@@ -220,6 +231,7 @@ def test_figures_with_documents_left_out_reach_the_methods_codebook_and_workbook
     topics = list(load_workbook(book)["topics"].iter_rows(values_only=True))
     column = topics[0].index("found_in_runs_left_out")
     assert topics[1][column] == "2 of 5" and topics[1][column - 2] == 0.1
+    assert topics[1][column + 1 : column + 3] == pytest.approx(held[ids[0]])
 
 
 def test_curation_counts_follow_the_log_net_of_undo(sotu_slice: pd.DataFrame) -> None:

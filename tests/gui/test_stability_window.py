@@ -42,7 +42,8 @@ def test_check_stability_split_and_merge_into_parent(make_window, qtbot, monkeyp
     found = model.index_of_topic(0, FOUND)
     assert model.data(found) == f"{topic.runs_found}/5 · {out.found}/5"
     assert model.data(found, Qt.ToolTipRole).endswith(
-        f"with 10% of the documents left out, overlap {out.stability:.2f}"
+        f"with 10% of the documents left out, overlap {out.stability:.2f}, holding "
+        f"{100 * out.prevalence_low:.1f}-{100 * out.prevalence_high:.1f}% of the documents"
     )
     window.inspector.choose_topics([0])
     assert f"{out.found} of 5 with 10% left out" in window.inspector.stability.text()

@@ -86,13 +86,15 @@ def test_xlsx_sheets_and_cells(project, table, tmp_path):
         "left_out_share",
         "stability_left_out",
         "found_in_runs_left_out",
+        "share_low_left_out",
+        "share_high_left_out",
         "representative_documents",
         "note",
     ]
     by_id = {r[0]: r for r in topics[1:]}
     assert by_id[0][1] == "Economy '); DROP TABLE topics;--"
-    assert by_id[1][11].startswith("Ask Maria")
-    assert by_id[1][7:10] == (None, None, None)  # not checked: empty, not 0
+    assert by_id[1][13].startswith("Ask Maria")
+    assert by_id[1][7:12] == (None, None, None, None, None)  # not checked: empty, not 0
     assert sum(r[3] for r in topics[1:]) == int(project.corpus.has_text.sum())
     settings = {r[0]: r[1] for r in book["settings"].iter_rows(min_row=2, values_only=True)}
     assert settings["input_sha256"] == "ab" * 32

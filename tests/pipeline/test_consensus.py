@@ -100,6 +100,7 @@ def test_a_run_that_left_documents_out_is_compared_on_the_documents_it_kept():
     assert figures.jaccard[2, 0] == pytest.approx(2 / 6) and np.isnan(figures.jaccard[2, 1])
     assert figures.stability() == pytest.approx({0: 1.0, 1: (4 / 6 + 3 / 5) / 2, 2: 2 / 6})
     assert figures.found() == {0: 2, 1: 2, 2: 0}  # a run that saw none of it cannot find it
+    assert figures.matches.tolist() == [[5, 5], [3, 3], [3, -1]]
     docs = figures.documents
     assert docs[2] == 1.0 and docs[0] == 1.0  # kept by one run and placed as in both
     assert docs[7] == 0.5 and np.isnan(docs[10])

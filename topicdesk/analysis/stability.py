@@ -47,6 +47,9 @@ class Reruns:
     nmi: list[float]  # NMI of each re-run with the current topics, on the documents it kept
     left_out: float = 0.0  # the share of the documents each re-run left out
     sample: int = 0  # distinct texts of the fit's sample the re-runs were made on (0: all)
+    # per topic and re-run, its best match's share of the documents with text that the
+    # re-run kept (NaN where the re-run saw none of the topic)
+    prevalence: np.ndarray | None = None
 
     def stability(self) -> dict[int, float]:
         return self.agreement.stability()
@@ -55,10 +58,27 @@ class Reruns:
         """Re-runs in which each topic has a match of Jaccard 0.5 or more."""
         return self.agreement.found()
 
-    def figures(self) -> list[list]:
-        """Per topic ``[id, stability, runs found, runs]``, as the project stores them."""
+    def figures(self, shares: bool = False) -> list[list]:
+        """Per topic ``[id, stability, runs found, runs]``, as the project stores them; with
+        ``shares``, then the lowest and highest share of its best match over the re-runs."""
         stability, found = self.stability(), self.found()
-        return [[t, round(stability[t], 4), found[t], len(self.seeds)] for t in sorted(stability)]
+        ranges = self.prevalence_range() if shares else {}
+        return [
+            [t, round(stability[t], 4), found[t], len(self.seeds), *ranges.get(t, ())]
+            for t in sorted(stability)
+        ]
+
+    def prevalence_range(self) -> dict[int, tuple[float, float]]:
+        """Per topic, the lowest and highest share of the documents its best match held
+        over the re-runs that saw it: how far the share a researcher reports could move."""
+        out = {}
+        if self.prevalence is None:
+            return out
+        for t, row in zip(self.agreement.topic_ids, self.prevalence):
+            seen = row[~np.isnan(row)]
+            if len(seen):
+                out[int(t)] = (round(float(seen.min()), 4), round(float(seen.max()), 4))
+        return out
 
     def found_in_all(self) -> int:
         """Topics found in every re-run."""
@@ -105,7 +125,7 @@ class StabilityReport:
             documents=[None if np.isnan(v) else round(float(v), 4) for v in self.documents()],
             seeds=list(self.seeds),
             left_out=fewer.left_out if fewer else 0.0,
-            left_out_topics=fewer.figures() if fewer else [],
+            left_out_topics=fewer.figures(shares=True) if fewer else [],
         )
 
     def summary_lines(self) -> list[str]:
@@ -242,7 +262,22 @@ def compare_runs(
     agreement = consensus.agreement(current, runs)
     sample = sampling.sample_rows(len(project.corpus.unique_texts()[0]), project.settings)
     given = 0 if sample is None else len(sample)
-    return Reruns(list(seeds), agreement, list(counts), nmi, left_out, given)
+    prevalence = _prevalence(agreement, runs, has)
+    return Reruns(list(seeds), agreement, list(counts), nmi, left_out, given, prevalence)
+
+
+def _prevalence(agreement: consensus.Agreement, runs: list[np.ndarray], has: np.ndarray):
+    """Per topic and run, the share of the run's documents with text that its best match
+    holds (NaN where the run saw none of the topic's documents)."""
+    out = np.full(agreement.jaccard.shape, np.nan)
+    for r, labels in enumerate(runs):
+        kept = has & (labels != consensus.LEFT_OUT)
+        sizes = np.bincount(labels[kept & (labels >= 0)], minlength=1)
+        for t, match in enumerate(agreement.matches[:, r]):
+            if match >= 0 and not np.isnan(agreement.jaccard[t, r]) and kept.any():
+                size = sizes[match] if match < len(sizes) else 0
+                out[t, r] = size / kept.sum()
+    return out
 
 
 def rerun_both(

@@ -116,20 +116,45 @@ def curation_counts(project: Project) -> dict[str, int]:
     return counts
 
 
-def _left_out_sentence(state) -> str:
+def _left_out_sentence(project: Project) -> str:
     """The stability check's refits that also left documents out, where one was made."""
+    state = project.state
     figures = [t.left_out for t in state.topics.values() if t.left_out is not None]
     if not figures or len({f.share for f in figures}) != 1:
         return ""
     share, runs = figures[0].share, max(f.runs for f in figures)
     values = [f.stability for f in figures]
     every = sum(1 for f in figures if f.found == f.runs)
-    return (
+    sentence = (
         f" In {runs} further refits with those seeds that each left out a different "
         f"{share:.0%} of the documents, it ranged from {min(values):.2f} to {max(values):.2f} "
         f"(median {np.median(values):.2f}), and {every} of {len(figures)} topics were found (a "
         f"counterpart sharing at least half of their documents) in all of them."
     )
+    moved = _share_moves(project)
+    if moved:
+        sentence += (
+            f" The share of the documents a topic's counterpart held in those refits differed "
+            f"from the topic's own share by up to {np.median(moved):.1f} percentage points for "
+            f"the median topic and {max(moved):.1f} at most."
+        )
+    return sentence
+
+
+def _share_moves(project: Project) -> list[float]:
+    """Per topic with a measured range, how far (in percentage points) its counterparts'
+    shares in the refits with documents left out strayed from its own share of the
+    documents with text."""
+    state = project.state
+    sizes, with_text = state.sizes(), max(int(project.corpus.has_text.sum()), 1)
+    moved = []
+    for topic in state.topics.values():
+        out = topic.left_out
+        if out is None or out.prevalence_low is None or out.prevalence_high is None:
+            continue
+        own = sizes.get(topic.id, 0) / with_text
+        moved.append(100 * max(abs(out.prevalence_low - own), abs(out.prevalence_high - own)))
+    return moved
 
 
 def _curation_sentence(project: Project) -> str:
@@ -345,7 +370,7 @@ def methods_paragraphs(project: Project) -> list[str]:
             f"(mean best-match Jaccard overlap) ranged from "
             f"{min(stability):.2f} to {max(stability):.2f} (median {np.median(stability):.2f})."
         )
-        first += _left_out_sentence(state)
+        first += _left_out_sentence(project)
     second = (
         f"{_curation_sentence(project)} The final model has {len(state.topics)} topic"
         f"{_plural(len(state.topics))}, each with a name and, where the researcher wrote one, a "

@@ -67,12 +67,22 @@ def codebook_entries(project: Project) -> list[CodebookEntry]:
                 examples=[_excerpt(texts[r]) for r in topic.representatives[:3] if texts[r]],
                 left_out=None if topic.left_out is None else topic.left_out.share,
                 left_out_stability=None if topic.left_out is None else topic.left_out.stability,
+                left_out_shares=_held(topic),
             )
         )
     return entries
 
 
 # ----- figures -----------------------------------------------------------------------
+def _held(topic) -> tuple[float, float] | None:
+    """The lowest and highest share of the documents the topic's counterparts held in the
+    stability check's re-runs with documents left out, where measured."""
+    out = topic.left_out
+    if out is None or out.prevalence_low is None or out.prevalence_high is None:
+        return None
+    return out.prevalence_low, out.prevalence_high
+
+
 def map_figure(project: Project) -> Figure | None:
     """The document map with each topic's number and a legend (None before a fit)."""
     coords = project.row_coords()
@@ -230,8 +240,10 @@ def build_report(project: Project) -> Report:
                 + (
                     f"; with {left_out[0]:.0%} left out: the same in refits that each also left "
                     f"out a different {left_out[0]:.0%} of the documents, which shows how much "
-                    "the topic depends on the particular documents in the sample. Neither "
-                    "measures how the topic would change in texts from another source."
+                    "the topic depends on the particular documents in the sample; under the "
+                    "share, the lowest and highest share of the documents the topic's "
+                    "counterpart held in those refits. Neither measures how the topic would "
+                    "change in texts from another source."
                     if len(left_out) == 1
                     else "; it does not measure how the topic would change with other documents."
                 )

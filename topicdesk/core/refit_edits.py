@@ -104,7 +104,8 @@ class RecordStability(Edit):
     """Stability figures from a check with other seeds: per topic ``[id, stability,
     runs found, runs]``, per document the share of runs that agreed (None: unassigned);
     ``left_out_topics`` the same per topic from re-runs that each left ``left_out`` of the
-    documents out (empty in checks made before there were such re-runs)."""
+    documents out, then the lowest and highest share of the documents its best match held
+    in them (empty in checks made before there were such re-runs)."""
 
     kind: ClassVar[str] = "record_stability"
     topics: list[list] = field(default_factory=list)
@@ -128,11 +129,13 @@ class RecordStability(Edit):
                     int(found),
                     int(runs),
                 )
-        for tid, stability, found, runs in self.left_out_topics:
+        for tid, stability, found, runs, *held in self.left_out_topics:
             topic = state.topics.get(int(tid))
             if topic is not None:
-                share = float(self.left_out)
-                topic.left_out = LeftOut(share, float(stability), int(found), int(runs))
+                low, high = (float(v) for v in held) if len(held) == 2 else (None, None)
+                topic.left_out = LeftOut(
+                    float(self.left_out), float(stability), int(found), int(runs), low, high
+                )
         state.doc_stability[:] = [np.nan if v is None else float(v) for v in self.documents]
 
     def describe(self):

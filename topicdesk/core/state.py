@@ -28,13 +28,23 @@ class LeftOut:
     stability: float
     found: int
     runs: int
+    # the lowest and highest share of the documents the topic's best match held in those
+    # runs (None in figures recorded without them)
+    prevalence_low: float | None = None
+    prevalence_high: float | None = None
 
     def words(self) -> str:
         """The figures in words, as in "found in 4 of 5 runs with 10% of the documents left
-        out, overlap 0.78"."""
+        out, overlap 0.78, holding 9.8-12.4% of the documents"."""
+        held = (
+            f", holding {100 * self.prevalence_low:.1f}-{100 * self.prevalence_high:.1f}% of "
+            "the documents"
+            if self.prevalence_low is not None and self.prevalence_high is not None
+            else ""
+        )
         return (
             f"found in {self.found} of {self.runs} runs with {self.share:.0%} of the "
-            f"documents left out, overlap {self.stability:.2f}"
+            f"documents left out, overlap {self.stability:.2f}{held}"
         )
 
 
@@ -130,7 +140,12 @@ class Topic:
 
 def left_out_from(data: dict) -> LeftOut:
     return LeftOut(
-        float(data["share"]), float(data["stability"]), int(data["found"]), int(data["runs"])
+        float(data["share"]),
+        float(data["stability"]),
+        int(data["found"]),
+        int(data["runs"]),
+        _optional(float, data.get("prevalence_low")),
+        _optional(float, data.get("prevalence_high")),
     )
 
 

@@ -131,13 +131,16 @@ def _left_out_columns(topic) -> dict:
         "left_out_share": None if out is None else out.share,
         "stability_left_out": None if out is None else round(out.stability, 4),
         "found_in_runs_left_out": "" if out is None else f"{out.found} of {out.runs}",
+        "share_low_left_out": None if out is None else out.prevalence_low,
+        "share_high_left_out": None if out is None else out.prevalence_high,
     }
 
 
 def topics_frame(project: Project) -> pd.DataFrame:
     """One row per topic: id, label, parent topic, size, keywords, stability (mean overlap
     with its best match over the runs, and in how many runs it was found; then the same in
-    the stability check's re-runs that left a share of the documents out), representative
+    the stability check's re-runs that left a share of the documents out, with the lowest
+    and highest share of the documents its best match held in them), representative
     documents, note."""
     state, texts = project.state, project.corpus.texts
     assert state is not None
@@ -178,6 +181,8 @@ def topics_frame(project: Project) -> pd.DataFrame:
             "left_out_share": None,
             "stability_left_out": None,
             "found_in_runs_left_out": "",
+            "share_low_left_out": None,
+            "share_high_left_out": None,
             "representative_documents": "",
             "note": "",
         }

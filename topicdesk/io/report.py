@@ -32,6 +32,7 @@ class CodebookEntry:
     examples: list[str]
     left_out: float | None = None  # stability in re-runs that each left this share out
     left_out_stability: float | None = None
+    left_out_shares: tuple[float, float] | None = None  # lowest, highest share in them
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,7 @@ td { padding: .35rem .5rem; vertical-align: top; border-bottom: 1px solid var(--
 tr:last-child td { border-bottom: none; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 th.wrap { white-space: normal; width: 6em; }
+td .range { color: var(--muted); font-size: 12px; }
 .swatch { display: inline-block; width: .8em; height: .8em; border-radius: 2px;
   margin-right: .35em; vertical-align: -.05em; }
 .keywords { color: var(--muted); }
@@ -125,6 +127,14 @@ def _figure(value: float | None) -> str:
     return "–" if value is None or not math.isfinite(value) else f"{value:.2f}"
 
 
+def _share_range(shares: tuple[float, float] | None) -> str:
+    """Under a topic's share, the range its counterparts held in the re-runs."""
+    if shares is None:
+        return ""
+    low, high = shares
+    return f"<div class='range'>{100 * low:.1f}-{100 * high:.1f}%</div>"
+
+
 def _codebook(report: Report) -> str:
     shares = {e.left_out for e in report.codebook if e.left_out is not None}
     rows = []
@@ -141,7 +151,8 @@ def _codebook(report: Report) -> str:
             f"<b>{escape(entry.name)}</b></td>"
             f"<td>{definition}<div class='keywords'>{escape(', '.join(entry.keywords))}</div>"
             f"{f'<ol class=examples>{examples}</ol>' if examples else ''}</td>"
-            f"<td class='num'>{entry.size:,}</td><td class='num'>{_percent(entry.share)}</td>"
+            f"<td class='num'>{entry.size:,}</td><td class='num'>{_percent(entry.share)}"
+            f"{_share_range(entry.left_out_shares)}</td>"
             f"<td class='num'>{_figure(entry.stability)}</td>{fewer}</tr>"
         )
     # "left out" kept on one line under "Stability," in a narrow column

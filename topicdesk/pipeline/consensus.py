@@ -185,12 +185,15 @@ class Agreement:
     ``jaccard[t, r]``: overlap of topic ``topic_ids[t]`` with its best match in run ``r``,
     over the documents that run kept (NaN where it left out every document of the topic);
     ``documents``: per document, the share of the runs that kept it whose best match of its
-    topic holds it (NaN for unassigned documents and for those no run kept).
+    topic holds it (NaN for unassigned documents and for those no run kept); ``matches[t,
+    r]``: the id of that best match in run ``r`` (-1 where the run has no topics or saw none
+    of the topic).
     """
 
     topic_ids: np.ndarray
     jaccard: np.ndarray
     documents: np.ndarray
+    matches: np.ndarray
 
     @property
     def runs(self) -> int:
@@ -222,6 +225,7 @@ def agreement(labels: np.ndarray, runs: list[np.ndarray]) -> Agreement:
     assigned = labels >= 0
     position = np.where(assigned, np.searchsorted(ids, labels), UNASSIGNED)
     jaccard = np.zeros((len(ids), len(runs)))
+    matches = np.full((len(ids), len(runs)), UNASSIGNED, dtype=np.int64)
     hits = np.zeros(len(labels))
     kept_by = np.zeros(len(labels))
     for r, other in enumerate(runs):
@@ -233,13 +237,14 @@ def agreement(labels: np.ndarray, runs: list[np.ndarray]) -> Agreement:
         topics = _membership([seen], rows=len(ids))
         overlap = _jaccard(topics, _membership([other]))  # columns: the run's topic ids
         match = overlap.argmax(axis=1)
-        jaccard[:, r] = overlap[np.arange(len(ids)), match]
-        jaccard[np.asarray(topics.sum(axis=1)).ravel() == 0, r] = np.nan
+        unseen = np.asarray(topics.sum(axis=1)).ravel() == 0
+        matches[:, r] = np.where(unseen, UNASSIGNED, match)
+        jaccard[:, r] = np.where(unseen, np.nan, overlap[np.arange(len(ids)), match])
         counted = assigned & kept
         hits[counted] += other[counted] == match[position[counted]]
     with np.errstate(invalid="ignore", divide="ignore"):
         documents = np.where(assigned & (kept_by > 0), hits / kept_by, np.nan)
-    return Agreement(ids, jaccard, documents)
+    return Agreement(ids, jaccard, documents, matches)
 
 
 @dataclass(frozen=True)
