@@ -371,6 +371,7 @@ def check(name: str, fit_seeds: tuple[int, ...] = (42, 1, 2)) -> None:
             halves.append((compare_runs(project, seeds, runs, counts, leave_out), took))
         for reruns, took in halves:
             stability = list(reruns.stability().values())
+            moved = reruns.share_moves()
             rows.append(
                 [
                     str(fit_seed),
@@ -378,11 +379,20 @@ def check(name: str, fit_seeds: tuple[int, ...] = (42, 1, 2)) -> None:
                     f"{reruns.found_in_all()} of {len(stability)}",
                     f"{np.median(stability):.2f} ({min(stability):.2f})",
                     f"{np.mean(reruns.nmi):.3f}",
+                    f"{np.median(moved):.1f} ({max(moved):.1f})",
                     f"{took:.1f}",
                 ]
             )
     print(f"\n### {name}: Check stability on fits with seeds {', '.join(map(str, fit_seeds))}\n")
-    head = ["fit seed", "re-runs", "found in all 5", "stability median (min)", "NMI", "s"]
+    head = [
+        "fit seed",
+        "re-runs",
+        "found in all 5",
+        "stability median (min)",
+        "NMI",
+        "share moved, points: median (max)",
+        "s",
+    ]
     print(table(head, rows))
 
 

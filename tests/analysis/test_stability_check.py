@@ -52,6 +52,12 @@ def test_clear_topics_are_found_in_every_re_run(fitted):
         "10% of the documents were left out."
     )
     assert lines[3].startswith("Other seeds, 10% left out: ") and "NMI" in lines[3]
+    moves = fewer.share_moves()
+    assert len(moves) == len(found) and all(m >= 0 for m in moves)
+    assert lines[4] == (
+        f"A topic's share of the documents moved by up to {np.median(moves):.1f} percentage "
+        f"points in those re-runs for the median topic, {max(moves):.1f} at most."
+    )
     assert "another source" in lines[-1]  # what it cannot show
 
 

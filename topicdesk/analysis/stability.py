@@ -27,6 +27,7 @@ import numpy as np
 
 from topicdesk.core.project import Project
 from topicdesk.core.refit_edits import RecordStability
+from topicdesk.core.state import share_move
 from topicdesk.errors import TopicDeskError
 from topicdesk.pipeline import consensus, reduce, sampling
 from topicdesk.pipeline.progress import Progress
@@ -48,8 +49,9 @@ class Reruns:
     left_out: float = 0.0  # the share of the documents each re-run left out
     sample: int = 0  # distinct texts of the fit's sample the re-runs were made on (0: all)
     # per topic and re-run, its best match's share of the documents with text that the
-    # re-run kept (NaN where the re-run saw none of the topic)
+    # re-run kept (NaN where the re-run saw none of the topic); each topic's own share
     prevalence: np.ndarray | None = None
+    own_shares: dict[int, float] | None = None
 
     def stability(self) -> dict[int, float]:
         return self.agreement.stability()
@@ -79,6 +81,15 @@ class Reruns:
             if len(seen):
                 out[int(t)] = (round(float(seen.min()), 4), round(float(seen.max()), 4))
         return out
+
+    def share_moves(self) -> list[float]:
+        """Per topic, how far (points) its counterparts' shares strayed from its own."""
+        own = self.own_shares or {}
+        return [
+            share_move(low, high, own[t])
+            for t, (low, high) in self.prevalence_range().items()
+            if t in own
+        ]
 
     def found_in_all(self) -> int:
         """Topics found in every re-run."""
@@ -160,6 +171,7 @@ class StabilityReport:
             ),
             f"Other seeds: {same.figures_text()}.",
             f"Other seeds, {share} left out: {fewer.figures_text()}.",
+            *_moves_line(fewer),
             FOUND_MEANS + " A topic found with documents left out would likely come back in "
             "another sample from the same source; one found only with every document rests "
             "on these particular documents.",
@@ -168,6 +180,18 @@ class StabilityReport:
                 "source or period."
             ),
         ]
+
+
+def _moves_line(fewer: Reruns) -> list[str]:
+    moves = fewer.share_moves()
+    if not moves:
+        return []
+    return [
+        (
+            f"A topic's share of the documents moved by up to {np.median(moves):.1f} percentage "
+            f"points in those re-runs for the median topic, {max(moves):.1f} at most."
+        )
+    ]
 
 
 def default_seeds(project: Project, count: int = 5) -> list[int]:
@@ -263,7 +287,10 @@ def compare_runs(
     sample = sampling.sample_rows(len(project.corpus.unique_texts()[0]), project.settings)
     given = 0 if sample is None else len(sample)
     prevalence = _prevalence(agreement, runs, has)
-    return Reruns(list(seeds), agreement, list(counts), nmi, left_out, given, prevalence)
+    own = {
+        int(t): float(((current == t) & has).sum() / max(has.sum(), 1)) for t in agreement.topic_ids
+    }
+    return Reruns(list(seeds), agreement, list(counts), nmi, left_out, given, prevalence, own)
 
 
 def _prevalence(agreement: consensus.Agreement, runs: list[np.ndarray], has: np.ndarray):

@@ -147,14 +147,12 @@ def _share_moves(project: Project) -> list[float]:
     documents with text."""
     state = project.state
     sizes, with_text = state.sizes(), max(int(project.corpus.has_text.sum()), 1)
-    moved = []
-    for topic in state.topics.values():
-        out = topic.left_out
-        if out is None or out.prevalence_low is None or out.prevalence_high is None:
-            continue
-        own = sizes.get(topic.id, 0) / with_text
-        moved.append(100 * max(abs(out.prevalence_low - own), abs(out.prevalence_high - own)))
-    return moved
+    moves = [
+        t.left_out.share_move(sizes.get(t.id, 0) / with_text)
+        for t in state.topics.values()
+        if t.left_out is not None
+    ]
+    return [m for m in moves if m is not None]
 
 
 def _curation_sentence(project: Project) -> str:

@@ -19,6 +19,11 @@ BY_MODEL = "model"
 BY_HUMAN = "human"
 
 
+def share_move(low: float, high: float, own: float) -> float:
+    """How far, in percentage points, a range of shares strays from a topic's own share."""
+    return 100 * max(abs(low - own), abs(high - own))
+
+
 @dataclass(frozen=True)
 class LeftOut:
     """How a topic held in the stability check's re-runs that each left ``share`` of the
@@ -32,6 +37,12 @@ class LeftOut:
     # runs (None in figures recorded without them)
     prevalence_low: float | None = None
     prevalence_high: float | None = None
+
+    def share_move(self, own: float) -> float | None:
+        """How far the shares its counterparts held strayed from ``own`` (points)."""
+        if self.prevalence_low is None or self.prevalence_high is None:
+            return None
+        return share_move(self.prevalence_low, self.prevalence_high, own)
 
     def words(self) -> str:
         """The figures in words, as in "found in 4 of 5 runs with 10% of the documents left
