@@ -4,6 +4,7 @@ undoable step, and can be cancelled."""
 
 from __future__ import annotations
 
+import re
 import threading
 
 import numpy as np
@@ -59,6 +60,7 @@ def test_clear_topics_are_found_in_every_re_run(fitted):
         f"points in those re-runs for the median topic, {max(moves):.1f} at most."
     )
     assert "another source" in lines[-1]  # what it cannot show
+    assert not any(line.startswith("Not found in every") for line in lines)  # all found
 
 
 def test_each_re_run_leaves_out_its_own_tenth_and_is_compared_on_what_it_kept(fitted):
@@ -142,7 +144,12 @@ def test_a_sampled_fit_is_re_run_on_its_own_sample_only(monkeypatch):
     assert (fewer[0][placed] == consensus.LEFT_OUT).all()
     report = check_stability(project, [7])
     assert report.same_documents.sample == 1_000
-    assert "on the fit's sample of 1,000 texts" in report.summary_lines()[0]
+    lines = report.summary_lines()
+    assert "on the fit's sample of 1,000 texts" in lines[0]
+    missed = sorted(t for t, k in report.fewer_documents.found().items() if k == 0)
+    said = next(line for line in lines if line.startswith("Not found in every re-run"))
+    named = re.findall(r"\d+", said.split(":")[1].split(", marked")[0])
+    assert missed and sorted(map(int, named)) == missed and said.endswith("the report.")
     # compared row by row with the right documents: misaligned rows would agree at NMI ~0
     assert min(report.same_documents.nmi) > 0.6 and min(report.fewer_documents.nmi) > 0.6
     assigned = project.state.assignments[placed] >= 0

@@ -172,6 +172,7 @@ class StabilityReport:
             f"Other seeds: {same.figures_text()}.",
             f"Other seeds, {share} left out: {fewer.figures_text()}.",
             *_moves_line(fewer),
+            *_unsteady_line(fewer),
             FOUND_MEANS + " A topic found with documents left out would likely come back in "
             "another sample from the same source; one found only with every document rests "
             "on these particular documents.",
@@ -180,6 +181,28 @@ class StabilityReport:
                 "source or period."
             ),
         ]
+
+
+def _unsteady_line(fewer: Reruns) -> list[str]:
+    """Which topics some re-run with documents left out did not find, where any."""
+    missed = sorted(t for t, k in fewer.found().items() if k < len(fewer.seeds))
+    if not missed:
+        return []
+    if len(missed) > 12:
+        which = f"{len(missed)} topics"
+    else:
+        names = [str(t) for t in missed]
+        which = (
+            f"topic {names[0]}"
+            if len(names) == 1
+            else (f"topics {', '.join(names[:-1])} and {names[-1]}")
+        )
+    return [
+        (
+            f"Not found in every re-run with {fewer.left_out:.0%} left out: {which}, marked † in "
+            "Over time, By group and the report."
+        )
+    ]
 
 
 def _moves_line(fewer: Reruns) -> list[str]:
