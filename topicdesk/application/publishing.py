@@ -67,22 +67,13 @@ def codebook_entries(project: Project) -> list[CodebookEntry]:
                 examples=[_excerpt(texts[r]) for r in topic.representatives[:3] if texts[r]],
                 left_out=None if topic.left_out is None else topic.left_out.share,
                 left_out_stability=None if topic.left_out is None else topic.left_out.stability,
-                left_out_shares=_held(topic),
+                left_out_shares=None if topic.left_out is None else topic.left_out.held(),
             )
         )
     return entries
 
 
 # ----- figures -----------------------------------------------------------------------
-def _held(topic) -> tuple[float, float] | None:
-    """The lowest and highest share of the documents the topic's counterparts held in the
-    stability check's re-runs with documents left out, where measured."""
-    out = topic.left_out
-    if out is None or out.prevalence_low is None or out.prevalence_high is None:
-        return None
-    return out.prevalence_low, out.prevalence_high
-
-
 def map_figure(project: Project) -> Figure | None:
     """The document map with each topic's number and a legend (None before a fit)."""
     coords = project.row_coords()

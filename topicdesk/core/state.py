@@ -38,19 +38,24 @@ class LeftOut:
     prevalence_low: float | None = None
     prevalence_high: float | None = None
 
-    def share_move(self, own: float) -> float | None:
-        """How far the shares its counterparts held strayed from ``own`` (points)."""
+    def held(self) -> tuple[float, float] | None:
+        """The lowest and highest share its counterparts held, where recorded."""
         if self.prevalence_low is None or self.prevalence_high is None:
             return None
-        return share_move(self.prevalence_low, self.prevalence_high, own)
+        return self.prevalence_low, self.prevalence_high
+
+    def share_move(self, own: float) -> float | None:
+        """How far the shares its counterparts held strayed from ``own`` (points)."""
+        held = self.held()
+        return None if held is None else share_move(*held, own)
 
     def words(self) -> str:
         """The figures in words, as in "found in 4 of 5 runs with 10% of the documents left
         out, overlap 0.78, holding 9.8-12.4% of the documents"."""
+        shares = self.held()
         held = (
-            f", holding {100 * self.prevalence_low:.1f}-{100 * self.prevalence_high:.1f}% of "
-            "the documents"
-            if self.prevalence_low is not None and self.prevalence_high is not None
+            f", holding {100 * shares[0]:.1f}-{100 * shares[1]:.1f}% of the documents"
+            if shares
             else ""
         )
         return (

@@ -28,7 +28,7 @@ from openpyxl.utils import get_column_letter
 
 from topicdesk import __version__
 from topicdesk.core.project import Project
-from topicdesk.core.state import UNASSIGNED
+from topicdesk.core.state import UNASSIGNED, LeftOut
 from topicdesk.errors import TopicDeskError
 
 EXCEL_CELL_LIMIT = 32_767
@@ -124,9 +124,8 @@ def documents_frame(project: Project) -> pd.DataFrame:
     return pd.concat([out, extra], axis=1)
 
 
-def _left_out_columns(topic) -> dict:
+def _left_out_columns(out: LeftOut | None) -> dict:
     """The stability check's figures from re-runs that left documents out (empty if none)."""
-    out = topic.left_out
     return {
         "left_out_share": None if out is None else out.share,
         "stability_left_out": None if out is None else round(out.stability, 4),
@@ -161,7 +160,7 @@ def topics_frame(project: Project) -> pd.DataFrame:
                 "found_in_runs": (
                     f"{topic.runs_found} of {topic.runs_total}" if topic.runs_total else ""
                 ),
-                **_left_out_columns(topic),
+                **_left_out_columns(topic.left_out),
                 "representative_documents": "\n\n".join(
                     f"[{i + 1}] {t}" for i, t in enumerate(reps)
                 ),
@@ -178,11 +177,7 @@ def topics_frame(project: Project) -> pd.DataFrame:
             "keywords": "",
             "stability": None,
             "found_in_runs": "",
-            "left_out_share": None,
-            "stability_left_out": None,
-            "found_in_runs_left_out": "",
-            "share_low_left_out": None,
-            "share_high_left_out": None,
+            **_left_out_columns(None),
             "representative_documents": "",
             "note": "",
         }
