@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import zipfile
 from pathlib import Path
 
@@ -42,6 +43,25 @@ def project(sotu_slice: pd.DataFrame) -> Project:
     return project
 
 
+def test_a_codes_description_carries_its_stability_figures(project: Project, tmp_path: Path):
+    from topicdesk.core.state import LeftOut
+
+    checked = copy.deepcopy(project)
+    topic = checked.state.sorted_topics()[0]
+    topic.stability, topic.runs_found, topic.runs_total = 0.91, 5, 5
+    topic.left_out = LeftOut(0.1, 0.6, 2, 5, 0.023, 0.113)
+    path = tmp_path / "checked.qdpx"
+    qdpx.export_qdpx(checked, path)
+    root, _ = read_back(path)
+    code = next(
+        c for c in root.iterfind("q:CodeBook/q:Codes/q:Code", NS) if c.get("name") == topic.label
+    )
+    assert (
+        "Stability: found in 5 of 5 runs, overlap 0.91; found in 2 of 5 runs with 10% of the "
+        "documents left out, overlap 0.60, holding 2.3-11.3% of the documents."
+    ) in code.findtext("q:Description", namespaces=NS)
+
+
 def test_the_qdpx_is_valid_and_reads_back_as_codes_sources_and_codings(
     project: Project, tmp_path: Path
 ) -> None:
@@ -57,6 +77,7 @@ def test_the_qdpx_is_valid_and_reads_back_as_codes_sources_and_codings(
         assert code.get("color") == topic.colour
         description = code.findtext("q:Description", namespaces=NS)
         assert ", ".join(topic.keywords) in description and topic.note in description
+        assert ("Stability: " in description) == bool(topic.stability_lines())
     users = {u.get("guid"): u.get("name") for u in root.iterfind("q:Users/q:User", NS)}
     assert sorted(users.values()) == [qdpx.RESEARCHER_USER, qdpx.MODEL_USER]
     sources = root.findall("q:Sources/q:TextSource", NS)

@@ -2,7 +2,7 @@
 
 A ``.qdpx`` file is a zip holding ``project.qde`` (XML in the REFI-QDA project namespace)
 and ``Sources/`` with one UTF-8 text file per document. Each topic is a code (its label,
-colour and note, with its keywords, as description); each document with text is a text
+colour and note, with its keywords and stability figures, as description); each document with text is a text
 source whose whole text is coded with its topic, by one of two users: the topic model or
 the researcher, as the project's ``assigned_by`` says. Notes on documents become notes
 linked to their source, and the other columns become typed variables of each source.
@@ -77,6 +77,8 @@ def _code(parent: etree._Element, ns: str, topic: Topic, guid: str) -> None:
     parts = [topic.note.strip()] if topic.note.strip() else []
     if topic.keywords:
         parts.append("Keywords: " + ", ".join(topic.keywords))
+    if topic.stability_lines():  # how reliably the clustering finds it again
+        parts.append("Stability: " + "; ".join(topic.stability_lines()) + ".")
     parts.append(f"Topic {topic.id} in TopicDesk.")
     etree.SubElement(code, f"{{{ns}}}Description").text = _clean("\n\n".join(parts))
 
