@@ -217,7 +217,8 @@ MENUS: dict[str, list[ActionSpec | None]] = {
             "fitting.check_stability",
             (),
             "Run the clustering again with five other seeds, then with each also leaving out a "
-            "tenth of the documents, and see which topics come back",
+            "tenth of the documents, and see which topics come back (ten re-runs: about ten "
+            "times as long as the clustering of a fit; Cancel stops it)",
             when=rules.fitted_idle,
         ),
         ActionSpec(
