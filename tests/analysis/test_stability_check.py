@@ -77,6 +77,27 @@ def test_each_re_run_leaves_out_its_own_tenth_and_is_compared_on_what_it_kept(fi
     assert only_seeds.edit().left_out_topics == [] and report.edit().left_out == 0.1
 
 
+def test_a_re_run_that_finds_no_topics_counts_as_finding_none(fitted, monkeypatch):
+    """A small corpus less a tenth may give HDBSCAN nothing to cluster: that run found none
+    of the topics, and the rest of the check still reports."""
+    from topicdesk.pipeline import consensus
+
+    original = consensus.final_labels
+    n = len(fitted.corpus.unique_texts()[0])
+
+    def final_labels(given, *args, **kwargs):
+        if len(given) < n:
+            raise TopicDeskError("No topics were found.")
+        return original(given, *args, **kwargs)
+
+    monkeypatch.setattr(consensus, "final_labels", final_labels)
+    report = check_stability(fitted, [3, 4])
+    assert set(report.found().values()) == {2}  # every document: found as before
+    assert set(report.fewer_documents.found().values()) == {0}
+    assert report.fewer_documents.topic_counts == [0, 0]
+    assert report.summary_lines()[1].endswith("and 0 also when 10% of the documents were left out.")
+
+
 def test_the_figures_are_stored_by_an_undoable_edit(fitted):
     project = toy_project(150, themes=3)
     project.history.do(MoveDocuments(rows=[0], topic_id=-1))

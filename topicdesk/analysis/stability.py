@@ -269,7 +269,10 @@ def rerun_labels(
         given = base if rows is None else base[rows]
         graph = knn if rows is None else reduce.neighbours(given, other)
         spaces = consensus.all_spaces(given, other, graph, progress)
-        labels = consensus.final_labels(given, spaces, other, progress)
+        try:
+            labels = consensus.final_labels(given, spaces, other, progress)
+        except TopicDeskError:  # no topics at all in this run: it found none of them
+            labels = np.full(len(given), consensus.UNASSIGNED, dtype=np.int64)
         if sample is not None and rows is None:  # the rest placed from the sample, as a fit does
             labels = sampling.place_labels(
                 embeddings, sample, base, labels, other.outlier_threshold
