@@ -48,6 +48,27 @@ def test_fit_writes_project_and_prints_topics(fitted, capsys):
     assert "found: clustering runs of the fit that found the topic" in out
 
 
+def test_check_stores_both_kinds_of_stability_figures(fitted, tmp_path, capsys):
+    from topicdesk.project.store import open_project
+
+    _, path = fitted
+    out = tmp_path / "checked.topicdesk"
+    assert main(["check", str(path), "-o", str(out)]) == 0
+    said = capsys.readouterr()
+    assert "Re-ran the clustering with 5 other seeds (4, 5, 6, 7, 8) on every document" in said.err
+    assert "also when 10% of the documents were left out." in said.err
+    assert "not writable" not in said.err  # no library warnings among the results
+    project = open_project(out)
+    assert all(
+        t.left_out is not None and t.left_out.runs == 5 for t in project.state.topics.values()
+    )
+    assert project.history.log[-1].kind == "record_stability"
+    lines = _topic_lines(said.out)
+    assert lines and all(line.split()[3] == "·" for line in lines)  # "5/5 · 4/5"
+    assert main(["check", str(path), "-o", str(tmp_path / "out.xlsx")]) == 1
+    assert "error: " in capsys.readouterr().err
+
+
 def test_info_shows_both_kinds_of_stability_re_run(fitted, tmp_path, capsys):
     from topicdesk.core.refit_edits import RecordStability
     from topicdesk.project.store import open_project, save_project

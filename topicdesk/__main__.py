@@ -1,14 +1,15 @@
 """``topicdesk`` and ``python -m topicdesk``: the command line, or the desktop app.
 
-``fit``, ``export`` and ``info`` run headless; anything else (no arguments, a file to
-open, ``--screenshot``) starts the desktop app, whose Qt modules load only then.
+The commands of :mod:`topicdesk.cli` (``fit``, ``check``, ``export``, ``report``, ``info``)
+run headless; anything else (no arguments, a file to open, ``--screenshot``) starts the
+desktop app, whose Qt modules load only then.
 """
 
 from __future__ import annotations
 
 import sys
 
-CLI_WORDS = {"fit", "export", "report", "info", "--version", "-h", "--help"}
+CLI_WORDS = {"fit", "check", "export", "report", "info", "--version", "-h", "--help"}
 
 
 def main(argv: list[str] | None = None) -> int:

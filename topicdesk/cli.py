@@ -1,4 +1,5 @@
-"""Headless commands over the same application layer as the desktop app: fit, export, info.
+"""Headless commands over the same application layer as the desktop app: fit, check,
+export, report, info.
 
 Progress goes to stderr; a failure is one ``error: …`` line and a non-zero exit code,
 never a traceback, so the commands can run in scripts and batch jobs. The fit options
@@ -114,6 +115,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="OUT.xlsx or OUT.csv (annotated table), OUT.qdpx or OUT.qdc (REFI-QDA), OUT.html",
     )
 
+    check = sub.add_parser(
+        "check",
+        help="check how stable a project's topics are (Topics › Check stability): the "
+        "clustering again with other seeds, and with a tenth of the documents left out",
+    )
+    check.add_argument("project", type=Path)
+    check.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        required=True,
+        help="project file to write with the figures (.topicdesk; may be the project itself)",
+    )
+
     report = sub.add_parser("report", help="write a project's methods report (one HTML file)")
     report.add_argument("project", type=Path)
     report.add_argument("-o", "--output", type=Path, required=True, help="REPORT.html")
@@ -209,6 +224,28 @@ def _fit(args: argparse.Namespace) -> int:
     save_project(project, output)
     reporter.done(f"Wrote {output}")
     for line in [*adopted.warnings, *(plan.summary_lines() if plan is not None else [])]:
+        print(line, file=sys.stderr)
+    _print_topics(project, sys.stdout)
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    """Topics › Check stability without the window: the figures are stored as the same
+    undoable step and the project written to ``--output``."""
+    from topicdesk.application import stability_check
+    from topicdesk.application.files import require_project_output
+    from topicdesk.application.projects import open_project
+    from topicdesk.pipeline.progress import Progress
+    from topicdesk.project.store import save_project
+
+    output = require_project_output(args.output)
+    project = open_project(args.project)
+    reporter = StderrProgress()
+    report = stability_check.check(project, Progress(reporter))
+    project.history.do(report.edit())
+    save_project(project, output)
+    reporter.done(f"Wrote {output}")
+    for line in report.summary_lines():
         print(line, file=sys.stderr)
     _print_topics(project, sys.stdout)
     return 0
@@ -316,7 +353,7 @@ def _print_topics(project, out: TextIO) -> None:
     print(f"{summary.topics_sentence()}, {summary.empty_texts:,} empty", file=out)
 
 
-COMMANDS = {"fit": _fit, "export": _export, "report": _report, "info": _info}
+COMMANDS = {"fit": _fit, "check": _check, "export": _export, "report": _report, "info": _info}
 
 
 def _quiet_broken_pipe() -> int:

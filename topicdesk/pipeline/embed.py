@@ -11,6 +11,7 @@ import itertools
 import os
 import platform
 import sys
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -111,6 +112,18 @@ def torch_on_cpu_threads():
 
     torch.set_num_threads(cpu_threads())
     return torch
+
+
+def read_only_tensor(array: np.ndarray):
+    """A float32 tensor sharing ``array``'s memory, for products that only read it.
+
+    Embeddings read from a project are not writable; PyTorch warns about that on every
+    first use (on a terminal, in the middle of ``topicdesk check``'s output), though
+    nothing here writes to them, and copying to silence it would cost their size again."""
+    torch = torch_on_cpu_threads()
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="The given NumPy array is not writable")
+        return torch.from_numpy(np.ascontiguousarray(array, dtype=np.float32))
 
 
 DEVICES = ("cpu", "cuda", "auto")

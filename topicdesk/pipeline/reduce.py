@@ -72,9 +72,7 @@ def exact_neighbours(embeddings: np.ndarray, k: int) -> tuple[np.ndarray, np.nda
     torch = embed.torch_on_cpu_threads()
 
     n = len(embeddings)
-    vectors = torch.nn.functional.normalize(
-        torch.from_numpy(np.ascontiguousarray(embeddings, dtype=np.float32)), dim=1
-    )
+    vectors = torch.nn.functional.normalize(embed.read_only_tensor(embeddings), dim=1)
     indices = np.empty((n, k), dtype=np.int32)
     distances = np.empty((n, k), dtype=np.float32)
     block = max(1, KNN_BLOCK_CELLS // n)

@@ -83,7 +83,7 @@ def _exact(sample: np.ndarray, queries: np.ndarray, k: int) -> tuple[np.ndarray,
     """Each query's k most cosine-similar sampled rows and their cosine distances."""
     torch = embed.torch_on_cpu_threads()
 
-    base = torch.from_numpy(np.ascontiguousarray(sample, dtype=np.float32))
+    base = embed.read_only_tensor(sample)
     where = np.empty((len(queries), k), dtype=np.int64)
     distances = np.empty((len(queries), k), dtype=np.float32)
     step = max(1, reduce.KNN_BLOCK_CELLS // len(sample))
