@@ -42,6 +42,11 @@ def _add_setting(parser: argparse.ArgumentParser, spec: SettingSpec) -> None:
         parser.add_argument(spec.flag, metavar="NAME_OR_FOLDER", help=help_text)
 
 
+def _add_output(parser: argparse.ArgumentParser, help_text: str) -> None:
+    """Every command that writes a file names it with ``-o``/``--output``."""
+    parser.add_argument("-o", "--output", type=Path, required=True, help=help_text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="topicdesk",
@@ -55,9 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument(
         "input", type=Path, help="spreadsheet (.csv .tsv .txt .xlsx .xlsm .ods) or project"
     )
-    fit.add_argument(
-        "-o", "--output", type=Path, required=True, help="project file to write (.topicdesk)"
-    )
+    _add_output(fit, "project file to write (.topicdesk)")
     fit.add_argument("--sheet", help="worksheet to read (default: the first)")
     fit.add_argument(
         "--text-column", help="column holding the texts (default: the one with the longest texts)"
@@ -107,12 +110,8 @@ def build_parser() -> argparse.ArgumentParser:
         "export", help="write a project as an annotated spreadsheet, for QDA software, or a report"
     )
     export.add_argument("project", type=Path)
-    export.add_argument(
-        "-o",
-        "--output",
-        type=Path,
-        required=True,
-        help="OUT.xlsx or OUT.csv (annotated table), OUT.qdpx or OUT.qdc (REFI-QDA), OUT.html",
+    _add_output(
+        export, "OUT.xlsx or OUT.csv (annotated table), OUT.qdpx or OUT.qdc (REFI-QDA), OUT.html"
     )
 
     check = sub.add_parser(
@@ -121,17 +120,13 @@ def build_parser() -> argparse.ArgumentParser:
         "clustering again with other seeds, and with a tenth of the documents left out",
     )
     check.add_argument("project", type=Path)
-    check.add_argument(
-        "-o",
-        "--output",
-        type=Path,
-        required=True,
-        help="project file to write with the figures (.topicdesk; may be the project itself)",
+    _add_output(
+        check, "project file to write with the figures (.topicdesk; may be the project itself)"
     )
 
     report = sub.add_parser("report", help="write a project's methods report (one HTML file)")
     report.add_argument("project", type=Path)
-    report.add_argument("-o", "--output", type=Path, required=True, help="REPORT.html")
+    _add_output(report, "REPORT.html")
 
     info = sub.add_parser("info", help="print a project's topics")
     info.add_argument("project", type=Path)
