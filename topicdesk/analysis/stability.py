@@ -188,15 +188,7 @@ def _unsteady_line(fewer: Reruns) -> list[str]:
     missed = sorted(t for t, k in fewer.found().items() if k < len(fewer.seeds))
     if not missed:
         return []
-    if len(missed) > 12:
-        which = f"{len(missed)} topics"
-    else:
-        names = [str(t) for t in missed]
-        which = (
-            f"topic {names[0]}"
-            if len(names) == 1
-            else (f"topics {', '.join(names[:-1])} and {names[-1]}")
-        )
+    which = consensus.listed_topics(missed, limit=12)  # names a researcher can look up
     return [
         (
             f"Not found in every re-run with {fewer.left_out:.0%} left out: {which}, marked † in "

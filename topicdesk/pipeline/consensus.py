@@ -298,8 +298,10 @@ def find_topics(
     return Consensus(labels, support, runs, broad)
 
 
-def _listed(ids: list[int]) -> str:
-    if len(ids) > 8:
+def listed_topics(ids: list[int], limit: int = 8) -> str:
+    """Topic numbers in words: "topic 3", "topics 1, 4 and 7", or past ``limit`` of them
+    "12 topics"."""
+    if len(ids) > limit:
         return f"{len(ids)} topics"
     names = [str(i) for i in ids]
     return (
@@ -323,7 +325,7 @@ def warnings_for(labels: np.ndarray, broad: np.ndarray, agreed: Agreement) -> li
         ]
         out.append(
             f"Most documents ({broad.mean():.0%}) are alike enough to form one broad theme, "
-            f"which {_listed(inside)} divide between them; report their shares as parts of "
+            f"which {listed_topics(inside)} divide between them; report their shares as parts of "
             "that theme rather than as separate findings."
         )
     sizes = np.bincount(labels[labels >= 0]) if (labels >= 0).any() else np.zeros(0)
