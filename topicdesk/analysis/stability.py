@@ -305,9 +305,7 @@ def compare_runs(
     sample = sampling.sample_rows(len(project.corpus.unique_texts()[0]), project.settings)
     given = 0 if sample is None else len(sample)
     prevalence = _prevalence(agreement, runs, has)
-    own = {
-        int(t): float(((current == t) & has).sum() / max(has.sum(), 1)) for t in agreement.topic_ids
-    }
+    own = project.topic_shares()
     return Reruns(list(seeds), agreement, list(counts), nmi, left_out, given, prevalence, own)
 
 
@@ -317,11 +315,12 @@ def _prevalence(agreement: consensus.Agreement, runs: list[np.ndarray], has: np.
     out = np.full(agreement.jaccard.shape, np.nan)
     for r, labels in enumerate(runs):
         kept = has & (labels != consensus.LEFT_OUT)
-        sizes = np.bincount(labels[kept & (labels >= 0)], minlength=1)
-        for t, match in enumerate(agreement.matches[:, r]):
-            if match >= 0 and not np.isnan(agreement.jaccard[t, r]) and kept.any():
-                size = sizes[match] if match < len(sizes) else 0
-                out[t, r] = size / kept.sum()
+        match = agreement.matches[:, r]
+        if not kept.any() or (match < 0).all():
+            continue
+        sizes = np.bincount(labels[kept & (labels >= 0)], minlength=int(match.max()) + 1)
+        seen = match >= 0  # a topic the run saw none of has no match (-1)
+        out[seen, r] = sizes[match[seen]] / kept.sum()
     return out
 
 

@@ -145,11 +145,10 @@ def _share_moves(project: Project) -> list[float]:
     """Per topic with a measured range, how far (in percentage points) its counterparts'
     shares in the refits with documents left out strayed from its own share of the
     documents with text."""
-    state = project.state
-    sizes, with_text = state.sizes(), max(int(project.corpus.has_text.sum()), 1)
+    shares = project.topic_shares()
     moves = [
-        t.left_out.share_move(sizes.get(t.id, 0) / with_text)
-        for t in state.topics.values()
+        t.left_out.share_move(shares[t.id])
+        for t in project.state.topics.values()
         if t.left_out is not None
     ]
     return [m for m in moves if m is not None]

@@ -49,8 +49,7 @@ def codebook_entries(project: Project) -> list[CodebookEntry]:
     """One entry per topic: name, definition (its note), keywords, size, share, examples."""
     state, texts = project.state, project.corpus.texts
     assert state is not None
-    sizes = state.sizes()
-    with_text = int(project.corpus.has_text.sum()) or 1
+    sizes, shares = state.sizes(), project.topic_shares()
     entries = []
     for topic in state.sorted_topics():
         stability = getattr(topic, "stability", None)
@@ -61,7 +60,7 @@ def codebook_entries(project: Project) -> list[CodebookEntry]:
                 definition=topic.note.strip(),
                 keywords=list(topic.keywords),
                 size=sizes.get(topic.id, 0),
-                share=sizes.get(topic.id, 0) / with_text,
+                share=shares[topic.id],
                 stability=None if stability is None else float(stability),
                 colour=topic.colour,
                 examples=[_excerpt(texts[r]) for r in topic.representatives[:3] if texts[r]],

@@ -100,6 +100,12 @@ class Project:
         self.history = History(self.state, self.log)
         self.log = self.history.log
 
+    def topic_shares(self) -> dict[int, float]:
+        """Each topic's share of the documents with text: the share the codebook reports
+        and the stability check compares its re-runs with."""
+        sizes, with_text = self.state.sizes(), max(int(self.corpus.has_text.sum()), 1)
+        return {t: sizes.get(t, 0) / with_text for t in self.state.topics}
+
     def snapshot(self) -> Project:
         """A copy to save while the researcher goes on working: what edits change (state,
         log, records, provenance) is copied; the corpus and the stage arrays, which nothing
