@@ -228,13 +228,18 @@ def agreement(labels: np.ndarray, runs: list[np.ndarray]) -> Agreement:
     matches = np.full((len(ids), len(runs)), UNASSIGNED, dtype=np.int64)
     hits = np.zeros(len(labels))
     kept_by = np.zeros(len(labels))
+    # the topics as a run that kept every document sees them, made once for all such runs
+    every = _membership([position], rows=len(ids))
     for r, other in enumerate(runs):
         kept = other != LEFT_OUT
         kept_by += kept
         if not len(ids) or not (other >= 0).any():
             continue
-        seen = np.where(kept, position, UNASSIGNED)
-        topics = _membership([seen], rows=len(ids))
+        topics = (
+            every
+            if kept.all()
+            else _membership([np.where(kept, position, UNASSIGNED)], rows=len(ids))
+        )
         overlap = _jaccard(topics, _membership([other]))  # columns: the run's topic ids
         match = overlap.argmax(axis=1)
         unseen = np.asarray(topics.sum(axis=1)).ravel() == 0
